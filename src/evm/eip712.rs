@@ -1,0 +1,266 @@
+//! EIP-712 structs of the EVM schemes, their hashes, and the `eth_signTypedData_v4` JSON.
+//!
+//! Hashing is alloy-sol-types' (`SolStruct::eip712_signing_hash`); this module only names the
+//! structs, builds the domains the schemes use, and renders the JSON a wallet is given to sign.
+
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{sol, Eip712Domain, SolStruct};
+use serde_json::{json, Map, Value};
+
+sol! {
+    /// EIP-3009 `TransferWithAuthorization`, what USDC and USDT0 verify on chain.
+    #[derive(Debug, PartialEq, Eq)]
+    struct TransferWithAuthorization {
+        address from;
+        address to;
+        uint256 value;
+        uint256 validAfter;
+        uint256 validBefore;
+        bytes32 nonce;
+    }
+}
+
+/// Permit2 `PermitWitnessTransferFrom` with the `exact` scheme's witness.
+pub mod exact_permit2 {
+    use super::sol;
+    sol! {
+        /// The token and maximum amount a permit allows.
+        #[derive(Debug, PartialEq, Eq)]
+        struct TokenPermissions {
+            address token;
+            uint256 amount;
+        }
+        /// The x402 exact proxy's witness: where the money goes and from when.
+        #[derive(Debug, PartialEq, Eq)]
+        struct Witness {
+            address to;
+            uint256 validAfter;
+        }
+        /// The signed permit.
+        #[derive(Debug, PartialEq, Eq)]
+        struct PermitWitnessTransferFrom {
+            TokenPermissions permitted;
+            address spender;
+            uint256 nonce;
+            uint256 deadline;
+            Witness witness;
+        }
+    }
+}
+
+/// Permit2 `PermitWitnessTransferFrom` with the `upto` scheme's witness (adds the facilitator).
+pub mod upto_permit2 {
+    use super::sol;
+    sol! {
+        /// The token and maximum amount a permit allows.
+        #[derive(Debug, PartialEq, Eq)]
+        struct TokenPermissions {
+            address token;
+            uint256 amount;
+        }
+        /// The x402 upto proxy's witness: recipient, the one facilitator allowed to settle, start.
+        #[derive(Debug, PartialEq, Eq)]
+        struct Witness {
+            address to;
+            address facilitator;
+            uint256 validAfter;
+        }
+        /// The signed permit.
+        #[derive(Debug, PartialEq, Eq)]
+        struct PermitWitnessTransferFrom {
+            TokenPermissions permitted;
+            address spender;
+            uint256 nonce;
+            uint256 deadline;
+            Witness witness;
+        }
+    }
+}
+
+/// The canonical Permit2 contract (same address on every chain).
+pub const PERMIT2: Address = alloy_primitives::address!("000000000022D473030F116dDEE9F6B43aC78BA3");
+/// The x402 exact Permit2 proxy, the only spender an `exact` permit may name.
+pub const EXACT_PERMIT2_PROXY: Address = alloy_primitives::address!("402085c248EeA27D92E8b30b2C58ed07f9E20001");
+/// The x402 upto Permit2 proxy, the only spender an `upto` permit may name.
+pub const UPTO_PERMIT2_PROXY: Address = alloy_primitives::address!("4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
+
+/// The domain of an EIP-3009 token: `{name, version, chainId, verifyingContract}`.
+pub fn token_domain(name: &str, version: &str, chain_id: u64, token: Address) -> Eip712Domain {
+    Eip712Domain::new(
+        Some(name.to_owned().into()),
+        Some(version.to_owned().into()),
+        Some(U256::from(chain_id)),
+        Some(token),
+        None,
+    )
+}
+
+/// The Permit2 domain: `{name: "Permit2", chainId, verifyingContract: PERMIT2}`, no version.
+pub fn permit2_domain(chain_id: u64) -> Eip712Domain {
+    Eip712Domain::new(Some("Permit2".into()), None, Some(U256::from(chain_id)), Some(PERMIT2), None)
+}
+
+/// A struct the schemes sign, with the values of its message as wallets expect them in JSON.
+pub trait Signable: SolStruct {
+    /// The message object of `eth_signTypedData_v4`: addresses checksummed, integers as decimal
+    /// strings, bytes32 as 0x-hex.
+    fn message_json(&self) -> Value;
+
+    /// The digest a wallet signs under `domain`.
+    fn digest(&self, domain: &Eip712Domain) -> B256 {
+        self.eip712_signing_hash(domain)
+    }
+
+    /// The full `eth_signTypedData_v4` request object under `domain`.
+    fn typed_data(&self, domain: &Eip712Domain) -> Value {
+        typed_data_json::<Self>(domain, self.message_json())
+    }
+}
+
+impl Signable for TransferWithAuthorization {
+    fn message_json(&self) -> Value {
+        json!({
+            "from": self.from.to_checksum(None),
+            "to": self.to.to_checksum(None),
+            "value": self.value.to_string(),
+            "validAfter": self.validAfter.to_string(),
+            "validBefore": self.validBefore.to_string(),
+            "nonce": self.nonce.to_string(),
+        })
+    }
+}
+
+impl Signable for exact_permit2::PermitWitnessTransferFrom {
+    fn message_json(&self) -> Value {
+        json!({
+            "permitted": {
+                "token": self.permitted.token.to_checksum(None),
+                "amount": self.permitted.amount.to_string(),
+            },
+            "spender": self.spender.to_checksum(None),
+            "nonce": self.nonce.to_string(),
+            "deadline": self.deadline.to_string(),
+            "witness": {
+                "to": self.witness.to.to_checksum(None),
+                "validAfter": self.witness.validAfter.to_string(),
+            },
+        })
+    }
+}
+
+impl Signable for upto_permit2::PermitWitnessTransferFrom {
+    fn message_json(&self) -> Value {
+        json!({
+            "permitted": {
+                "token": self.permitted.token.to_checksum(None),
+                "amount": self.permitted.amount.to_string(),
+            },
+            "spender": self.spender.to_checksum(None),
+            "nonce": self.nonce.to_string(),
+            "deadline": self.deadline.to_string(),
+            "witness": {
+                "to": self.witness.to.to_checksum(None),
+                "facilitator": self.witness.facilitator.to_checksum(None),
+                "validAfter": self.witness.validAfter.to_string(),
+            },
+        })
+    }
+}
+
+/// The `types` entries of a struct, read from its EIP-712 `encodeType` string
+/// (`A(uint256 x,B b)B(address y)` → `{A: [{name: x, type: uint256}, …], B: […]}`).
+fn struct_types(encode_type: &str) -> Map<String, Value> {
+    let mut types = Map::new();
+    for def in encode_type.split_inclusive(')') {
+        let Some((name, fields)) = def.trim_end_matches(')').split_once('(') else { continue };
+        let fields: Vec<Value> = fields
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .filter_map(|f| f.split_once(' '))
+            .map(|(ty, name)| json!({ "name": name, "type": ty }))
+            .collect();
+        types.insert(name.to_owned(), Value::Array(fields));
+    }
+    types
+}
+
+fn typed_data_json<T: SolStruct>(domain: &Eip712Domain, message: Value) -> Value {
+    let mut domain_fields = Vec::new();
+    let mut domain_json = Map::new();
+    if let Some(name) = &domain.name {
+        domain_fields.push(json!({"name": "name", "type": "string"}));
+        domain_json.insert("name".into(), name.as_ref().into());
+    }
+    if let Some(version) = &domain.version {
+        domain_fields.push(json!({"name": "version", "type": "string"}));
+        domain_json.insert("version".into(), version.as_ref().into());
+    }
+    if let Some(chain_id) = domain.chain_id {
+        domain_fields.push(json!({"name": "chainId", "type": "uint256"}));
+        // Wallets take chainId as a JSON number; every real chain id fits in u64.
+        let id: u64 = chain_id.try_into().unwrap_or(u64::MAX);
+        domain_json.insert("chainId".into(), id.into());
+    }
+    if let Some(contract) = domain.verifying_contract {
+        domain_fields.push(json!({"name": "verifyingContract", "type": "address"}));
+        domain_json.insert("verifyingContract".into(), contract.to_checksum(None).into());
+    }
+    if let Some(salt) = domain.salt {
+        domain_fields.push(json!({"name": "salt", "type": "bytes32"}));
+        domain_json.insert("salt".into(), salt.to_string().into());
+    }
+    let mut types = Map::new();
+    types.insert("EIP712Domain".into(), Value::Array(domain_fields));
+    types.extend(struct_types(&T::eip712_encode_type()));
+    json!({
+        "types": types,
+        "primaryType": T::NAME,
+        "domain": domain_json,
+        "message": message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, b256, keccak256};
+
+    /// The typehashes are keccak256 of the encodeType strings the spec gives.
+    #[test]
+    fn typehashes_match_the_spec_strings() {
+        assert_eq!(
+            keccak256(TransferWithAuthorization::eip712_encode_type().as_bytes()),
+            b256!("7c7c6cdb67a18743f49ec6fa9b35f50d52ed05cbed4cc592e13b44501c1a2267")
+        );
+        assert_eq!(
+            exact_permit2::PermitWitnessTransferFrom::eip712_encode_type(),
+            "PermitWitnessTransferFrom(TokenPermissions permitted,address spender,uint256 nonce,uint256 deadline,Witness witness)TokenPermissions(address token,uint256 amount)Witness(address to,uint256 validAfter)"
+        );
+        assert_eq!(
+            upto_permit2::PermitWitnessTransferFrom::eip712_encode_type(),
+            "PermitWitnessTransferFrom(TokenPermissions permitted,address spender,uint256 nonce,uint256 deadline,Witness witness)TokenPermissions(address token,uint256 amount)Witness(address to,address facilitator,uint256 validAfter)"
+        );
+    }
+
+    #[test]
+    fn typed_data_json_shape() {
+        let domain = token_domain("USDC", "2", 84532, address!("036CbD53842c5426634e7929541eC2318f3dCF7e"));
+        let auth = TransferWithAuthorization {
+            from: address!("857b06519E91e3A54538791bDbb0E22373e36b66"),
+            to: address!("209693Bc6afc0C5328bA36FaF03C514EF312287C"),
+            value: U256::from(10_000u64),
+            validAfter: U256::from(1_740_672_089u64),
+            validBefore: U256::from(1_740_672_154u64),
+            nonce: b256!("f3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"),
+        };
+        let td = auth.typed_data(&domain);
+        assert_eq!(td["primaryType"], "TransferWithAuthorization");
+        assert_eq!(td["domain"]["chainId"], 84532);
+        assert_eq!(td["domain"]["verifyingContract"], "0x036CbD53842c5426634e7929541eC2318f3dCF7e");
+        assert_eq!(td["types"]["EIP712Domain"].as_array().unwrap().len(), 4);
+        assert_eq!(td["types"]["TransferWithAuthorization"][5], json!({"name": "nonce", "type": "bytes32"}));
+        assert_eq!(td["message"]["value"], "10000");
+        let p2 = permit2_domain(8453);
+        assert!(p2.version.is_none());
+    }
+}

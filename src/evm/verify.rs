@@ -1,0 +1,284 @@
+//! The `exact` scheme's checks on EVM, in the reference facilitator's order.
+//!
+//! Where the reference throws on malformed input (an unreadable payload, a malformed `asset` or
+//! `payTo`, a network without a chain id) this returns a verdict with `invalid_payload`,
+//! `invalid_payment_requirements` or `invalid_network` instead, at the point the reference would
+//! have thrown. One deliberate difference: high-s signatures are refused here
+//! (`invalid_exact_evm_signature`); the reference lets them through to a settlement that fails.
+
+use alloy_primitives::{Address, B256, U256};
+use serde_json::{Map, Value};
+
+use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
+use super::signature::{decode_signature, parse_address, recover, SignatureError};
+use super::{Deferred, Eip3009Payload, Permit2Payload};
+use crate::network;
+use crate::reason::Reason;
+use crate::verify::Verdict;
+use crate::wire::{decimal, PaymentPayload, Terms, Version};
+
+/// Seconds a payment must still be valid for when it is verified, leaving time to settle.
+pub const SETTLE_BUFFER_SECONDS: u64 = 6;
+
+/// Verifies an `exact` payment on an EVM network. See the module docs for the order.
+pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+    let proof = payload.proof();
+    if proof.contains_key("permit2Authorization") && payload.version() == Version::V2 {
+        verify_permit2(payload, terms, now)
+    } else {
+        verify_eip3009(payload, terms, now)
+    }
+}
+
+/// A field of the proof read as a string, for `payer` before the proof is fully parsed.
+fn payer_of<'a>(proof: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    proof.get(key)?.get("from")?.as_str()
+}
+
+/// An address compared the way viem's `getAddress` does: any case, checksum not enforced.
+fn loose_address(s: &str) -> Option<Address> {
+    let digits = s.strip_prefix("0x")?;
+    (digits.len() == 40).then(|| digits.parse().ok()).flatten()
+}
+
+/// A uint256 field: canonical decimal, or the reason the reference would give.
+fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
+    decimal::parse(value).map_err(|e| {
+        let reason = if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() && !value.starts_with('0') {
+            overflow
+        } else {
+            Reason::InvalidPayload
+        };
+        (reason, format!("{field}: {e}"))
+    })
+}
+
+/// Checks shared by both payload kinds before the proof is read: scheme, domain, asset, network.
+/// Returns the chain id and asset.
+fn preamble(
+    payload: &PaymentPayload,
+    terms: &Terms<'_>,
+    payer: Option<&str>,
+    scheme_reason: Reason,
+    needs_domain: bool,
+) -> Result<(u64, Address), Verdict> {
+    let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
+    if payload.scheme() != "exact" || terms.scheme != "exact" {
+        return Err(fail(scheme_reason, format!("scheme must be `exact` (payload `{}`, requirement `{}`)", payload.scheme(), terms.scheme)));
+    }
+    // v1 resolves the chain from the payload's legacy name before anything else.
+    let v1_chain = match payload {
+        PaymentPayload::V1(p) => Some(
+            network::evm_chain_id(&p.network)
+                .ok()
+                .filter(|_| !p.network.contains(':'))
+                .ok_or_else(|| fail(Reason::ExactEvmNetworkMismatch, format!("unknown v1 network `{}`", p.network)))?,
+        ),
+        PaymentPayload::V2(_) => None,
+    };
+    let has = |k| terms.extra_str(k).is_some_and(|s| !s.is_empty());
+    if needs_domain && !(has("name") && has("version")) {
+        return Err(fail(Reason::ExactEvmMissingEip712Domain, "requirement extra must carry the token's EIP-712 name and version".into()));
+    }
+    let asset = loose_address(terms.asset)
+        .ok_or_else(|| fail(Reason::InvalidPaymentRequirements, format!("asset `{}` is not an address", terms.asset)))?;
+    if payload.network() != terms.network {
+        return Err(fail(Reason::ExactEvmNetworkMismatch, format!("payload network `{}` is not `{}`", payload.network(), terms.network)));
+    }
+    let chain_id = match v1_chain {
+        Some(id) => id,
+        None => network::eip155_chain_id(terms.network)
+            .map_err(|_| fail(Reason::InvalidNetwork, format!("`{}` is not an eip155 network", terms.network)))?,
+    };
+    Ok((chain_id, asset))
+}
+
+fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
+    loose_address(terms.pay_to).ok_or_else(|| {
+        Verdict::invalid(Reason::InvalidPaymentRequirements, payer, format!("payTo `{}` is not an address", terms.pay_to))
+    })
+}
+
+/// Reads the signature: `Ok(Some)` for 65 bytes, `Ok(None)` for a longer smart-wallet signature.
+fn signature_bytes(hex: &str) -> Result<Option<[u8; 65]>, SignatureError> {
+    match decode_signature(hex) {
+        Ok(sig) => Ok(Some(sig)),
+        Err(e) => {
+            let digits = hex.strip_prefix("0x").unwrap_or(hex);
+            let is_hex = digits.len() % 2 == 0 && digits.bytes().all(|b| b.is_ascii_hexdigit());
+            if is_hex && digits.len() > 130 {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Checks that `signature` over `digest` recovers to `from`. `Ok(false)` means a contract
+/// signature that only the chain can judge.
+fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
+    match signature_bytes(signature).map_err(|e| e.to_string())? {
+        None => Ok(false),
+        Some(sig) => {
+            let signer = recover(digest, &sig).map_err(|e| e.to_string())?;
+            if signer == from {
+                Ok(true)
+            } else {
+                Err(format!("signature recovers to {}, not {}", signer.to_checksum(None), from.to_checksum(None)))
+            }
+        }
+    }
+}
+
+fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+    let proof = payload.proof();
+    let payer = payer_of(proof, "authorization");
+    let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
+    let (chain_id, asset) = match preamble(payload, terms, payer, Reason::ExactEvmScheme, true) {
+        Ok(v) => v,
+        Err(verdict) => return verdict,
+    };
+    let parsed: Eip3009Payload = match serde_json::from_value(Value::Object(proof.clone())) {
+        Ok(p) => p,
+        Err(e) => return fail(Reason::InvalidPayload, format!("EIP-3009 payload: {e}")),
+    };
+    let a = &parsed.authorization;
+    let sig_reason = Reason::ExactEvmSignature;
+    let numbers = (|| {
+        Ok::<_, (Reason, String)>((
+            uint("value", &a.value, sig_reason)?,
+            uint("validAfter", &a.valid_after, sig_reason)?,
+            uint("validBefore", &a.valid_before, sig_reason)?,
+        ))
+    })();
+    let (value, valid_after, valid_before) = match numbers {
+        Ok(n) => n,
+        Err((reason, msg)) => return fail(reason, msg),
+    };
+
+    // Signature. Typed-data fields must be well-formed (EIP-55 where mixed-case) to be signed at all.
+    let (Some(from), Some(to)) = (parse_address(&a.from), parse_address(&a.to)) else {
+        return fail(sig_reason, "authorization from/to must be addresses with a valid EIP-55 checksum".into());
+    };
+    let Some(nonce) = a.nonce.strip_prefix("0x").filter(|n| n.len() == 64).and_then(|n| n.parse::<B256>().ok()) else {
+        return fail(sig_reason, "authorization nonce must be 0x and 64 hex digits".into());
+    };
+    let name = terms.extra_str("name").unwrap_or_default();
+    let version = terms.extra_str("version").unwrap_or_default();
+    let domain = eip712::token_domain(name, version, chain_id, asset);
+    let message = TransferWithAuthorization { from, to, value, validAfter: valid_after, validBefore: valid_before, nonce };
+    let ecdsa_checked = match check_signer(&message.digest(&domain), &parsed.signature, from) {
+        Ok(checked) => checked,
+        Err(msg) => return fail(sig_reason, msg),
+    };
+
+    let pay_to = match pay_to(terms, payer) {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
+    if to != pay_to {
+        return fail(Reason::ExactEvmRecipientMismatch, format!("authorization pays {}, not payTo {}", to.to_checksum(None), pay_to.to_checksum(None)));
+    }
+    let now = U256::from(now);
+    if valid_before < now + U256::from(SETTLE_BUFFER_SECONDS) {
+        return fail(Reason::ExactEvmValidBefore, format!("validBefore {valid_before} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"));
+    }
+    if valid_after > now {
+        return fail(Reason::ExactEvmValidAfter, format!("validAfter {valid_after} is after now ({now})"));
+    }
+    if value != terms.amount {
+        let reason = match payload.version() {
+            Version::V1 => Reason::ExactEvmAuthorizationValue,
+            Version::V2 => Reason::ExactEvmValueMismatch,
+        };
+        return fail(reason, format!("authorization value {value} is not the required {}", terms.amount));
+    }
+
+    let mut deferred = Vec::with_capacity(3);
+    if !ecdsa_checked {
+        deferred.push(Deferred::ContractSignature);
+    }
+    if payload.version() == Version::V2 {
+        deferred.push(Deferred::AssetDeployed);
+    }
+    deferred.push(Deferred::Simulation);
+    Verdict::valid(a.from.clone(), deferred)
+}
+
+fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+    let proof = payload.proof();
+    let payer = payer_of(proof, "permit2Authorization");
+    let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
+    let (chain_id, asset) = match preamble(payload, terms, payer, Reason::UnsupportedPayloadType, false) {
+        Ok(v) => v,
+        Err(verdict) => return verdict,
+    };
+    let parsed: Permit2Payload = match serde_json::from_value(Value::Object(proof.clone())) {
+        Ok(p) => p,
+        Err(e) => return fail(Reason::InvalidPayload, format!("Permit2 payload: {e}")),
+    };
+    let p = &parsed.permit2_authorization;
+    let address = |field: &str, s: &str| loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")));
+    let sig_reason = Reason::Permit2Signature;
+    let fields = (|| {
+        Ok::<_, (Reason, String)>((
+            address("spender", &p.spender)?,
+            address("witness.to", &p.witness.to)?,
+            address("permitted.token", &p.permitted.token)?,
+            uint("deadline", &p.deadline, sig_reason)?,
+            uint("witness.validAfter", &p.witness.valid_after, sig_reason)?,
+            uint("permitted.amount", &p.permitted.amount, sig_reason)?,
+            uint("nonce", &p.nonce, sig_reason)?,
+        ))
+    })();
+    let (spender, to, token, deadline, valid_after, amount, nonce) = match fields {
+        Ok(f) => f,
+        Err((reason, msg)) => return fail(reason, msg),
+    };
+
+    if spender != eip712::EXACT_PERMIT2_PROXY {
+        return fail(Reason::Permit2Spender, format!("spender {} is not the x402 exact Permit2 proxy", spender.to_checksum(None)));
+    }
+    let pay_to = match pay_to(terms, payer) {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
+    if to != pay_to {
+        return fail(Reason::Permit2RecipientMismatch, format!("witness pays {}, not payTo {}", to.to_checksum(None), pay_to.to_checksum(None)));
+    }
+    let now = U256::from(now);
+    if deadline < now + U256::from(SETTLE_BUFFER_SECONDS) {
+        return fail(Reason::Permit2DeadlineExpired, format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"));
+    }
+    if valid_after > now {
+        return fail(Reason::Permit2NotYetValid, format!("witness validAfter {valid_after} is after now ({now})"));
+    }
+    if amount != terms.amount {
+        return fail(Reason::Permit2AmountMismatch, format!("permitted amount {amount} is not the required {}", terms.amount));
+    }
+    if token != asset {
+        return fail(Reason::Permit2TokenMismatch, format!("permitted token {} is not the asset {}", token.to_checksum(None), asset.to_checksum(None)));
+    }
+
+    let strict = [&p.from, &p.spender, &p.witness.to, &p.permitted.token].map(|s| parse_address(s));
+    let [Some(from), Some(_), Some(_), Some(_)] = strict else {
+        return fail(sig_reason, "permit addresses must carry a valid EIP-55 checksum where mixed-case".into());
+    };
+    let message = exact_permit2::PermitWitnessTransferFrom {
+        permitted: exact_permit2::TokenPermissions { token, amount },
+        spender,
+        nonce,
+        deadline,
+        witness: exact_permit2::Witness { to, validAfter: valid_after },
+    };
+    let ecdsa_checked = match check_signer(&message.digest(&eip712::permit2_domain(chain_id)), &parsed.signature, from) {
+        Ok(checked) => checked,
+        Err(msg) => return fail(sig_reason, msg),
+    };
+    let mut deferred = vec![Deferred::AssetDeployed, Deferred::Simulation];
+    if !ecdsa_checked {
+        deferred.insert(0, Deferred::ContractSignature);
+    }
+    Verdict::valid(p.from.clone(), deferred)
+}

@@ -1,0 +1,40 @@
+//! # x402-wasm
+//!
+//! The x402 HTTP payment protocol (v1 and v2) in Rust, for WebAssembly and native use.
+//!
+//! The core is free of I/O: wire types ([`wire`]), the header codec ([`codec`]), networks and
+//! assets ([`network`], [`asset`]), EIP-712 and secp256k1 ([`evm`]), local verification
+//! ([`verify()`]), the server's matching rule ([`matching`]) and client building blocks
+//! ([`client`]). Clocks and randomness are arguments, so everything is testable natively. On
+//! `wasm32` a thin binding layer exposes the same operations to JavaScript.
+//!
+//! ```
+//! use x402_wasm::{codec, verify, wire::PaymentRequirements};
+//! # fn run(header: &str, requirements: &PaymentRequirements) -> x402_wasm::Result<()> {
+//! let payload = codec::decode_payment(header)?;
+//! let verdict = verify(&payload, requirements, 1_740_672_100);
+//! if let Some(reason) = verdict.reason {
+//!     println!("refused: {reason}");
+//! }
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod asset;
+pub mod client;
+pub mod codec;
+mod error;
+pub mod evm;
+pub mod matching;
+pub mod network;
+pub mod reason;
+mod verify;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, Result};
+pub use reason::Reason;
+pub use verify::{verify, Verdict};

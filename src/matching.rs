@@ -1,0 +1,86 @@
+//! The resource server's rule for which offered requirement a payment answers.
+//!
+//! v2 (as the reference server 2.27): every field but `extra` must be equal (key order aside,
+//! values typed and case-sensitive), and the payer's `extra` must contain the server's `extra`
+//! (the payer may add keys, not drop or change any). v1 payloads name only scheme and network.
+
+use serde_json::{Map, Value};
+
+use crate::wire::{v2, PaymentPayload, PaymentRequirements};
+
+/// Whether `accepted` (from a v2 payload) answers the `offered` requirement.
+pub fn accepted_matches(accepted: &v2::PaymentRequirements, offered: &v2::PaymentRequirements) -> bool {
+    let (Ok(Value::Object(mut a)), Ok(Value::Object(mut o))) = (serde_json::to_value(accepted), serde_json::to_value(offered)) else {
+        return false;
+    };
+    let a_extra = a.remove("extra");
+    let o_extra = o.remove("extra");
+    if a != o {
+        return false;
+    }
+    match (o_extra, a_extra) {
+        (None, _) => true,
+        (Some(o), Some(a)) => contains(&a, &o),
+        (Some(Value::Object(o)), None) => o.is_empty(),
+        (Some(_), None) => false,
+    }
+}
+
+/// Whether `outer` contains `inner`: objects key by key (recursively), anything else by equality.
+fn contains(outer: &Value, inner: &Value) -> bool {
+    match (outer, inner) {
+        (Value::Object(outer), Value::Object(inner)) => subset(outer, inner),
+        _ => outer == inner,
+    }
+}
+
+fn subset(outer: &Map<String, Value>, inner: &Map<String, Value>) -> bool {
+    inner.iter().all(|(k, v)| outer.get(k).is_some_and(|o| contains(o, v)))
+}
+
+/// The index of the first offered requirement the payment answers, in offer order.
+pub fn find_match(payload: &PaymentPayload, offers: &[PaymentRequirements]) -> Option<usize> {
+    offers.iter().position(|offer| match (payload, offer) {
+        (PaymentPayload::V2(p), PaymentRequirements::V2(o)) => accepted_matches(&p.accepted, o),
+        (PaymentPayload::V1(p), PaymentRequirements::V1(o)) => p.scheme == o.scheme && p.network == o.network,
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req(v: Value) -> v2::PaymentRequirements {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn base() -> Value {
+        json!({"scheme": "exact", "network": "eip155:84532", "amount": "10000",
+               "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+               "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 300,
+               "extra": {"name": "USDC", "version": "2"}})
+    }
+
+    #[test]
+    fn equal_core_and_extra_superset() {
+        let offered = req(base());
+        assert!(accepted_matches(&req(base()), &offered));
+        let mut more = base();
+        more["extra"]["note"] = json!("client addition");
+        assert!(accepted_matches(&req(more), &offered));
+        let mut fewer = base();
+        fewer["extra"].as_object_mut().unwrap().remove("version");
+        assert!(!accepted_matches(&req(fewer), &offered));
+        for (k, v) in [("amount", json!("10001")), ("maxTimeoutSeconds", json!(301)), ("network", json!("eip155:8453")),
+                       ("payTo", json!("0x209693bc6afc0c5328ba36faf03c514ef312287c")), ("scheme", json!("upto"))] {
+            let mut changed = base();
+            changed[k] = v;
+            assert!(!accepted_matches(&req(changed), &offered), "{k}");
+        }
+        let mut unknown = base();
+        unknown["outputSchema"] = json!({});
+        assert!(!accepted_matches(&req(unknown), &offered), "an extra core key on one side differs");
+    }
+}

@@ -1,0 +1,128 @@
+//! Reason codes, spelled as the reference SDK spells them (2.27), character for character.
+//!
+//! A facilitator may answer with codes this crate does not list; wire types therefore carry the
+//! code as a string, and [`Reason`] is what this crate itself decides.
+
+use std::fmt;
+
+macro_rules! reasons {
+    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
+        /// A reason a payment is refused.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Reason {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Reason {
+            /// Every reason, in declaration order.
+            pub const ALL: &'static [Reason] = &[$(Reason::$name,)*];
+
+            /// The wire string.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Reason::$name => $code,)*
+                }
+            }
+
+            /// The reason with this wire string, if this crate knows it.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(Reason::$name),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+reasons! {
+    /// Scheme is not `exact` on the payload or the requirement.
+    ExactEvmScheme = "invalid_exact_evm_scheme",
+    /// `extra.name` / `extra.version` missing, so no EIP-712 domain.
+    ExactEvmMissingEip712Domain = "invalid_exact_evm_missing_eip712_domain",
+    /// The payload's network differs from the requirement's.
+    ExactEvmNetworkMismatch = "invalid_exact_evm_network_mismatch",
+    /// The signature does not recover to `authorization.from`, or is malformed or malleable.
+    ExactEvmSignature = "invalid_exact_evm_signature",
+    /// `authorization.to` is not `payTo`.
+    ExactEvmRecipientMismatch = "invalid_exact_evm_recipient_mismatch",
+    /// `validBefore` is past, or less than 6 s away.
+    ExactEvmValidBefore = "invalid_exact_evm_payload_authorization_valid_before",
+    /// `validAfter` is in the future.
+    ExactEvmValidAfter = "invalid_exact_evm_payload_authorization_valid_after",
+    /// v2: `authorization.value` differs from `amount`.
+    ExactEvmValueMismatch = "invalid_exact_evm_payload_authorization_value_mismatch",
+    /// v1: `authorization.value` differs from `maxAmountRequired`.
+    ExactEvmAuthorizationValue = "invalid_exact_evm_authorization_value",
+    /// The authorization's nonce was already used on chain (or reserved by this server).
+    ExactEvmNonceAlreadyUsed = "invalid_exact_evm_nonce_already_used",
+    /// The payer's balance is below the amount.
+    ExactEvmInsufficientBalance = "invalid_exact_evm_insufficient_balance",
+    /// The token's on-chain name differs from `extra.name`.
+    ExactEvmTokenNameMismatch = "invalid_exact_evm_token_name_mismatch",
+    /// The token's on-chain version differs from `extra.version`.
+    ExactEvmTokenVersionMismatch = "invalid_exact_evm_token_version_mismatch",
+    /// The token has no EIP-3009 `authorizationState`.
+    ExactEvmEip3009NotSupported = "invalid_exact_evm_eip3009_not_supported",
+    /// Simulation failed for another reason.
+    ExactEvmTransactionSimulationFailed = "invalid_exact_evm_transaction_simulation_failed",
+    /// The settlement transaction reverted.
+    ExactEvmTransactionFailed = "invalid_exact_evm_transaction_failed",
+    /// The asset address has no contract code.
+    AssetNotDeployedContract = "asset_not_deployed_contract",
+    /// A Permit2 payload under a scheme other than `exact`, or an unreadable `upto` payload.
+    UnsupportedPayloadType = "unsupported_payload_type",
+    /// The permit's spender is not the x402 Permit2 proxy.
+    Permit2Spender = "invalid_permit2_spender",
+    /// The witness recipient is not `payTo`.
+    Permit2RecipientMismatch = "invalid_permit2_recipient_mismatch",
+    /// The permit signature does not recover to `from`.
+    Permit2Signature = "invalid_permit2_signature",
+    /// The permit's deadline is past, or less than 6 s away.
+    Permit2DeadlineExpired = "permit2_deadline_expired",
+    /// The witness `validAfter` is in the future.
+    Permit2NotYetValid = "permit2_not_yet_valid",
+    /// The permitted amount differs from `amount`.
+    Permit2AmountMismatch = "permit2_amount_mismatch",
+    /// The permitted token is not the asset.
+    Permit2TokenMismatch = "permit2_token_mismatch",
+    /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
+    Permit2AllowanceRequired = "permit2_allowance_required",
+    /// The payload cannot be read as the scheme's proof (this crate; the reference throws).
+    InvalidPayload = "invalid_payload",
+    /// The requirement itself is unusable: a malformed asset or payTo (this crate; the reference throws).
+    InvalidPaymentRequirements = "invalid_payment_requirements",
+    /// The network is not one this crate can verify on (this crate; the reference throws).
+    InvalidNetwork = "invalid_network",
+    /// Payload and requirement of different protocol versions.
+    InvalidX402Version = "invalid_x402_version",
+    /// The scheme is not one this crate verifies.
+    UnsupportedScheme = "unsupported_scheme",
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &r in Reason::ALL {
+            assert!(seen.insert(r.as_str()), "duplicate {r}");
+            assert_eq!(Reason::from_code(r.as_str()), Some(r));
+        }
+    }
+}

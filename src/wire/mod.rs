@@ -1,0 +1,387 @@
+//! Wire objects of x402 v1 and v2, with the exact JSON field names of each version.
+//!
+//! Versioned structs live in [`v1`] and [`v2`]; the enums here ([`PaymentPayload`],
+//! [`PaymentRequired`], [`PaymentRequirements`]) hold either and are read by their `x402Version`.
+//! Amounts, times and nonces are decimal strings on the wire and [`U256`] inside. Unknown fields are
+//! kept in each struct's `unknown` map, so an object read and written again says the same thing.
+
+pub mod decimal;
+pub mod v1;
+pub mod v2;
+
+use alloy_primitives::U256;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::network;
+
+/// A protocol version this crate speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Version {
+    /// x402 v1: JSON 402 body, `X-PAYMENT`, legacy network names.
+    V1 = 1,
+    /// x402 v2: `PAYMENT-REQUIRED` / `PAYMENT-SIGNATURE`, CAIP-2 networks.
+    V2 = 2,
+}
+
+impl Version {
+    /// Reads the `x402Version` of a JSON object without parsing the rest into types.
+    pub fn of_json(json: &str, what: &'static str) -> Result<Self> {
+        #[derive(Deserialize)]
+        struct Probe {
+            #[serde(rename = "x402Version")]
+            version: u64,
+        }
+        let probe: Probe = serde_json::from_str(json).map_err(|e| Error::json(what, e))?;
+        Self::try_from(probe.version)
+    }
+}
+
+impl TryFrom<u64> for Version {
+    type Error = Error;
+    fn try_from(v: u64) -> Result<Self> {
+        match v {
+            1 => Ok(Version::V1),
+            2 => Ok(Version::V2),
+            other => Err(Error::Version(other)),
+        }
+    }
+}
+
+fn from_json<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| Error::json(what, e))
+}
+
+fn check_version(found: u8, want: Version) -> Result<()> {
+    if u64::from(found) == want as u64 {
+        Ok(())
+    } else {
+        Err(Error::Version(found.into()))
+    }
+}
+
+/// A signed payment of either version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PaymentPayload {
+    /// Sent in `X-PAYMENT`.
+    V1(v1::PaymentPayload),
+    /// Sent in `PAYMENT-SIGNATURE`.
+    V2(v2::PaymentPayload),
+}
+
+impl PaymentPayload {
+    /// Parses JSON, choosing the version by its `x402Version`.
+    pub fn from_json(json: &str) -> Result<Self> {
+        const WHAT: &str = "PaymentPayload";
+        Ok(match Version::of_json(json, WHAT)? {
+            Version::V1 => {
+                let p: v1::PaymentPayload = from_json(json, WHAT)?;
+                check_version(p.x402_version, Version::V1)?;
+                PaymentPayload::V1(p)
+            }
+            Version::V2 => {
+                let p: v2::PaymentPayload = from_json(json, WHAT)?;
+                check_version(p.x402_version, Version::V2)?;
+                PaymentPayload::V2(p)
+            }
+        })
+    }
+
+    /// The protocol version.
+    pub fn version(&self) -> Version {
+        match self {
+            PaymentPayload::V1(_) => Version::V1,
+            PaymentPayload::V2(_) => Version::V2,
+        }
+    }
+
+    /// The scheme the payer chose.
+    pub fn scheme(&self) -> &str {
+        match self {
+            PaymentPayload::V1(p) => &p.scheme,
+            PaymentPayload::V2(p) => &p.accepted.scheme,
+        }
+    }
+
+    /// The network the payer chose, as written on the wire (legacy name in v1, CAIP-2 in v2).
+    pub fn network(&self) -> &str {
+        match self {
+            PaymentPayload::V1(p) => &p.network,
+            PaymentPayload::V2(p) => &p.accepted.network,
+        }
+    }
+
+    /// The scheme-specific proof.
+    pub fn proof(&self) -> &Map<String, Value> {
+        match self {
+            PaymentPayload::V1(p) => &p.payload,
+            PaymentPayload::V2(p) => &p.payload,
+        }
+    }
+}
+
+/// What a 402 asks for, in either version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PaymentRequired {
+    /// The JSON body of a v1 402.
+    V1(v1::PaymentRequired),
+    /// The `PAYMENT-REQUIRED` header of a v2 402.
+    V2(v2::PaymentRequired),
+}
+
+impl PaymentRequired {
+    /// Parses JSON, choosing the version by its `x402Version`.
+    pub fn from_json(json: &str) -> Result<Self> {
+        const WHAT: &str = "PaymentRequired";
+        let required = match Version::of_json(json, WHAT)? {
+            Version::V1 => {
+                let p: v1::PaymentRequired = from_json(json, WHAT)?;
+                check_version(p.x402_version, Version::V1)?;
+                PaymentRequired::V1(p)
+            }
+            Version::V2 => {
+                let p: v2::PaymentRequired = from_json(json, WHAT)?;
+                check_version(p.x402_version, Version::V2)?;
+                PaymentRequired::V2(p)
+            }
+        };
+        if required.len() == 0 {
+            return Err(Error::field("accepts", "must have at least one entry"));
+        }
+        Ok(required)
+    }
+
+    /// The protocol version.
+    pub fn version(&self) -> Version {
+        match self {
+            PaymentRequired::V1(_) => Version::V1,
+            PaymentRequired::V2(_) => Version::V2,
+        }
+    }
+
+    /// Number of entries in `accepts`.
+    pub fn len(&self) -> usize {
+        match self {
+            PaymentRequired::V1(p) => p.accepts.len(),
+            PaymentRequired::V2(p) => p.accepts.len(),
+        }
+    }
+
+    /// Entry `i` of `accepts`, in its version.
+    pub fn accept(&self, i: usize) -> Option<PaymentRequirements> {
+        match self {
+            PaymentRequired::V1(p) => p.accepts.get(i).cloned().map(PaymentRequirements::V1),
+            PaymentRequired::V2(p) => p.accepts.get(i).cloned().map(PaymentRequirements::V2),
+        }
+    }
+}
+
+/// One entry of `accepts`, in either version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PaymentRequirements {
+    /// v1 shape (`maxAmountRequired`, legacy network).
+    V1(v1::PaymentRequirements),
+    /// v2 shape (`amount`, CAIP-2 network).
+    V2(v2::PaymentRequirements),
+}
+
+impl PaymentRequirements {
+    /// Parses JSON in the shape of `version`.
+    pub fn from_json(json: &str, version: Version) -> Result<Self> {
+        const WHAT: &str = "PaymentRequirements";
+        Ok(match version {
+            Version::V1 => PaymentRequirements::V1(from_json(json, WHAT)?),
+            Version::V2 => PaymentRequirements::V2(from_json(json, WHAT)?),
+        })
+    }
+
+    /// The protocol version of this shape.
+    pub fn version(&self) -> Version {
+        match self {
+            PaymentRequirements::V1(_) => Version::V1,
+            PaymentRequirements::V2(_) => Version::V2,
+        }
+    }
+
+    /// The version-independent view used by verification and selection.
+    pub fn terms(&self) -> Terms<'_> {
+        match self {
+            PaymentRequirements::V1(r) => Terms {
+                version: Version::V1,
+                scheme: &r.scheme,
+                network: &r.network,
+                amount: r.max_amount_required,
+                asset: &r.asset,
+                pay_to: &r.pay_to,
+                max_timeout_seconds: r.max_timeout_seconds,
+                extra: r.extra.as_ref(),
+            },
+            PaymentRequirements::V2(r) => Terms {
+                version: Version::V2,
+                scheme: &r.scheme,
+                network: &r.network,
+                amount: r.amount,
+                asset: &r.asset,
+                pay_to: &r.pay_to,
+                max_timeout_seconds: r.max_timeout_seconds,
+                extra: r.extra.as_ref(),
+            },
+        }
+    }
+}
+
+/// The fields of a requirement that every version has, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms<'a> {
+    /// Which version the requirement came in.
+    pub version: Version,
+    /// Payment scheme.
+    pub scheme: &'a str,
+    /// Network as written (legacy name in v1, CAIP-2 in v2).
+    pub network: &'a str,
+    /// Amount in atomic units (`maxAmountRequired` in v1).
+    pub amount: U256,
+    /// Token contract.
+    pub asset: &'a str,
+    /// Recipient.
+    pub pay_to: &'a str,
+    /// Validity window the server allows, in seconds.
+    pub max_timeout_seconds: u64,
+    /// Scheme-specific data.
+    pub extra: Option<&'a Map<String, Value>>,
+}
+
+impl Terms<'_> {
+    /// A string field of `extra`, if present.
+    pub fn extra_str(&self, key: &str) -> Option<&str> {
+        self.extra?.get(key)?.as_str()
+    }
+}
+
+/// A facilitator's answer to `/verify` (also what local verification returns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyResponse {
+    /// Whether the payment may be settled.
+    pub is_valid: bool,
+    /// The reason code when it may not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_reason: Option<String>,
+    /// A human-readable account of the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_message: Option<String>,
+    /// The paying address, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<String>,
+    /// Extension data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Map<String, Value>>,
+}
+
+/// A facilitator's answer to `/settle`; carried in `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettleResponse {
+    /// Whether the transfer went through.
+    pub success: bool,
+    /// The reason code on failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_reason: Option<String>,
+    /// A human-readable account of the failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// The paying address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<String>,
+    /// Transaction hash; `""` on failure.
+    #[serde(default)]
+    pub transaction: String,
+    /// Network settled on (CAIP-2 in v2, legacy name in v1).
+    pub network: String,
+    /// Amount actually settled, in atomic units (schemes that settle less than the maximum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Extension data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Map<String, Value>>,
+}
+
+/// One (version, scheme, network) a facilitator supports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportedKind {
+    /// Protocol version.
+    pub x402_version: u8,
+    /// Scheme.
+    pub scheme: String,
+    /// Network (legacy name for v1 kinds).
+    pub network: String,
+    /// Scheme data the facilitator publishes (e.g. a fee payer or facilitator address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Map<String, Value>>,
+}
+
+/// A facilitator's answer to `/supported`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportedResponse {
+    /// What it can verify and settle.
+    pub kinds: Vec<SupportedKind>,
+    /// Extension keys it understands.
+    #[serde(default)]
+    pub extensions: Vec<String>,
+    /// Its signing addresses by CAIP-2 pattern.
+    #[serde(default)]
+    pub signers: Map<String, Value>,
+}
+
+impl v1::PaymentRequirements {
+    /// The v2 form of this requirement and its resource, where the network has a CAIP-2 name.
+    pub fn to_v2(&self) -> Result<(v2::PaymentRequirements, v2::ResourceInfo)> {
+        let network = network::legacy_to_caip2(&self.network)
+            .ok_or_else(|| Error::Network(self.network.clone()))?;
+        let requirements = v2::PaymentRequirements {
+            scheme: self.scheme.clone(),
+            network,
+            amount: self.max_amount_required,
+            asset: self.asset.clone(),
+            pay_to: self.pay_to.clone(),
+            max_timeout_seconds: self.max_timeout_seconds,
+            extra: self.extra.clone(),
+            unknown: self.unknown.clone(),
+        };
+        let resource = v2::ResourceInfo {
+            url: self.resource.clone(),
+            description: Some(self.description.clone()),
+            mime_type: Some(self.mime_type.clone()),
+            unknown: Map::new(),
+        };
+        Ok((requirements, resource))
+    }
+}
+
+impl v2::PaymentRequirements {
+    /// The v1 form of this requirement for `resource`, where the network has a legacy name.
+    pub fn to_v1(&self, resource: &v2::ResourceInfo) -> Result<v1::PaymentRequirements> {
+        let network = network::caip2_to_legacy(&self.network)
+            .ok_or_else(|| Error::Network(self.network.clone()))?;
+        Ok(v1::PaymentRequirements {
+            scheme: self.scheme.clone(),
+            network: network.to_owned(),
+            max_amount_required: self.amount,
+            resource: resource.url.clone(),
+            description: resource.description.clone().unwrap_or_default(),
+            mime_type: resource.mime_type.clone().unwrap_or_default(),
+            output_schema: None,
+            pay_to: self.pay_to.clone(),
+            max_timeout_seconds: self.max_timeout_seconds,
+            asset: self.asset.clone(),
+            extra: self.extra.clone(),
+            unknown: self.unknown.clone(),
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! x402 version 1 wire objects (legacy network names, `maxAmountRequired`, `X-PAYMENT`).
+
+use alloy_primitives::U256;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::decimal;
+
+/// One way to pay that a v1 server accepts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRequirements {
+    /// Payment scheme, e.g. `"exact"`.
+    pub scheme: String,
+    /// Legacy network name, e.g. `"base-sepolia"`.
+    pub network: String,
+    /// Amount in the asset's atomic units.
+    #[serde(with = "decimal::string")]
+    pub max_amount_required: U256,
+    /// URL of the paid resource.
+    pub resource: String,
+    /// Human-readable description.
+    #[serde(default)]
+    pub description: String,
+    /// MIME type of the resource.
+    #[serde(default)]
+    pub mime_type: String,
+    /// Input/output description (superseded by the v2 `bazaar` extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Value>,
+    /// Recipient.
+    pub pay_to: String,
+    /// How long a signed payment stays valid, in seconds.
+    pub max_timeout_seconds: u64,
+    /// Token contract.
+    pub asset: String,
+    /// Scheme-specific data; on EVM the token's EIP-712 `name` and `version`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Map<String, Value>>,
+    /// Fields this crate does not know.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// The JSON body of a v1 402.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRequired {
+    /// Always 1.
+    pub x402_version: u8,
+    /// Why payment is asked for.
+    #[serde(default)]
+    pub error: String,
+    /// The accepted ways to pay.
+    pub accepts: Vec<PaymentRequirements>,
+    /// Fields this crate does not know.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// A signed v1 payment (header `X-PAYMENT`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentPayload {
+    /// Always 1.
+    pub x402_version: u8,
+    /// The scheme paid with.
+    pub scheme: String,
+    /// The legacy network name paid on.
+    pub network: String,
+    /// Scheme-specific proof.
+    pub payload: Map<String, Value>,
+    /// Fields this crate does not know.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
