@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's one test command (README; .ci/run calls it). On a fresh machine it installs what is
+# missing, then runs every suite: native Rust (unit, vectors, reason codes, properties, doc, bench
+# smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
+# dedicated worker, and the package's consumer tests in Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "install (skips what is present)"
+./scripts/install.sh
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+step "native: unit, vectors, reason codes, properties, bench smoke"
+cargo test --all-targets
+cargo test --doc
+
+step "build pkg/"
+./scripts/build-pkg.sh
+
+step "wasm in Node"
+cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+step "wasm in headless Chromium (window)"
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+step "wasm in headless Chromium (dedicated worker)"
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+
+step "pkg/ imported by name from a consumer package (Node)"
+(cd tests/consumer && npm ci --no-audit --no-fund && node --test)
