@@ -22,11 +22,11 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
 
 step "pkg/ imported by name from a consumer package (Node)"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test)
