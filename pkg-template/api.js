@@ -3,11 +3,13 @@
 export {
   verifyPayment,
   findMatchingRequirements,
+  selectPaymentRequirements,
+  PaymentDraft,
   decodePaymentSignatureHeader,
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
   encodePaymentSignatureHeader,
   encodePaymentRequiredHeader,
   encodePaymentResponseHeader,
-  createPaymentWithKey,
 } from "./x402_wasm.js";
+export { wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";

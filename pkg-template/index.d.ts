@@ -121,6 +121,13 @@ export interface X402Error extends Error {
     | "invalid_price"
     | "invalid_private_key"
     | "no_acceptable_requirement"
+    | "amount_exceeds_max"
+    | "signer_mismatch"
+    | "unsupported_typed_data"
+    | "invalid_payment_required"
+    | "payment_aborted"
+    | "user_rejected"
+    | "wallet_error"
     | "invalid_argument"
     | "internal";
 }
@@ -149,13 +156,81 @@ export function encodePaymentSignatureHeader(payload: PaymentPayload | PaymentPa
 export function encodePaymentRequiredHeader(required: PaymentRequired | PaymentRequiredV1): string;
 export function encodePaymentResponseHeader(response: SettleResponse): string;
 
-/**
- * Builds and signs (inside wasm, RFC 6979) a payment for `accepts[index]` with a local private key.
- * `options.now` pins the clock.
- */
-export function createPaymentWithKey(
-  required: PaymentRequired | PaymentRequiredV1,
-  index: number,
-  privateKey: string,
-  options?: VerifyOptions,
-): PaymentPayload | PaymentPayloadV1;
+/** EIP-712 typed data as `eth_signTypedData_v4` takes it (uint256 values as decimal strings). */
+export interface TypedData {
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: string;
+  domain: { name?: string; version?: string; chainId?: number; verifyingContract?: string };
+  message: Record<string, unknown>;
+}
+
+/** What pays: any object with an address and `signTypedData` (viem accounts fit). */
+export interface Signer {
+  address?: string;
+  getAddress?(): Promise<string>;
+  /** Gets viem-style typed data (bigint uints) unless the signer was made by this package. */
+  signTypedData(typedData: any): Promise<string>;
+}
+
+/** The subset of EIP-1193 the wallet signer uses. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown[] | object }): Promise<any>;
+}
+
+/** Signs inside wasm; the key never returns to JavaScript and is zeroized when freed. */
+export function privateKeySigner(hexKey: string): Signer & { readonly address: string };
+
+/** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
+export function injectedWalletSigner(provider: Eip1193Provider, options?: { address?: string }): Signer & { getAddress(): Promise<string> };
+
+/** Options of `wrapFetchWithPayment`; every cap and list narrows what is paid. */
+export interface PaymentOptions {
+  /** Largest amount per payment in atomic units, any asset. */
+  maxAmount?: string | bigint;
+  /** Largest payment in USD for the known stablecoins; default "0.10"; `false` turns it off. */
+  maxUsd?: string | number | false | null;
+  /** Allowed networks, CAIP-2 (`eip155:8453`) or v1 names (`base`). */
+  networks?: string[];
+  /** Allowed token addresses besides the known ones. */
+  assets?: string[];
+  /** Pay in tokens this package does not know (still subject to `maxAmount`). */
+  allowUnknownAssets?: boolean;
+  /** Chooses among the acceptable requirements (server order); default the first. */
+  select?(candidates: (PaymentRequirements | PaymentRequirementsV1)[], paymentRequired: PaymentRequired | PaymentRequiredV1): (PaymentRequirements | PaymentRequirementsV1) | Promise<PaymentRequirements | PaymentRequirementsV1>;
+  /** Which terms to read when a 402 carries both: 2 (header, default) or 1 (JSON body). */
+  preferVersion?: X402Version;
+  /** Called with the terms before paying; `{abort: true}` throws `payment_aborted`. */
+  onPaymentRequired?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; request: Request }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
+  /** Called with the signed payment before it is sent. */
+  onPaymentCreated?(context: { paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
+  /** Called with the paid response and its decoded settlement (null when absent). */
+  onPaymentResponse?(context: { response: Response; settleResponse: SettleResponse | null }): void | Promise<void>;
+}
+
+/** `fetch` that pays a 402 once and retries with the payment. */
+export function wrapFetchWithPayment(
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
+  signer: Signer,
+  options?: PaymentOptions,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** The settlement a paid response carries (`PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`), or null. */
+export function decodePaymentResponse(response: Response): SettleResponse | null;
+
+/** Indices of the acceptable entries of `accepts` under the options' caps and lists (server order). */
+export function selectPaymentRequirements(
+  paymentRequired: PaymentRequired | PaymentRequiredV1,
+  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "networks" | "assets" | "allowUnknownAssets">,
+): Uint32Array;
+
+/** A payment built but not signed; for custom signing flows. */
+export class PaymentDraft {
+  constructor(paymentRequired: PaymentRequired | PaymentRequiredV1, index: number, from: string, options?: VerifyOptions);
+  /** The object a wallet signs with `eth_signTypedData_v4`. */
+  typedData(): TypedData;
+  /** Unix seconds until which the payment is valid. */
+  readonly validBefore: number;
+  /** The payment, once the signature is checked to be the payer's (`signer_mismatch` otherwise). */
+  finish(signature: string): PaymentPayload | PaymentPayloadV1;
+  free(): void;
+}

@@ -2,7 +2,8 @@
 # The project's one test command (README; .ci/run calls it). On a fresh machine it installs what is
 # missing, then runs every suite: native Rust (unit, vectors, reason codes, properties, doc, bench
 # smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
-# dedicated worker, and the package's consumer tests in Node.
+# dedicated worker, the package's consumer tests in Node (fetch wrapper against the official verifier,
+# strict TypeScript), and the injected-wallet flow in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,11 +23,14 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --test vectors --test reasons --test client
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
 
-step "pkg/ imported by name from a consumer package (Node)"
-(cd tests/consumer && npm ci --no-audit --no-fund && node --test)
+step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
+(cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
+
+step "client face in headless Chromium: injected EIP-1193 wallet"
+node --test tests/browser/

@@ -19,9 +19,11 @@ use crate::wire::{v1, v2, PaymentPayload, PaymentRequired, PaymentRequirements, 
 /// How far back a v1 authorization's `validAfter` is set, as the reference v1 client does.
 pub const V1_VALID_AFTER_SKEW_SECONDS: u64 = 600;
 
-/// What a client is willing to pay with. The default allows any known asset on any EVM network,
-/// with no amount cap; callers set the caps.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a client is willing to pay with.
+///
+/// [`Policy::default`] allows known assets on any EVM network and caps each payment at
+/// [`DEFAULT_MAX_USD`]; unknown assets must be listed in `assets` (or `allow_unknown_assets` set).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// Allowed networks (CAIP-2 or legacy names); `None` allows all.
     pub networks: Option<Vec<String>>,
@@ -29,52 +31,109 @@ pub struct Policy {
     pub assets: Vec<String>,
     /// Accept assets this crate does not know.
     pub allow_unknown_assets: bool,
-    /// Largest amount per payment, in atomic units.
+    /// Largest amount per payment, in atomic units, for any asset.
     pub max_amount: Option<U256>,
+    /// Largest payment in US dollars (decimal string), for the known tokens (all USD stablecoins,
+    /// each counted at $1 as the reference client does).
+    pub max_usd: Option<String>,
+}
+
+/// The per-payment cap a client has unless told otherwise, as the legacy reference client had it.
+pub const DEFAULT_MAX_USD: &str = "0.10";
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { networks: None, assets: Vec::new(), allow_unknown_assets: false, max_amount: None, max_usd: Some(DEFAULT_MAX_USD.to_owned()) }
+    }
+}
+
+/// Why a policy refuses a requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Scheme, network or asset is not one this client pays with.
+    NotAllowed(String),
+    /// Acceptable but for the amount cap.
+    OverCap(String),
 }
 
 impl Policy {
+    /// No caps and every known asset: for callers that decide amounts themselves.
+    pub fn uncapped() -> Self {
+        Policy { max_usd: None, ..Policy::default() }
+    }
+
     /// Why `terms` is refused, or `None` if it is acceptable.
-    pub fn refusal(&self, terms: &Terms<'_>) -> Option<String> {
+    pub fn refusal(&self, terms: &Terms<'_>) -> Option<Refusal> {
+        let no = |why: String| Some(Refusal::NotAllowed(why));
         if terms.scheme != "exact" {
-            return Some(format!("scheme `{}` is not supported", terms.scheme));
+            return no(format!("scheme `{}` is not supported", terms.scheme));
         }
         if network::evm_chain_id(terms.network).is_err() {
-            return Some(format!("network `{}` is not a supported EVM network", terms.network));
+            return no(format!("network `{}` is not a supported EVM network", terms.network));
         }
         if let Some(allowed) = &self.networks {
-            let caip = network::legacy_to_caip2(terms.network);
-            let listed = allowed.iter().any(|n| n == terms.network || Some(n) == caip.as_ref() || network::legacy_to_caip2(n).as_deref() == Some(terms.network));
-            if !listed {
-                return Some(format!("network `{}` is not in the allowed networks", terms.network));
+            let canonical = |n: &str| network::legacy_to_caip2(n).unwrap_or_else(|| n.to_owned());
+            if !allowed.iter().any(|n| canonical(n) == canonical(terms.network)) {
+                return no(format!("network `{}` is not in the allowed networks", terms.network));
             }
         }
-        let known = asset::find(terms.network, terms.asset).is_some();
+        let known = asset::find(terms.network, terms.asset);
         let listed = self.assets.iter().any(|a| a.eq_ignore_ascii_case(terms.asset));
-        if !(known || listed || self.allow_unknown_assets) {
-            return Some(format!("asset {} on {} is neither a known token nor allowed", terms.asset, terms.network));
+        if known.is_none() && !listed && !self.allow_unknown_assets {
+            return no(format!("asset {} on {} is neither a known token nor allowed", terms.asset, terms.network));
         }
         if let Some(max) = self.max_amount {
             if terms.amount > max {
-                return Some(format!("amount {} exceeds the maximum {max}", terms.amount));
+                return Some(Refusal::OverCap(format!("amount {} exceeds maxAmount {max}", terms.amount)));
+            }
+        }
+        if let (Some(usd), Some(token)) = (&self.max_usd, known) {
+            // A malformed cap refuses everything rather than nothing.
+            let cap = asset::to_atomic(usd, token.decimals).unwrap_or(U256::ZERO);
+            if terms.amount > cap {
+                return Some(Refusal::OverCap(format!("amount {} {} exceeds maxUsd ${usd}", terms.amount, token.symbol)));
             }
         }
         None
     }
 }
 
-/// The index of the first entry of `accepts` that `policy` allows (the server's order is its
-/// preference, as in the reference client's default selector).
-pub fn select(required: &PaymentRequired, policy: &Policy) -> Result<usize> {
+/// The indices of the entries of `accepts` that `policy` allows, in the server's order (its
+/// preference). Empty is an error: [`Error::AmountExceedsMax`] when only the cap stood in the way.
+pub fn acceptable(required: &PaymentRequired, policy: &Policy) -> Result<Vec<usize>> {
+    let mut ok = Vec::new();
     let mut refusals = Vec::new();
+    let mut only_cap = true;
     for i in 0..required.len() {
         let Some(req) = required.accept(i) else { break };
         match policy.refusal(&req.terms()) {
-            None => return Ok(i),
-            Some(why) => refusals.push(format!("accepts[{i}]: {why}")),
+            None => ok.push(i),
+            Some(Refusal::OverCap(why)) => refusals.push(format!("accepts[{i}]: {why}")),
+            Some(Refusal::NotAllowed(why)) => {
+                only_cap = false;
+                refusals.push(format!("accepts[{i}]: {why}"));
+            }
         }
     }
-    Err(Error::NoAcceptableRequirement(refusals.join("; ")))
+    match (ok.is_empty(), only_cap) {
+        (false, _) => Ok(ok),
+        (true, true) => Err(Error::AmountExceedsMax(refusals.join("; "))),
+        (true, false) => Err(Error::NoAcceptableRequirement(refusals.join("; "))),
+    }
+}
+
+/// The first acceptable entry of `accepts` (the reference client's default selector).
+pub fn select(required: &PaymentRequired, policy: &Policy) -> Result<usize> {
+    Ok(acceptable(required, policy)?[0])
+}
+
+/// The `payment-identifier` extension key.
+pub const PAYMENT_IDENTIFIER: &str = "payment-identifier";
+
+/// A fresh payment id: `pay_` and 32 hex digits (as the reference's generator).
+pub fn payment_id() -> Result<String> {
+    let bytes = random_nonce()?;
+    Ok(format!("pay_{}", alloy_primitives::hex::encode(&bytes[..16])))
 }
 
 /// 32 random bytes from the platform's CSPRNG (`crypto.getRandomValues` in wasm).
@@ -178,9 +237,49 @@ impl PaymentDraft {
         &self.accepted
     }
 
+    /// Unix time (seconds) after which the signed payment is no longer valid.
+    pub fn valid_before(&self) -> U256 {
+        match &self.message {
+            Message::Eip3009(m) => m.validBefore,
+            Message::Permit2(m) => m.deadline,
+        }
+    }
+
     /// The payer the draft was built for.
     pub fn payer(&self) -> Address {
         self.from
+    }
+
+    /// Sets the `payment-identifier` id when the server declared the extension; returns whether it did.
+    /// The id must be 16–128 characters of `[A-Za-z0-9_-]`.
+    pub fn set_payment_id(&mut self, id: &str) -> Result<bool> {
+        let valid = (16..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(Error::field("payment-identifier", "id must be 16-128 characters of A-Z, a-z, 0-9, - and _"));
+        }
+        let Some(info) = self
+            .extensions
+            .as_mut()
+            .and_then(|e| e.get_mut(PAYMENT_IDENTIFIER))
+            .and_then(|ext| ext.get_mut("info"))
+            .and_then(Value::as_object_mut)
+            .filter(|info| info.get("required").is_some_and(Value::is_boolean))
+        else {
+            return Ok(false);
+        };
+        info.insert("id".into(), id.into());
+        Ok(true)
+    }
+
+    /// Like [`Self::finish`], but first checks that `signature` recovers to the payer: a wallet
+    /// that signed with another account would otherwise produce a payment every server refuses.
+    pub fn finish_checked(self, signature: &[u8; 65]) -> Result<PaymentPayload> {
+        let expected = self.from.to_checksum(None);
+        match crate::evm::signature::recover(&self.digest(), signature) {
+            Ok(signer) if signer == self.from => Ok(self.finish(signature)),
+            Ok(signer) => Err(Error::SignerMismatch { expected, detail: format!("recovered {}", signer.to_checksum(None)) }),
+            Err(e) => Err(Error::SignerMismatch { expected, detail: e.to_string() }),
+        }
     }
 
     /// The signed payment, given the payer's signature over [`Self::digest`].

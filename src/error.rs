@@ -58,6 +58,20 @@ pub enum Error {
     /// No entry of `accepts` passes the client's policy.
     #[error("no acceptable payment requirement: {0}")]
     NoAcceptableRequirement(String),
+    /// Entries would be acceptable but for the client's amount cap.
+    #[error("payment amount exceeds the maximum: {0}")]
+    AmountExceedsMax(String),
+    /// A signature that does not recover to the expected signer.
+    #[error("signature is not by {expected}: {detail}")]
+    SignerMismatch {
+        /// The address that should have signed.
+        expected: String,
+        /// What recovery found instead.
+        detail: String,
+    },
+    /// Typed data this crate will not sign: only the x402 payment types are signed with a local key.
+    #[error("unsupported typed data: {0}")]
+    UnsupportedTypedData(String),
 }
 
 impl Error {
@@ -73,6 +87,9 @@ impl Error {
             Error::Price { .. } => "invalid_price",
             Error::Key(_) => "invalid_private_key",
             Error::NoAcceptableRequirement(_) => "no_acceptable_requirement",
+            Error::AmountExceedsMax(_) => "amount_exceeds_max",
+            Error::SignerMismatch { .. } => "signer_mismatch",
+            Error::UnsupportedTypedData(_) => "unsupported_typed_data",
         }
     }
 

@@ -7,8 +7,9 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::client::{self, PaymentDraft, Policy};
 use crate::error::Error;
-use crate::evm::signature::PrivateKey;
+use crate::evm::signature::{decode_signature, parse_address, PrivateKey};
 use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse};
 use crate::{codec, matching};
 
@@ -148,14 +149,206 @@ pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsVal
     Ok(codec::encode(&settle))
 }
 
-/// Builds a payment for entry `index` of a PaymentRequired and signs it with a local key.
-/// Used by tests and by `privateKeySigner`; `options.now` (unix seconds) pins the clock.
-#[wasm_bindgen(js_name = createPaymentWithKey)]
-pub fn create_payment_with_key(required: JsValue, index: u32, private_key: &str, options: JsValue) -> Result<JsValue, JsValue> {
+/// Client options as JSON: `{maxAmount?, maxUsd?, networks?, assets?, allowUnknownAssets?}`.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PolicyOptions {
+    #[serde(default)]
+    max_amount: Option<String>,
+    /// A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
+    #[serde(default = "default_max_usd")]
+    max_usd: serde_json::Value,
+    #[serde(default)]
+    networks: Option<Vec<String>>,
+    #[serde(default)]
+    assets: Vec<String>,
+    #[serde(default)]
+    allow_unknown_assets: bool,
+}
+
+fn default_max_usd() -> serde_json::Value {
+    serde_json::Value::String(client::DEFAULT_MAX_USD.into())
+}
+
+impl PolicyOptions {
+    fn into_policy(self) -> Result<Policy, Error> {
+        let max_amount = match self.max_amount {
+            None => None,
+            Some(s) => Some(crate::wire::decimal::parse(&s).map_err(|e| Error::field("maxAmount", e))?),
+        };
+        let max_usd = match self.max_usd {
+            serde_json::Value::Null | serde_json::Value::Bool(false) => None,
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            other => return Err(Error::field("maxUsd", format!("expected a decimal, false or null, got {other}"))),
+        };
+        if let Some(usd) = &max_usd {
+            crate::asset::to_atomic(usd, 0).map_err(|_| Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal")))?;
+        }
+        Ok(Policy { networks: self.networks, assets: self.assets, allow_unknown_assets: self.allow_unknown_assets, max_amount, max_usd })
+    }
+}
+
+fn policy_from_js(options: &JsValue) -> Result<Policy, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(PolicyOptions { max_usd: default_max_usd(), ..PolicyOptions::default() }.into_policy()?);
+    }
+    let text = json_text(options, "options")?;
+    let parsed: PolicyOptions = serde_json::from_str(&text).map_err(|e| Error::json("payment options", e))?;
+    Ok(parsed.into_policy()?)
+}
+
+/// The indices of `accepts` this client may pay, in the server's order. Throws
+/// `no_acceptable_requirement`, or `amount_exceeds_max` when only the cap refused.
+#[wasm_bindgen(js_name = selectPaymentRequirements)]
+pub fn select_payment_requirements(required: JsValue, options: JsValue) -> Result<Vec<u32>, JsValue> {
     let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
-    let key = PrivateKey::from_hex(private_key)?;
-    let now = now_from_options(&options)?;
-    let draft = crate::client::PaymentDraft::new(&required, index as usize, key.address(), now, crate::client::random_nonce()?)?;
-    let signature = key.sign_digest(&draft.digest());
-    to_js(&draft.finish(&signature))
+    let policy = policy_from_js(&options)?;
+    Ok(client::acceptable(&required, &policy)?.into_iter().map(|i| i as u32).collect())
+}
+
+/// A payment built but not signed: give `typedData()` to a wallet, then `finish(signature)`.
+#[wasm_bindgen(js_name = PaymentDraft)]
+pub struct JsPaymentDraft {
+    draft: Option<PaymentDraft>,
+}
+
+#[wasm_bindgen(js_class = PaymentDraft)]
+impl JsPaymentDraft {
+    /// Builds the authorization for `accepts[index]` paid by `from`. `options.now` pins the clock.
+    /// A fresh nonce is drawn, and a payment id is added when the server declares the
+    /// `payment-identifier` extension.
+    #[wasm_bindgen(constructor)]
+    pub fn new(required: JsValue, index: u32, from: &str, options: JsValue) -> Result<JsPaymentDraft, JsValue> {
+        let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
+        let from = parse_address(from).ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"))?;
+        let now = now_from_options(&options)?;
+        let mut draft = PaymentDraft::new(&required, index as usize, from, now, client::random_nonce()?)?;
+        draft.set_payment_id(&client::payment_id()?)?;
+        Ok(JsPaymentDraft { draft: Some(draft) })
+    }
+
+    fn get(&self) -> Result<&PaymentDraft, JsValue> {
+        self.draft.as_ref().ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))
+    }
+
+    /// The `eth_signTypedData_v4` object (uint256 values as decimal strings).
+    #[wasm_bindgen(js_name = typedData)]
+    pub fn typed_data(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.get()?.typed_data())
+    }
+
+    /// Unix seconds until which the signed payment is valid.
+    #[wasm_bindgen(getter, js_name = validBefore)]
+    pub fn valid_before(&self) -> Result<f64, JsValue> {
+        Ok(u64::try_from(self.get()?.valid_before()).unwrap_or(u64::MAX) as f64)
+    }
+
+    /// The PaymentPayload, once `signature` (65-byte hex) is checked to be the payer's.
+    pub fn finish(&mut self, signature: &str) -> Result<JsValue, JsValue> {
+        let sig = decode_signature(signature).map_err(|e| Error::field("signature", e))?;
+        let draft = self.draft.take().ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))?;
+        to_js(&draft.finish_checked(&sig)?)
+    }
+}
+
+/// A secp256k1 key held in wasm memory. It signs x402 payment typed data only; it is never
+/// returned to JavaScript and is zeroized when freed.
+#[wasm_bindgen]
+pub struct PrivateKeySigner {
+    key: PrivateKey,
+}
+
+#[wasm_bindgen]
+impl PrivateKeySigner {
+    /// Reads a 32-byte hex key (with or without `0x`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(hex_key: &str) -> Result<PrivateKeySigner, JsValue> {
+        Ok(PrivateKeySigner { key: PrivateKey::from_hex(hex_key)? })
+    }
+
+    /// The checksummed address.
+    #[wasm_bindgen(getter)]
+    pub fn address(&self) -> String {
+        self.key.address().to_checksum(None)
+    }
+
+    /// Signs an `eth_signTypedData_v4` object of an x402 payment type; returns 65-byte hex.
+    #[wasm_bindgen(js_name = signTypedData)]
+    pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
+        let text = json_text(&typed_data, "typedData")?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?;
+        let digest = crate::evm::eip712::typed_data_digest(&value)?;
+        Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The JS boundary itself, run by wasm-bindgen-test in Node, Chromium and a dedicated worker.
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    const KEY: &str = "0x5de4111afa1a4b94908f83536e5ce9d4da56a2ddecebf8e61ee6c96cb6f5b5ff";
+    const NOW: f64 = 1_800_000_000.0;
+
+    fn js(json: &str) -> JsValue {
+        js_sys::JSON::parse(json).unwrap()
+    }
+
+    fn required(amount: &str) -> JsValue {
+        js(&format!(
+            r#"{{"x402Version":2,"resource":{{"url":"https://x.test/r"}},"accepts":[{{"scheme":"exact","network":"eip155:84532","amount":"{amount}","asset":"0x036CbD53842c5426634e7929541eC2318f3dCF7e","payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":300,"extra":{{"name":"USDC","version":"2"}}}}]}}"#
+        ))
+    }
+
+    fn now() -> JsValue {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"now".into(), &NOW.into()).unwrap();
+        o.into()
+    }
+
+    fn code(err: JsValue) -> String {
+        js_sys::Reflect::get(&err, &"code".into()).unwrap().as_string().unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn draft_signer_and_verify_round_trip_across_the_boundary() {
+        let signer = PrivateKeySigner::new(KEY).unwrap();
+        let req = required("10000");
+        let mut draft = JsPaymentDraft::new(req.clone(), 0, &signer.address(), now()).unwrap();
+        assert_eq!(draft.valid_before().unwrap(), NOW + 300.0);
+        let signature = signer.sign_typed_data(draft.typed_data().unwrap()).unwrap();
+        let payload = draft.finish(&signature).unwrap();
+        assert_eq!(code(draft.finish(&signature).unwrap_err()), "invalid_argument", "a draft finishes once");
+        let header = encode_payment_signature_header(payload).unwrap();
+        let accepts = js_sys::Reflect::get(&req, &"accepts".into()).unwrap();
+        let offer = js_sys::Reflect::get(&accepts, &0.into()).unwrap();
+        let result = verify_payment(header.clone().into(), offer, now()).unwrap();
+        assert_eq!(js_sys::Reflect::get(&result, &"isValid".into()).unwrap(), JsValue::TRUE);
+        assert_eq!(js_sys::Reflect::get(&result, &"payer".into()).unwrap().as_string().unwrap(), signer.address());
+        assert_eq!(find_matching_requirements(accepts, header.into()).unwrap(), 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn selection_options_and_default_cap() {
+        assert_eq!(select_payment_requirements(required("100000"), JsValue::UNDEFINED).unwrap(), vec![0]);
+        assert_eq!(code(select_payment_requirements(required("100001"), JsValue::UNDEFINED).unwrap_err()), "amount_exceeds_max");
+        assert_eq!(select_payment_requirements(required("100001"), js(r#"{"maxUsd":false}"#)).unwrap(), vec![0]);
+        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxAmount":"9","maxUsd":false}"#)).unwrap_err()), "amount_exceeds_max");
+        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"networks":["base"]}"#)).unwrap_err()), "no_acceptable_requirement");
+        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxUsd":"-1"}"#)).unwrap_err()), "invalid_field");
+        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxAmont":"1"}"#)).unwrap_err()), "invalid_json", "typos are not ignored");
+    }
+
+    #[wasm_bindgen_test]
+    fn bad_input_is_a_coded_error() {
+        assert_eq!(code(PrivateKeySigner::new("0x1234").err().unwrap()), "invalid_private_key");
+        let signer = PrivateKeySigner::new(KEY).unwrap();
+        assert_eq!(code(signer.sign_typed_data(js(r#"{"primaryType":"Mail","types":{},"domain":{},"message":{}}"#)).unwrap_err()), "unsupported_typed_data");
+        assert_eq!(code(JsPaymentDraft::new(required("1"), 0, "0xnot-an-address", now()).err().unwrap()), "invalid_field");
+        assert_eq!(code(verify_payment("%%%".into(), JsValue::NULL, JsValue::UNDEFINED).unwrap_err()), "invalid_base64");
+        let big = "A".repeat(crate::codec::MAX_HEADER_BYTES + 4);
+        assert_eq!(code(decode_payment_signature_header(&big).unwrap_err()), "header_too_large");
+    }
 }

@@ -35,18 +35,24 @@ fn selection_follows_server_order_under_the_policy() {
         offer("eip155:84532", BASE_SEPOLIA_USDC, "500000"),
         offer("eip155:84532", BASE_SEPOLIA_USDC, "50000"),
     ]);
-    let capped = Policy { max_amount: Some(U256::from(100_000u64)), ..Policy::default() };
+    let capped = Policy { max_amount: Some(U256::from(100_000u64)), max_usd: None, ..Policy::default() };
     assert_eq!(select(&req, &capped).unwrap(), 2, "unknown asset skipped, over-cap skipped");
     let allow_unknown = Policy { assets: vec![UNKNOWN_TOKEN.to_lowercase()], ..capped.clone() };
     assert_eq!(select(&req, &allow_unknown).unwrap(), 0);
-    let other_chain = Policy { networks: Some(vec!["base".into()]), ..Policy::default() };
+    let other_chain = Policy { networks: Some(vec!["base".into()]), ..Policy::uncapped() };
     let err = select(&req, &other_chain).unwrap_err();
     assert_eq!(err.code(), "no_acceptable_requirement");
     assert!(matches!(err, Error::NoAcceptableRequirement(ref why) if why.contains("accepts[2]")), "{err}");
-    let legacy_name = Policy { networks: Some(vec!["base-sepolia".into()]), ..Policy::default() };
+    let legacy_name = Policy { networks: Some(vec!["base-sepolia".into()]), ..Policy::uncapped() };
     assert_eq!(select(&req, &legacy_name).unwrap(), 1);
     let tiny = Policy { max_amount: Some(U256::from(9u64)), allow_unknown_assets: true, ..Policy::default() };
-    assert!(select(&req, &tiny).is_err());
+    assert_eq!(select(&req, &tiny).unwrap_err().code(), "amount_exceeds_max");
+    // The default policy caps known stablecoins at $0.10: 50000 (0.05 USDC) passes, 500000 does not.
+    assert_eq!(select(&req, &Policy::default()).unwrap(), 2);
+    let only_big = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "100001")]);
+    assert_eq!(select(&only_big, &Policy::default()).unwrap_err().code(), "amount_exceeds_max");
+    let at_cap = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "100000")]);
+    assert_eq!(select(&at_cap, &Policy::default()).unwrap(), 0, "the cap itself is allowed");
 }
 
 #[test]
@@ -121,4 +127,68 @@ fn v1_and_v2_requirements_convert_both_ways() {
     let mut anvil = v2.clone();
     anvil.network = "eip155:31337".into();
     assert_eq!(anvil.to_v1(&resource).unwrap_err().code(), "invalid_network");
+}
+
+#[test]
+fn payment_identifier_only_when_declared() {
+    let key = PrivateKey::from_hex(KEY).unwrap();
+    let mut req = json!({"x402Version": 2, "resource": {"url": "https://x.test/r"}, "accepts": [offer("eip155:84532", BASE_SEPOLIA_USDC, "1")],
+        "extensions": {"payment-identifier": {"info": {"required": false}, "schema": {"type": "object"}}}});
+    let declared = PaymentRequired::from_json(&req.to_string()).unwrap();
+    let mut draft = PaymentDraft::new(&declared, 0, key.address(), NOW, [3; 32]).unwrap();
+    assert!(draft.set_payment_id("short").is_err());
+    let id = x402_wasm::client::payment_id().unwrap();
+    assert_eq!(id.len(), 36);
+    assert!(draft.set_payment_id(&id).unwrap());
+    let sig = key.sign_digest(&draft.digest());
+    let PaymentPayload::V2(p) = draft.finish_checked(&sig).unwrap() else { panic!() };
+    assert_eq!(p.extensions.unwrap()["payment-identifier"]["info"], json!({"required": false, "id": id}));
+    req.as_object_mut().unwrap().remove("extensions");
+    let undeclared = PaymentRequired::from_json(&req.to_string()).unwrap();
+    let mut draft = PaymentDraft::new(&undeclared, 0, key.address(), NOW, [3; 32]).unwrap();
+    assert!(!draft.set_payment_id(&id).unwrap());
+}
+
+#[test]
+fn finish_checked_refuses_another_signer() {
+    let key = PrivateKey::from_hex(KEY).unwrap();
+    let other = PrivateKey::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").unwrap();
+    let req = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "1")]);
+    let draft = PaymentDraft::new(&req, 0, key.address(), NOW, [5; 32]).unwrap();
+    let sig = other.sign_digest(&draft.digest());
+    assert_eq!(draft.finish_checked(&sig).unwrap_err().code(), "signer_mismatch");
+}
+
+#[test]
+fn typed_data_digest_matches_every_vector_and_refuses_other_types() {
+    use x402_wasm::evm::eip712::typed_data_digest;
+    let v = common::vectors();
+    for t in v["typedData"].as_array().unwrap() {
+        // Rebuild the wallet JSON the way a client would hand it over, from the vector's domain and message.
+        let td = json!({"types": types_of(t["kind"].as_str().unwrap()), "primaryType": if t["kind"] == "eip3009" { "TransferWithAuthorization" } else { "PermitWitnessTransferFrom" },
+            "domain": t["domain"], "message": t["message"]});
+        assert_eq!(typed_data_digest(&td).unwrap().to_string(), t["digest"].as_str().unwrap(), "{}", t["name"]);
+        let mut extra_field = td.clone();
+        extra_field["message"]["memo"] = json!("not signed");
+        assert_eq!(typed_data_digest(&extra_field).unwrap_err().code(), "unsupported_typed_data");
+    }
+    let permit = json!({"types": {"Permit": [{"name": "owner", "type": "address"}]}, "primaryType": "Permit",
+        "domain": {"name": "USDC", "version": "2", "chainId": 1, "verifyingContract": BASE_SEPOLIA_USDC}, "message": {"owner": BASE_SEPOLIA_USDC}});
+    assert_eq!(typed_data_digest(&permit).unwrap_err().code(), "unsupported_typed_data");
+}
+
+/// The EIP-712 `types` of each vector kind, written out as viem's callers write them.
+fn types_of(kind: &str) -> serde_json::Value {
+    let f = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, t)| json!({"name": n, "type": t})).collect::<Vec<_>>();
+    match kind {
+        "eip3009" => json!({"TransferWithAuthorization": f(&[("from", "address"), ("to", "address"), ("value", "uint256"), ("validAfter", "uint256"), ("validBefore", "uint256"), ("nonce", "bytes32")])}),
+        "permit2-exact" => json!({
+            "PermitWitnessTransferFrom": f(&[("permitted", "TokenPermissions"), ("spender", "address"), ("nonce", "uint256"), ("deadline", "uint256"), ("witness", "Witness")]),
+            "TokenPermissions": f(&[("token", "address"), ("amount", "uint256")]),
+            "Witness": f(&[("to", "address"), ("validAfter", "uint256")])}),
+        _ => json!({
+            "PermitWitnessTransferFrom": f(&[("permitted", "TokenPermissions"), ("spender", "address"), ("nonce", "uint256"), ("deadline", "uint256"), ("witness", "Witness")]),
+            "TokenPermissions": f(&[("token", "address"), ("amount", "uint256")]),
+            "Witness": f(&[("to", "address"), ("facilitator", "address"), ("validAfter", "uint256")])}),
+    }
 }

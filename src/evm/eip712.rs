@@ -7,6 +7,10 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{sol, Eip712Domain, SolStruct};
 use serde_json::{json, Map, Value};
 
+use super::signature::parse_address;
+use crate::error::{Error, Result};
+use crate::wire::decimal;
+
 sol! {
     /// EIP-3009 `TransferWithAuthorization`, what USDC and USDT0 verify on chain.
     #[derive(Debug, PartialEq, Eq)]
@@ -218,6 +222,120 @@ fn typed_data_json<T: SolStruct>(domain: &Eip712Domain, message: Value) -> Value
         "domain": domain_json,
         "message": message,
     })
+}
+
+/// The digest of an `eth_signTypedData_v4` object, for the x402 payment types only
+/// (`TransferWithAuthorization`, Permit2 `PermitWitnessTransferFrom` with the exact or upto witness).
+///
+/// The object's `types` must be exactly this crate's definitions, so what is hashed is what the
+/// object shows. Anything else is [`Error::UnsupportedTypedData`]: a local key signs payments, not
+/// arbitrary messages a server might slip in.
+pub fn typed_data_digest(typed_data: &Value) -> Result<B256> {
+    let bad = |why: &str| Error::UnsupportedTypedData(why.to_owned());
+    let domain = typed_data_domain(&typed_data["domain"]).ok_or_else(|| bad("domain must be {name, version?, chainId, verifyingContract}"))?;
+    let m = &typed_data["message"];
+    let primary = typed_data["primaryType"].as_str().unwrap_or_default();
+    let digest = match primary {
+        "TransferWithAuthorization" => checked::<TransferWithAuthorization>(typed_data, &domain, || {
+            Some(TransferWithAuthorization {
+                from: address_field(&m["from"])?,
+                to: address_field(&m["to"])?,
+                value: uint_field(&m["value"])?,
+                validAfter: uint_field(&m["validAfter"])?,
+                validBefore: uint_field(&m["validBefore"])?,
+                nonce: m["nonce"].as_str()?.parse().ok().filter(|_| m["nonce"].as_str().map(str::len) == Some(66))?,
+            })
+        }),
+        "PermitWitnessTransferFrom" if m["witness"].get("facilitator").is_some() => {
+            checked::<upto_permit2::PermitWitnessTransferFrom>(typed_data, &domain, || {
+                Some(upto_permit2::PermitWitnessTransferFrom {
+                    permitted: upto_permit2::TokenPermissions { token: address_field(&m["permitted"]["token"])?, amount: uint_field(&m["permitted"]["amount"])? },
+                    spender: address_field(&m["spender"])?,
+                    nonce: uint_field(&m["nonce"])?,
+                    deadline: uint_field(&m["deadline"])?,
+                    witness: upto_permit2::Witness {
+                        to: address_field(&m["witness"]["to"])?,
+                        facilitator: address_field(&m["witness"]["facilitator"])?,
+                        validAfter: uint_field(&m["witness"]["validAfter"])?,
+                    },
+                })
+            })
+        }
+        "PermitWitnessTransferFrom" => checked::<exact_permit2::PermitWitnessTransferFrom>(typed_data, &domain, || {
+            Some(exact_permit2::PermitWitnessTransferFrom {
+                permitted: exact_permit2::TokenPermissions { token: address_field(&m["permitted"]["token"])?, amount: uint_field(&m["permitted"]["amount"])? },
+                spender: address_field(&m["spender"])?,
+                nonce: uint_field(&m["nonce"])?,
+                deadline: uint_field(&m["deadline"])?,
+                witness: exact_permit2::Witness { to: address_field(&m["witness"]["to"])?, validAfter: uint_field(&m["witness"]["validAfter"])? },
+            })
+        }),
+        other => return Err(bad(&format!("primaryType `{other}` is not an x402 payment type"))),
+    };
+    digest.ok_or_else(|| bad(&format!("{primary}: types or message do not match the x402 definition")))
+}
+
+/// Hashes the struct `build` reads from the message, if the object's `types` are `T`'s.
+fn checked<T: Signable>(typed_data: &Value, domain: &Eip712Domain, build: impl FnOnce() -> Option<T>) -> Option<B256> {
+    let mut types = typed_data["types"].as_object()?.clone();
+    types.remove("EIP712Domain");
+    if types != struct_types(&T::eip712_encode_type()) {
+        return None;
+    }
+    let message = build()?;
+    // Every field of the message is read: an unknown extra field would be shown but not signed.
+    if message.message_json() != normalized_message(&typed_data["message"], &message.message_json())? {
+        return None;
+    }
+    Some(message.digest(domain))
+}
+
+/// The message with its values in this crate's JSON form, keys as given (for the completeness check).
+fn normalized_message(given: &Value, ours: &Value) -> Option<Value> {
+    match (given, ours) {
+        (Value::Object(g), Value::Object(o)) => {
+            let mut out = Map::new();
+            for (k, v) in g {
+                out.insert(k.clone(), normalized_message(v, o.get(k)?)?);
+            }
+            Some(Value::Object(out))
+        }
+        (_, o) => Some(o.clone()),
+    }
+}
+
+fn typed_data_domain(d: &Value) -> Option<Eip712Domain> {
+    let d = d.as_object()?;
+    if d.keys().any(|k| !matches!(k.as_str(), "name" | "version" | "chainId" | "verifyingContract")) {
+        return None;
+    }
+    let chain_id = match d.get("chainId")? {
+        Value::Number(n) => n.as_u64()?,
+        Value::String(s) => s.parse().ok()?,
+        _ => return None,
+    };
+    Some(Eip712Domain::new(
+        Some(d.get("name")?.as_str()?.to_owned().into()),
+        match d.get("version") {
+            None => None,
+            Some(v) => Some(v.as_str()?.to_owned().into()),
+        },
+        Some(U256::from(chain_id)),
+        Some(address_field(d.get("verifyingContract")?)?),
+        None,
+    ))
+}
+
+fn address_field(v: &Value) -> Option<Address> {
+    parse_address(v.as_str()?)
+}
+
+fn uint_field(v: &Value) -> Option<U256> {
+    match v {
+        Value::String(s) => decimal::parse(s).ok(),
+        Value::Number(n) => n.as_u64().map(U256::from),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

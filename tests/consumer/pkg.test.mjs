@@ -25,13 +25,15 @@ function codeOf(fn) {
 
 test("exports the documented functions by name", () => {
   for (const name of [
-    "verifyPayment", "findMatchingRequirements", "createPaymentWithKey",
+    "verifyPayment", "findMatchingRequirements", "selectPaymentRequirements", "PaymentDraft",
+    "wrapFetchWithPayment", "privateKeySigner", "injectedWalletSigner", "decodePaymentResponse",
     "decodePaymentSignatureHeader", "decodePaymentRequiredHeader", "decodePaymentResponseHeader",
     "encodePaymentSignatureHeader", "encodePaymentRequiredHeader", "encodePaymentResponseHeader",
   ]) {
     assert.equal(typeof x402[name], "function", name);
   }
   assert.equal(x402.initSync, undefined, "wasm plumbing stays private");
+  assert.equal(x402.PrivateKeySigner, undefined, "the key holder is reached only through privateKeySigner()");
 });
 
 test("every vector verifies, from the header and from the object", () => {
@@ -77,7 +79,8 @@ test("bad input throws an Error with a code and never traps the module", () => {
   assert.equal(codeOf(() => x402.verifyPayment(v.header, undefined)), "invalid_argument");
   assert.equal(codeOf(() => x402.verifyPayment(v.header, v.requirements, { now: -1 })), "invalid_argument");
   assert.equal(codeOf(() => x402.decodePaymentResponseHeader("e30=")), "invalid_json");
-  assert.equal(codeOf(() => x402.createPaymentWithKey({}, 0, "0x00")), "invalid_json");
+  assert.equal(codeOf(() => new x402.PaymentDraft({}, 0, "0x00")), "invalid_json");
+  assert.equal(codeOf(() => x402.privateKeySigner("0x00")), "invalid_private_key");
   // After all of that the module still answers.
   assert.equal(x402.verifyPayment(v.header, v.requirements, { now: v.now }).isValid, true);
 });
@@ -126,6 +129,13 @@ async function viemSigner(payload, required) {
   });
 }
 
+/** A payment for accepts[0], signed inside wasm by privateKeySigner. */
+async function payWithKey(required, now) {
+  const signer = x402.privateKeySigner(KEY);
+  const draft = new x402.PaymentDraft(required, 0, signer.address, { now });
+  return draft.finish(await signer.signTypedData(draft.typedData()));
+}
+
 test("payments signed in wasm are recovered by viem and pass verification", async () => {
   const address = privateKeyToAccount(KEY).address;
   const now = 1_800_000_000;
@@ -135,7 +145,7 @@ test("payments signed in wasm are recovered by viem and pass verification", asyn
     { x402Version: 1, error: "X-PAYMENT header is required", accepts: [byName("viem/v1/eip3009/base-sepolia").requirements] },
   ];
   for (const required of cases) {
-    const payload = x402.createPaymentWithKey(required, 0, KEY, { now });
+    const payload = await payWithKey(required, now);
     assert.equal(await viemSigner(payload, required), address);
     const header = refEncode(payload);
     const result = x402.verifyPayment(header, required.accepts[0], { now: now + 1 });
@@ -144,6 +154,21 @@ test("payments signed in wasm are recovered by viem and pass verification", asyn
     if (payload.x402Version === 2) assert.deepEqual(payload.accepted, required.accepts[0]);
   }
   // Two payments for the same terms never share a nonce.
-  const [a, b] = [0, 1].map(() => x402.createPaymentWithKey(cases[0], 0, KEY, { now }));
+  const [a, b] = await Promise.all([0, 1].map(() => payWithKey(cases[0], now)));
   assert.notEqual(a.payload.authorization.nonce, b.payload.authorization.nonce);
+});
+
+test("the local key signs x402 payment types only, and drafts check their signer", async () => {
+  const signer = x402.privateKeySigner(KEY);
+  const permit = {
+    types: { Permit: [{ name: "owner", type: "address" }, { name: "value", type: "uint256" }] },
+    primaryType: "Permit",
+    domain: { name: "USDC", version: "2", chainId: 8453, verifyingContract: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913" },
+    message: { owner: signer.address, value: "115792089237316195423570985008687907853269984665640564039457584007913129639935" },
+  };
+  await assert.rejects(signer.signTypedData(permit), (e) => e.code === "unsupported_typed_data");
+  const required = { x402Version: 2, resource: { url: "https://x.test/r" }, accepts: [byName("viem/v2/eip3009/eip155:84532").requirements] };
+  const draft = new x402.PaymentDraft(required, 0, privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").address);
+  const wrongKey = await signer.signTypedData(draft.typedData());
+  assert.equal(codeOf(() => draft.finish(wrongKey)), "signer_mismatch");
 });

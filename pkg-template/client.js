@@ -1,0 +1,223 @@
+// The client face: a fetch wrapper that pays 402s, and the signers it pays with.
+// Every decision (reading terms, choosing, building and checking the payment) is made in wasm;
+// this file moves requests, headers and bytes.
+import {
+  PaymentDraft,
+  PrivateKeySigner,
+  selectPaymentRequirements,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+  encodePaymentSignatureHeader,
+  findMatchingRequirements,
+} from "./x402_wasm.js";
+
+const PAYMENT_HEADERS = ["PAYMENT-SIGNATURE", "X-PAYMENT"];
+/** Seconds a kept payment must still be valid for to be sent again (the facilitator's buffer). */
+const REUSE_MARGIN_SECONDS = 6;
+/** Signers made here take the wallet JSON form of typed data (uint256 as decimal strings). */
+const JSON_TYPED_DATA = Symbol("x402-wasm.jsonTypedData");
+
+/** Typed data in wallet JSON form: bigints (viem style) become decimal strings. */
+function jsonTypedData(typedData) {
+  return JSON.parse(JSON.stringify(typedData, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+}
+
+/** An `Error` with a stable `code`, as every error of this package. */
+export function x402Error(code, message, cause) {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.code = code;
+  return err;
+}
+
+/**
+ * A signer that holds its key in wasm memory: the key is never handed back to JavaScript, is
+ * zeroized when freed, and signs x402 payment typed data only.
+ */
+export function privateKeySigner(hexKey) {
+  const key = new PrivateKeySigner(hexKey);
+  return Object.freeze({
+    address: key.address,
+    [JSON_TYPED_DATA]: true,
+    async signTypedData(typedData) {
+      return key.signTypedData(jsonTypedData(typedData));
+    },
+  });
+}
+
+/**
+ * A signer over an EIP-1193 provider (`window.ethereum`): `eth_requestAccounts` once, then
+ * `eth_signTypedData_v4`. A user rejection (code 4001) is thrown as `user_rejected`.
+ */
+export function injectedWalletSigner(provider, { address } = {}) {
+  if (!provider || typeof provider.request !== "function") {
+    throw x402Error("invalid_argument", "injectedWalletSigner needs an EIP-1193 provider with request()");
+  }
+  let account = address;
+  const rejected = (e) => e?.code === 4001 || e?.code === "ACTION_REJECTED";
+  const call = async (args) => {
+    try {
+      return await provider.request(args);
+    } catch (e) {
+      if (rejected(e)) throw x402Error("user_rejected", `the wallet refused ${args.method}`, e);
+      throw x402Error("wallet_error", `${args.method} failed: ${e?.message ?? e}`, e);
+    }
+  };
+  return Object.freeze({
+    [JSON_TYPED_DATA]: true,
+    async getAddress() {
+      if (!account) {
+        const accounts = await call({ method: "eth_requestAccounts" });
+        if (!Array.isArray(accounts) || typeof accounts[0] !== "string") {
+          throw x402Error("wallet_error", "eth_requestAccounts returned no account");
+        }
+        account = accounts[0];
+      }
+      return account;
+    },
+    async signTypedData(typedData) {
+      const from = await this.getAddress();
+      return call({ method: "eth_signTypedData_v4", params: [from, JSON.stringify(jsonTypedData(typedData))] });
+    },
+  });
+}
+
+/** The settlement result of a paid response (`PAYMENT-RESPONSE`, else `X-PAYMENT-RESPONSE`), or null. */
+export function decodePaymentResponse(response) {
+  const header = response.headers.get("PAYMENT-RESPONSE") ?? response.headers.get("X-PAYMENT-RESPONSE");
+  return header === null ? null : decodePaymentResponseHeader(header);
+}
+
+/** viem-style typed data for a signer of unknown make: bigint uints, no EIP712Domain entry. */
+function toViemTypedData(typedData) {
+  const { EIP712Domain, ...types } = typedData.types;
+  const convert = (typeName, value) => {
+    const fields = types[typeName];
+    if (!fields) return /^u?int\d*$/.test(typeName) ? BigInt(value) : value;
+    return Object.fromEntries(fields.map((f) => [f.name, convert(f.type, value[f.name])]));
+  };
+  return { ...typedData, types, message: convert(typedData.primaryType, typedData.message) };
+}
+
+async function signerAddress(signer) {
+  const address = typeof signer.getAddress === "function" ? await signer.getAddress() : signer.address;
+  if (typeof address !== "string") throw x402Error("invalid_argument", "the signer has no address");
+  return address;
+}
+
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes ?? new Uint8Array()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The terms of a 402: the v2 header, else a v1 JSON body (`preferVersion: 1` reverses that). */
+async function readTerms(response, preferVersion) {
+  const header = response.headers.get("PAYMENT-REQUIRED");
+  let v1 = null;
+  if (header === null || preferVersion === 1) {
+    try {
+      const body = await response.clone().json();
+      if (body && body.x402Version === 1) v1 = body;
+    } catch {
+      // Not JSON: no v1 terms.
+    }
+  }
+  if (v1 && (header === null || preferVersion === 1)) return v1;
+  if (header !== null) {
+    try {
+      return decodePaymentRequiredHeader(header);
+    } catch (e) {
+      throw x402Error("invalid_payment_required", `the PAYMENT-REQUIRED header cannot be read: ${e.message}`, e);
+    }
+  }
+  throw x402Error("invalid_payment_required", `a ${response.status} without x402 terms (no PAYMENT-REQUIRED header, no v1 body)`);
+}
+
+/**
+ * Wraps `fetch` so that a 402 is paid once and the request retried with the payment.
+ *
+ * Options: `maxAmount` (atomic units, string or bigint), `maxUsd` (default "0.10"; `false` turns it
+ * off), `networks`, `assets`, `allowUnknownAssets`, `select(candidates, paymentRequired)`,
+ * `preferVersion`, and hooks `onPaymentRequired` (may return `{abort: true, reason}`),
+ * `onPaymentCreated`, `onPaymentResponse`.
+ */
+export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
+  if (typeof fetchImpl !== "function") throw x402Error("invalid_argument", "wrapFetchWithPayment needs a fetch function");
+  if (!signer || typeof signer.signTypedData !== "function") {
+    throw x402Error("invalid_argument", "the signer must have signTypedData(typedData)");
+  }
+  const { select, preferVersion = 2, onPaymentRequired, onPaymentCreated, onPaymentResponse } = options;
+  const policy = {
+    maxAmount: options.maxAmount === undefined ? undefined : String(options.maxAmount),
+    maxUsd: options.maxUsd,
+    networks: options.networks,
+    assets: options.assets,
+    allowUnknownAssets: options.allowUnknownAssets,
+  };
+  // Signed payments whose paid retry got no answer, by request, until they expire.
+  const unanswered = new Map();
+
+  return async function fetchWithPayment(input, init) {
+    const request = new Request(input, init);
+    if (PAYMENT_HEADERS.some((h) => request.headers.has(h))) {
+      // Already carries a payment: never pay again.
+      return fetchImpl(request);
+    }
+    // Read the body once, so the request can be sent twice (streams included).
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const send = (extra) => {
+      const headers = new Headers(request.headers);
+      for (const [k, v] of Object.entries(extra ?? {})) headers.set(k, v);
+      return fetchImpl(new Request(request, { headers, body }));
+    };
+
+    const response = await send();
+    if (response.status !== 402) return response;
+
+    const paymentRequired = await readTerms(response, preferVersion);
+    if (onPaymentRequired) {
+      const verdict = await onPaymentRequired({ paymentRequired, request: new Request(request, { body }) });
+      if (verdict && verdict.abort) {
+        throw x402Error("payment_aborted", `payment aborted by onPaymentRequired: ${verdict.reason ?? "no reason given"}`);
+      }
+    }
+
+    const key = `${request.method} ${request.url} ${await sha256Hex(body)}`;
+    const now = Math.floor(Date.now() / 1000);
+    let kept = unanswered.get(key);
+    if (kept && (kept.validBefore < now + REUSE_MARGIN_SECONDS || findMatchingRequirements(paymentRequired.accepts, kept.payload) < 0)) {
+      unanswered.delete(key);
+      kept = undefined;
+    }
+
+    if (!kept) {
+      const indices = Array.from(selectPaymentRequirements(paymentRequired, policy));
+      const candidates = indices.map((i) => paymentRequired.accepts[i]);
+      let index = indices[0];
+      if (select) {
+        const chosen = await select(candidates, paymentRequired);
+        const at = candidates.indexOf(chosen);
+        if (at < 0) throw x402Error("invalid_argument", "select() must return one of the candidates it was given");
+        index = indices[at];
+      }
+      const from = await signerAddress(signer);
+      const draft = new PaymentDraft(paymentRequired, index, from, { now });
+      try {
+        const typedData = draft.typedData();
+        const signature = await signer.signTypedData(signer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
+        kept = { validBefore: draft.validBefore, payload: draft.finish(signature) };
+      } finally {
+        draft.free();
+      }
+      kept.header = encodePaymentSignatureHeader(kept.payload);
+      if (onPaymentCreated) await onPaymentCreated({ paymentPayload: kept.payload, requirements: paymentRequired.accepts[index] });
+    }
+
+    unanswered.set(key, kept);
+    const headerName = kept.payload.x402Version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE";
+    const paid = await send({ [headerName]: kept.header });
+    // An answer arrived: the payment was received, so it is never sent again.
+    unanswered.delete(key);
+    if (onPaymentResponse) await onPaymentResponse({ response: paid.clone(), settleResponse: decodePaymentResponse(paid) });
+    return paid;
+  };
+}

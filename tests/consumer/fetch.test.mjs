@@ -1,0 +1,158 @@
+// wrapFetchWithPayment from the package, against a real HTTP server on loopback whose payments are
+// judged by the official @x402/core and @x402/evm code (tests/js/x402-server.mjs).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse, decodePaymentSignatureHeader } from "x402-wasm";
+import { privateKeyToAccount } from "viem/accounts";
+import { startX402Server, UNKNOWN } from "../js/x402-server.mjs";
+
+const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const ADDRESS = privateKeyToAccount(KEY).address;
+let server;
+
+before(async () => { server = await startX402Server(); });
+after(async () => { await server.close(); });
+
+/** A signer that counts its signatures, around the wasm key. */
+function countingSigner() {
+  const inner = privateKeySigner(KEY);
+  const spy = { address: inner.address, calls: 0, async signTypedData(td) { spy.calls += 1; return inner.signTypedData(td); } };
+  return spy;
+}
+
+/** Log entries of requests that carried a payment to `path`. */
+const paidTo = (path) => server.log.filter((e) => e.path === path && e.paymentHeader);
+/** Runs fn and returns the code of the error it rejects with. */
+async function codeOf(fn) {
+  try { await fn(); } catch (e) { return e.code; }
+  assert.fail("expected a rejection");
+}
+
+test("v2: pays a 402 once, retries with PAYMENT-SIGNATURE, exposes the settlement", async () => {
+  const seen = [];
+  const pay = wrapFetchWithPayment(fetch, privateKeySigner(KEY), {
+    onPaymentCreated: ({ paymentPayload }) => seen.push(["created", paymentPayload.x402Version]),
+    onPaymentResponse: ({ settleResponse }) => seen.push(["response", settleResponse.success]),
+  });
+  const before = paidTo("/v2/weather").length;
+  const response = await pay(`${server.url}/v2/weather`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { ok: true, path: "/v2/weather", payer: ADDRESS });
+  const settle = decodePaymentResponse(response);
+  assert.equal(settle.success, true);
+  assert.equal(settle.network, "eip155:84532");
+  assert.deepEqual(seen, [["created", 2], ["response", true]]);
+  const paid = paidTo("/v2/weather").slice(before);
+  assert.equal(paid.length, 1);
+  assert.equal(paid[0].verify.isValid, true, "the official facilitator code accepts it");
+});
+
+test("v1: reads the JSON body terms and pays with X-PAYMENT", async () => {
+  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v1/weather`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("PAYMENT-RESPONSE"), null);
+  assert.equal(decodePaymentResponse(response).network, "base-sepolia");
+  assert.equal(decodePaymentSignatureHeader(paidTo("/v1/weather").at(-1).paymentHeader).x402Version, 1);
+});
+
+test("a viem account works as the signer", async () => {
+  const response = await wrapFetchWithPayment(fetch, privateKeyToAccount(KEY))(`${server.url}/v2/weather`);
+  assert.equal(response.status, 200);
+});
+
+test("Permit2 terms are paid with a Permit2 authorization", async () => {
+  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/permit2`);
+  assert.equal(response.status, 200);
+  const payload = decodePaymentSignatureHeader(paidTo("/v2/permit2").at(-1).paymentHeader);
+  assert.ok(payload.payload.permit2Authorization);
+});
+
+test("several accepts: the first one the policy allows, or the one select() picks", async () => {
+  const amountPaid = () => decodePaymentSignatureHeader(paidTo("/v2/multi").at(-1).paymentHeader).accepted.amount;
+  // Default: unknown token refused, 0.50 USDC over the $0.10 cap, 0.05 USDC paid.
+  assert.equal((await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/multi`)).status, 200);
+  assert.equal(amountPaid(), "50000");
+  assert.equal((await wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: false })(`${server.url}/v2/multi`)).status, 200);
+  assert.equal(amountPaid(), "500000");
+  const allowUnknown = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [UNKNOWN] });
+  assert.equal((await allowUnknown(`${server.url}/v2/multi`)).status, 200);
+  assert.equal(amountPaid(), "10");
+  const pickLast = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: "1", select: (c) => c.at(-1) });
+  assert.equal((await pickLast(`${server.url}/v2/multi`)).status, 200);
+  assert.equal(amountPaid(), "50000");
+});
+
+test("caps and allow-lists refuse before anything is signed or sent", async () => {
+  const signer = countingSigner();
+  const before = server.log.filter((e) => e.paymentHeader).length;
+  const url = `${server.url}/v2/weather`;
+  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { maxAmount: "9999" })(url)), "amount_exceeds_max");
+  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { maxAmount: 9999n })(url)), "amount_exceeds_max");
+  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { maxUsd: "0.009" })(url)), "amount_exceeds_max");
+  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { networks: ["eip155:8453"] })(url)), "no_acceptable_requirement");
+  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { networks: ["base-sepolia"], maxAmount: "1" })(url)), "amount_exceeds_max");
+  assert.equal(signer.calls, 0);
+  assert.equal(server.log.filter((e) => e.paymentHeader).length, before);
+  // The cap itself is allowed.
+  assert.equal((await wrapFetchWithPayment(fetch, signer, { maxAmount: "10000" })(url)).status, 200);
+});
+
+test("hooks: onPaymentRequired can abort", async () => {
+  const signer = countingSigner();
+  let terms;
+  const pay = wrapFetchWithPayment(fetch, signer, {
+    onPaymentRequired: ({ paymentRequired }) => { terms = paymentRequired; return { abort: true, reason: "budget" }; },
+  });
+  assert.equal(await codeOf(() => pay(`${server.url}/v2/weather`)), "payment_aborted");
+  assert.equal(terms.accepts[0].amount, "10000");
+  assert.equal(signer.calls, 0);
+});
+
+test("a streamed request body is sent again with the payment", async () => {
+  const body = new ReadableStream({
+    start(c) { c.enqueue(new TextEncoder().encode("hello ")); c.enqueue(new TextEncoder().encode("stream")); c.close(); },
+  });
+  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/echo`, { method: "POST", body, duplex: "half" });
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { received: "hello stream" });
+});
+
+test("after a dropped connection the same payment is sent again, never a second one", async () => {
+  const signer = countingSigner();
+  const pay = wrapFetchWithPayment(fetch, signer);
+  await assert.rejects(pay(`${server.url}/v2/drop-once`), TypeError);
+  const response = await pay(`${server.url}/v2/drop-once`);
+  assert.equal(response.status, 200);
+  assert.equal(signer.calls, 1, "signed once");
+  const attempts = paidTo("/v2/drop-once");
+  assert.equal(attempts.length, 2);
+  assert.equal(attempts[0].paymentHeader, attempts[1].paymentHeader, "the very same payload");
+  // Once answered, a new request is a new payment.
+  assert.equal((await pay(`${server.url}/v2/drop-once`)).status, 200);
+  assert.equal(signer.calls, 2);
+});
+
+test("payment-identifier: an id is added when the server declares the extension", async () => {
+  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/idempotent`);
+  assert.equal(response.status, 200);
+  const payload = decodePaymentSignatureHeader(paidTo("/v2/idempotent").at(-1).paymentHeader);
+  assert.match(payload.extensions["payment-identifier"].info.id, /^pay_[0-9a-f]{32}$/);
+});
+
+test("a request that already carries a payment is never paid again", async () => {
+  const signer = countingSigner();
+  const response = await wrapFetchWithPayment(fetch, signer)(`${server.url}/v2/weather`, { headers: { "PAYMENT-SIGNATURE": "e30=" } });
+  assert.equal(response.status, 402);
+  assert.equal(signer.calls, 0);
+});
+
+test("anything but 402 passes through; a 402 without terms is invalid_payment_required", async () => {
+  const signer = countingSigner();
+  const pay = wrapFetchWithPayment(fetch, signer);
+  assert.equal((await pay(`${server.url}/free`)).status, 200);
+  const bare402 = async () => new Response("pay me", { status: 402 });
+  assert.equal(await codeOf(() => wrapFetchWithPayment(bare402, signer)(`${server.url}/free`)), "invalid_payment_required");
+  const garbled = async () => new Response("{}", { status: 402, headers: { "PAYMENT-REQUIRED": "not base64" } });
+  assert.equal(await codeOf(() => wrapFetchWithPayment(garbled, signer)(`${server.url}/free`)), "invalid_payment_required");
+  assert.equal(signer.calls, 0);
+});

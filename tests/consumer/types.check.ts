@@ -1,0 +1,60 @@
+// Type-checked with `tsc --noEmit` (strict): every export used as a consumer would use it.
+import {
+  verifyPayment, findMatchingRequirements, selectPaymentRequirements, PaymentDraft,
+  decodePaymentSignatureHeader, decodePaymentRequiredHeader, decodePaymentResponseHeader,
+  encodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader,
+  wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse,
+  type PaymentRequirements, type PaymentRequired, type LocalVerifyResponse, type SettleResponse,
+  type X402Error, type TypedData, type Signer,
+} from "x402-wasm";
+
+const requirements: PaymentRequirements = {
+  scheme: "exact", network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+  payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 300, extra: { name: "USDC", version: "2" },
+};
+const required: PaymentRequired = { x402Version: 2, resource: { url: "https://x.test/r" }, accepts: [requirements] };
+
+const result: LocalVerifyResponse = verifyPayment("eyJ9", requirements, { now: 1 });
+const reason: string | undefined = result.invalidReason;
+const index: number = findMatchingRequirements([requirements], "eyJ9");
+const indices: Uint32Array = selectPaymentRequirements(required, { maxUsd: false, networks: ["base-sepolia"] });
+
+const signer = privateKeySigner("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+const draft = new PaymentDraft(required, 0, signer.address, { now: 1_800_000_000 });
+const typed: TypedData = draft.typedData();
+const until: number = draft.validBefore;
+
+async function pay(): Promise<void> {
+  const payload = draft.finish(await signer.signTypedData(typed));
+  const header: string = encodePaymentSignatureHeader(payload);
+  const back = decodePaymentSignatureHeader(header);
+  const v: 1 | 2 = back.x402Version;
+  const requiredHeader: string = encodePaymentRequiredHeader(required);
+  const decodedRequired = decodePaymentRequiredHeader(requiredHeader);
+  const settle: SettleResponse = decodePaymentResponseHeader(encodePaymentResponseHeader({ success: true, transaction: "0x", network: "eip155:84532" }));
+
+  const wallet = injectedWalletSigner({ request: async () => ["0x0000000000000000000000000000000000000001"] });
+  const account: string = await wallet.getAddress();
+  const custom: Signer = { address: account, signTypedData: async () => "0x" };
+  const paidFetch = wrapFetchWithPayment(fetch, custom, {
+    maxAmount: 10_000n,
+    maxUsd: "0.05",
+    assets: ["0x036CbD53842c5426634e7929541eC2318f3dCF7e"],
+    preferVersion: 2,
+    select: (candidates) => candidates[0],
+    onPaymentRequired: ({ paymentRequired }) => (paymentRequired.accepts.length > 3 ? { abort: true, reason: "too many" } : undefined),
+    onPaymentCreated: ({ paymentPayload }) => void paymentPayload.x402Version,
+    onPaymentResponse: ({ settleResponse }) => void settleResponse?.transaction,
+  });
+  const response: Response = await paidFetch("https://x.test/r", { method: "GET" });
+  const receipt: SettleResponse | null = decodePaymentResponse(response);
+  try {
+    await paidFetch(new URL("https://x.test/r"));
+  } catch (e) {
+    const code: X402Error["code"] = (e as X402Error).code;
+    void code;
+  }
+  void [v, decodedRequired, settle, receipt];
+}
+
+void [reason, index, indices, until, pay];
