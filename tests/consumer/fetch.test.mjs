@@ -156,3 +156,18 @@ test("anything but 402 passes through; a 402 without terms is invalid_payment_re
   assert.equal(await codeOf(() => wrapFetchWithPayment(garbled, signer)(`${server.url}/free`)), "invalid_payment_required");
   assert.equal(signer.calls, 0);
 });
+
+test("preferVersion chooses between v2 header and v1 body terms when a 402 carries both", async () => {
+  const v1 = await (await fetch(`${server.url}/v1/weather`)).json();
+  const v2Header = (await fetch(`${server.url}/v2/weather`)).headers.get("PAYMENT-REQUIRED");
+  const sent = [];
+  const both = async (request) => {
+    const r = new Request(request);
+    const header = r.headers.get("PAYMENT-SIGNATURE") ? "PAYMENT-SIGNATURE" : r.headers.get("X-PAYMENT") ? "X-PAYMENT" : null;
+    if (header) { sent.push(header); return new Response("{}", { status: 200 }); }
+    return new Response(JSON.stringify(v1), { status: 402, headers: { "PAYMENT-REQUIRED": v2Header, "content-type": "application/json" } });
+  };
+  await wrapFetchWithPayment(both, privateKeySigner(KEY))(`${server.url}/any`);
+  await wrapFetchWithPayment(both, privateKeySigner(KEY), { preferVersion: 1 })(`${server.url}/any`);
+  assert.deepEqual(sent, ["PAYMENT-SIGNATURE", "X-PAYMENT"]);
+});
