@@ -13,3 +13,4 @@ export {
   encodePaymentResponseHeader,
 } from "./x402_wasm.js";
 export { wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";
+export { paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore } from "./server.js";

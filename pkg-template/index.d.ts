@@ -234,3 +234,79 @@ export class PaymentDraft {
   finish(signature: string): PaymentPayload | PaymentPayloadV1;
   free(): void;
 }
+
+/** A payment option of a route, as `@x402/hono` takes it. */
+export interface PaymentOption {
+  scheme: string;
+  network: string;
+  payTo: string;
+  /** Money on the network's default asset (`"$0.01"`, `0.01`, `"1.50 USDT"`), or an asset amount. */
+  price: string | number | { amount: string; asset: string; extra?: Record<string, unknown> };
+  maxTimeoutSeconds?: number;
+  extra?: Record<string, unknown>;
+}
+
+export interface RouteConfig {
+  accepts: PaymentOption | PaymentOption[];
+  description?: string;
+  mimeType?: string;
+}
+
+/** `"GET /weather"`, `"/items/:id"`, `"/api/*"`: first match wins. A bare RouteConfig protects everything. */
+export type Routes = Record<string, RouteConfig> | RouteConfig;
+
+/** Where used payments are recorded: each (payer, nonce) is honoured once. */
+export interface NonceStore {
+  /** Reserves `key` until `expiresAt` (unix seconds); false if reserved or used already. */
+  reserve(key: string, expiresAt: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+  commit(key: string): Promise<void>;
+}
+
+export interface FacilitatorConfig {
+  url: string;
+  headers?: Record<string, string>;
+  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string>; supported?: Record<string, string> }>;
+  /** Per call; a slower facilitator is answered with 504. Default 10000. */
+  timeoutMs?: number;
+}
+
+export interface PaymentMiddlewareOptions {
+  facilitator: FacilitatorConfig;
+  /** "local" (default): verify in wasm only; "local+facilitator": also ask /verify. */
+  verify?: "local" | "local+facilitator";
+  /** Default: an in-memory store (one isolate). Use `durableObjectNonceStore` across isolates. */
+  nonceStore?: NonceStore;
+  onVerified?(context: { payer: string; paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
+  onSettled?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
+  onSettleFailed?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
+  /** HTML for browsers (`Accept: text/html`), or a function of the terms. */
+  paywall?: string | ((paymentRequired: PaymentRequired) => string);
+}
+
+/** Hono middleware: `app.use(paymentMiddleware(routes, options))`. */
+export function paymentMiddleware(routes: Routes, options: PaymentMiddlewareOptions): (c: any, next: () => Promise<void>) => Promise<Response>;
+
+/** A module Worker's fetch handler with payments: `export default { fetch: withPayment(handler, routes, options) }`. */
+export function withPayment<Env = unknown, Ctx = unknown>(
+  handler: (request: Request, env: Env, ctx: Ctx) => Response | Promise<Response>,
+  routes: Routes,
+  options: PaymentMiddlewareOptions | ((env: Env) => PaymentMiddlewareOptions),
+): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
+
+/** The framework-free core: answers `request`, calling `next()` only for a verified payment. */
+export function createPaymentHandler(routes: Routes, options: PaymentMiddlewareOptions):
+  (request: Request, next: () => Promise<Response>, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
+
+/** Reservations in this isolate's memory. */
+export class InMemoryNonceStore implements NonceStore {
+  reserve(key: string, expiresAt: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+  commit(key: string): Promise<void>;
+}
+
+/** A NonceStore over the `X402NonceStore` Durable Object namespace binding. */
+export function durableObjectNonceStore(namespace: unknown): NonceStore;
+
+/** The Durable Object class to bind (workerd entry only): `export { X402NonceStore } from "x402-wasm"`. */
+export declare const X402NonceStore: unknown;

@@ -5,3 +5,4 @@ import { initSync } from "./x402_wasm.js";
 initSync({ module: wasmModule });
 
 export * from "./api.js";
+export { X402NonceStore } from "./durable.js";

@@ -3,7 +3,7 @@
 # missing, then runs every suite: native Rust (unit, vectors, reason codes, properties, doc, bench
 # smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
 # dedicated worker, the package's consumer tests in Node (fetch wrapper against the official verifier,
-# strict TypeScript), and the injected-wallet flow in headless Chromium.
+# strict TypeScript), the injected-wallet flow in headless Chromium, and the Worker example in workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,7 @@ step "install (skips what is present)"
 ./scripts/install.sh
 
 export CHROMEDRIVER=/usr/bin/chromedriver
+export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 step "native: unit, vectors, reason codes, properties, bench smoke"
@@ -23,14 +24,18 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
 
 step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
 
 step "client face in headless Chromium: injected EIP-1193 wallet"
 node --test tests/browser/
+
+step "Worker face: example bundled by wrangler (no nodejs_compat), run in workerd via Miniflare"
+(cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
+node --test worker/test/worker.test.mjs

@@ -29,6 +29,7 @@ pub mod evm;
 pub mod matching;
 pub mod network;
 pub mod reason;
+pub mod server;
 mod verify;
 pub mod wire;
 

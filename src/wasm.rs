@@ -283,6 +283,100 @@ impl PrivateKeySigner {
     }
 }
 
+/// A route table and the decisions for requests to it (the Worker middleware's core).
+#[wasm_bindgen]
+pub struct PaymentGate {
+    routes: crate::server::Routes,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum JsDecision<'a> {
+    Unpaid,
+    NoMatch {
+        error: &'static str,
+    },
+    Invalid {
+        reason: &'static str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        payer: Option<&'a str>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Verified {
+        x402_version: u8,
+        payer: &'a str,
+        nonce_key: &'a str,
+        valid_before: u64,
+        payment_payload: &'a PaymentPayload,
+        payment_requirements: &'a PaymentRequirements,
+        deferred: &'a [&'static str],
+    },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsTerms {
+    /// The `PAYMENT-REQUIRED` header value (v2).
+    header: String,
+    /// The v2 PaymentRequired.
+    payment_required: crate::wire::v2::PaymentRequired,
+    /// The v1 body, for v1 clients (accepts only the requirements v1 can name).
+    v1_body: crate::wire::v1::PaymentRequired,
+}
+
+#[wasm_bindgen]
+impl PaymentGate {
+    /// Reads the route table (`{"GET /path": {accepts, description?, mimeType?}}`); prices are
+    /// converted now, so a bad table throws here and not on a request.
+    #[wasm_bindgen(constructor)]
+    pub fn new(routes: JsValue) -> Result<PaymentGate, JsValue> {
+        Ok(PaymentGate { routes: crate::server::Routes::from_json(&json_text(&routes, "routes")?)? })
+    }
+
+    /// The index of the first route protecting `method` `path`, or -1.
+    pub fn route(&self, method: &str, path: &str) -> i32 {
+        self.routes.find(method, path).map_or(-1, |(i, _)| i as i32)
+    }
+
+    fn get(&self, route: u32) -> Result<&crate::server::Route, JsValue> {
+        self.routes.get(route as usize).ok_or_else(|| js_error("invalid_argument", "no such route"))
+    }
+
+    /// The 402 terms of `route` for `url`, with `error` as the reason.
+    #[wasm_bindgen(js_name = paymentRequired)]
+    pub fn payment_required(&self, route: u32, url: &str, error: &str) -> Result<JsValue, JsValue> {
+        let route = self.get(route)?;
+        let payment_required = route.payment_required(url, error);
+        let v1_error = if error == crate::server::PAYMENT_REQUIRED { "X-PAYMENT header is required" } else { error };
+        to_js(&JsTerms { header: codec::encode(&payment_required), payment_required, v1_body: route.payment_required_v1(url, v1_error) })
+    }
+
+    /// What to do with a request to `route` carrying these payment headers (null when absent):
+    /// `{kind: "unpaid" | "no_match" | "invalid" | "verified", …}`.
+    pub fn evaluate(&self, route: u32, url: &str, payment_signature: Option<String>, x_payment: Option<String>, now: f64) -> Result<JsValue, JsValue> {
+        use crate::server::Decision;
+        let now = if now.is_finite() && now >= 0.0 { now as u64 } else { return Err(js_error("invalid_argument", "now must be unix seconds")) };
+        let decision = self.get(route)?.evaluate(url, payment_signature.as_deref(), x_payment.as_deref(), now);
+        match &decision {
+            Decision::Unpaid => to_js(&JsDecision::Unpaid),
+            Decision::NoMatch => to_js(&JsDecision::NoMatch { error: crate::server::NO_MATCH }),
+            Decision::Invalid { reason, message, payer } => {
+                to_js(&JsDecision::Invalid { reason: reason.as_str(), message, payer: payer.as_deref() })
+            }
+            Decision::Verified(v) => to_js(&JsDecision::Verified {
+                x402_version: v.payload.version() as u8,
+                payer: &v.payer,
+                nonce_key: &v.nonce_key,
+                valid_before: v.valid_before,
+                payment_payload: &v.payload,
+                payment_requirements: &v.requirements,
+                deferred: &v.deferred,
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The JS boundary itself, run by wasm-bindgen-test in Node, Chromium and a dedicated worker.

@@ -27,6 +27,7 @@ test("exports the documented functions by name", () => {
   for (const name of [
     "verifyPayment", "findMatchingRequirements", "selectPaymentRequirements", "PaymentDraft",
     "wrapFetchWithPayment", "privateKeySigner", "injectedWalletSigner", "decodePaymentResponse",
+    "paymentMiddleware", "withPayment", "createPaymentHandler", "durableObjectNonceStore", "InMemoryNonceStore",
     "decodePaymentSignatureHeader", "decodePaymentRequiredHeader", "decodePaymentResponseHeader",
     "encodePaymentSignatureHeader", "encodePaymentRequiredHeader", "encodePaymentResponseHeader",
   ]) {

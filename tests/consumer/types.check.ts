@@ -6,7 +6,20 @@ import {
   wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse,
   type PaymentRequirements, type PaymentRequired, type LocalVerifyResponse, type SettleResponse,
   type X402Error, type TypedData, type Signer,
+  paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore,
+  type Routes, type NonceStore, type PaymentMiddlewareOptions,
 } from "x402-wasm";
+
+const routes: Routes = {
+  "GET /weather": { accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.01" }, description: "Weather" },
+  "/items/:id": { accepts: [{ scheme: "exact", network: "eip155:31337", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: { amount: "1", asset: "0x5FbDB2315678afecb367f032d93F642f64180aa3", extra: { name: "T", version: "1" } } }] },
+};
+const store: NonceStore = new InMemoryNonceStore();
+const serverOptions: PaymentMiddlewareOptions = { facilitator: { url: "http://127.0.0.1:4022", timeoutMs: 500 }, verify: "local", nonceStore: store, onSettled: ({ settlement }) => void settlement.transaction };
+const honoMiddleware = paymentMiddleware(routes, serverOptions);
+const moduleWorker = { fetch: withPayment((request: Request, env: { NONCES: unknown }) => new Response("ok"), routes, (env) => ({ ...serverOptions, nonceStore: durableObjectNonceStore(env.NONCES) })) };
+const core = createPaymentHandler(routes, serverOptions);
+void [honoMiddleware, moduleWorker, core];
 
 const requirements: PaymentRequirements = {
   scheme: "exact", network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",

@@ -1,0 +1,447 @@
+//! The resource server's decisions, without I/O: routes, prices, 402 terms, and what to do with a
+//! payment. The Worker middleware (JS) carries out the I/O these decisions call for.
+//!
+//! Routes follow `@x402/hono`: `{"GET /weather": {accepts: {scheme, network, payTo, price,
+//! maxTimeoutSeconds?, extra?} | [...], description?, mimeType?}}`; a price is money (`"$0.01"`,
+//! the network's default asset) or `{amount, asset, extra?}`. Prices are converted once, when the
+//! table is built, so a bad route fails at start-up and not on a customer's request.
+
+use alloy_primitives::U256;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::asset;
+use crate::codec;
+use crate::error::{Error, Result};
+use crate::evm::{Eip3009Payload, Permit2Payload};
+use crate::matching;
+use crate::reason::Reason;
+use crate::wire::{decimal, v1, v2, PaymentPayload, PaymentRequirements, Version};
+
+/// Default `maxTimeoutSeconds` of a route's requirement, as the reference server's.
+pub const DEFAULT_MAX_TIMEOUT_SECONDS: u64 = 300;
+/// The `error` of a 402 when no payment was sent.
+pub const PAYMENT_REQUIRED: &str = "Payment required";
+/// The `error` of a 402 when the payment answers none of the route's requirements.
+pub const NO_MATCH: &str = "No matching payment requirements";
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RouteConfig {
+    accepts: OneOrMany<PaymentOption>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    mime_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PaymentOption {
+    scheme: String,
+    network: String,
+    pay_to: String,
+    price: Price,
+    #[serde(default)]
+    max_timeout_seconds: Option<u64>,
+    #[serde(default)]
+    extra: Option<Map<String, Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Price {
+    // Tried in order: an object with `amount` and `asset`, else anything as money.
+    Asset { amount: String, asset: String, #[serde(default)] extra: Option<Map<String, Value>> },
+    Money(Value),
+}
+
+impl PaymentOption {
+    fn requirements(self) -> Result<v2::PaymentRequirements> {
+        let (amount, asset, mut extra) = match self.price {
+            Price::Asset { amount, asset, extra } => {
+                let amount = decimal::parse(&amount).map_err(|e| Error::Price { price: amount.clone(), reason: e.into() })?;
+                (amount, asset, extra.unwrap_or_default())
+            }
+            Price::Money(money) => {
+                let text = match &money {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    other => return Err(Error::Price { price: other.to_string(), reason: "expected money or {amount, asset}".into() }),
+                };
+                let (amount, token) = asset::price_to_amount(&text, &self.network)?;
+                (amount, token.address.to_owned(), token.extra())
+            }
+        };
+        // The route's own extra overrides what the asset table says.
+        extra.extend(self.extra.unwrap_or_default());
+        Ok(v2::PaymentRequirements {
+            scheme: self.scheme,
+            network: self.network,
+            amount,
+            asset,
+            pay_to: self.pay_to,
+            max_timeout_seconds: self.max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
+            extra: (!extra.is_empty()).then_some(extra),
+            unknown: Map::new(),
+        })
+    }
+}
+
+/// One protected route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The key it was declared under, e.g. `"GET /weather"`.
+    pub key: String,
+    method: Option<String>,
+    pattern: Vec<Segment>,
+    /// The requirements a payment may answer, in preference order.
+    pub accepts: Vec<v2::PaymentRequirements>,
+    /// Shown in the resource info.
+    pub description: String,
+    /// Shown in the resource info.
+    pub mime_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Literal(String),
+    /// `*`: any run of characters, `/` included.
+    Wildcard,
+    /// `:id` or `[id]`: one path segment.
+    Param,
+}
+
+fn compile(pattern: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut literal = String::new();
+    let mut chars = pattern.chars().peekable();
+    let flush = |literal: &mut String, out: &mut Vec<Segment>| {
+        if !literal.is_empty() {
+            out.push(Segment::Literal(std::mem::take(literal).to_lowercase()));
+        }
+    };
+    while let Some(c) = chars.next() {
+        let starts_segment = literal.ends_with('/') || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
+        match c {
+            '*' => {
+                flush(&mut literal, &mut out);
+                out.push(Segment::Wildcard);
+            }
+            ':' | '[' if starts_segment => {
+                let close = if c == '[' { Some(']') } else { None };
+                while let Some(&n) = chars.peek() {
+                    if n == '/' {
+                        break;
+                    }
+                    chars.next();
+                    if Some(n) == close {
+                        break;
+                    }
+                }
+                flush(&mut literal, &mut out);
+                out.push(Segment::Param);
+            }
+            _ => literal.push(c),
+        }
+    }
+    flush(&mut literal, &mut out);
+    out
+}
+
+fn matches_from(pattern: &[Segment], path: &str) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((Segment::Literal(lit), rest)) => path.strip_prefix(lit.as_str()).is_some_and(|p| matches_from(rest, p)),
+        Some((Segment::Param, rest)) => {
+            let end = path.find('/').unwrap_or(path.len());
+            end > 0 && (1..=end).rev().any(|i| matches_from(rest, &path[i..]))
+        }
+        Some((Segment::Wildcard, rest)) => (0..=path.len()).filter(|&i| path.is_char_boundary(i)).any(|i| matches_from(rest, &path[i..])),
+    }
+}
+
+/// A request path as routes see it: percent-decoded, `\` as `/`, repeated `/` collapsed, no
+/// trailing `/`, lower-case, no query.
+pub fn normalize_path(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_decode(path).unwrap_or_else(|| path.to_owned()).replace('\\', "/");
+    let mut out = String::with_capacity(decoded.len() + 1);
+    for c in decoded.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    while out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out.to_lowercase()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+impl Route {
+    /// Whether this route protects `method` `path`.
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && matches_from(&self.pattern, &normalize_path(path))
+    }
+
+    /// The v2 402 terms for this route at `url`.
+    pub fn payment_required(&self, url: &str, error: &str) -> v2::PaymentRequired {
+        v2::PaymentRequired {
+            x402_version: 2,
+            error: Some(error.to_owned()),
+            resource: self.resource(url),
+            accepts: self.accepts.clone(),
+            extensions: None,
+            unknown: Map::new(),
+        }
+    }
+
+    /// The v1 402 body for this route at `url`, with the requirements that have a v1 form.
+    pub fn payment_required_v1(&self, url: &str, error: &str) -> v1::PaymentRequired {
+        let resource = self.resource(url);
+        v1::PaymentRequired {
+            x402_version: 1,
+            error: error.to_owned(),
+            accepts: self.accepts.iter().filter_map(|r| r.to_v1(&resource).ok()).collect(),
+            unknown: Map::new(),
+        }
+    }
+
+    fn resource(&self, url: &str) -> v2::ResourceInfo {
+        v2::ResourceInfo { url: url.to_owned(), description: Some(self.description.clone()), mime_type: Some(self.mime_type.clone()), unknown: Map::new() }
+    }
+
+    /// What to do with a request to this route carrying these payment headers (either may be absent).
+    pub fn evaluate(&self, url: &str, payment_signature: Option<&str>, x_payment: Option<&str>, now: u64) -> Decision {
+        // A header that does not decode counts as no payment, as in the reference server.
+        let Some(payload) = payment_signature.or(x_payment).and_then(|h| codec::decode_payment(h).ok()) else {
+            return Decision::Unpaid;
+        };
+        let offers: Vec<PaymentRequirements> = match payload.version() {
+            Version::V2 => self.accepts.iter().cloned().map(PaymentRequirements::V2).collect(),
+            Version::V1 => {
+                let resource = self.resource(url);
+                self.accepts.iter().filter_map(|r| r.to_v1(&resource).ok()).map(PaymentRequirements::V1).collect()
+            }
+        };
+        let Some(i) = matching::find_match(&payload, &offers) else {
+            return Decision::NoMatch;
+        };
+        let requirements = offers[i].clone();
+        let verdict = crate::verify(&payload, &requirements, now);
+        let Some(payer) = verdict.payer.clone().filter(|_| verdict.is_valid()) else {
+            return Decision::Invalid {
+                reason: verdict.reason.unwrap_or(Reason::InvalidPayload),
+                message: verdict.message.unwrap_or_default(),
+                payer: verdict.payer,
+            };
+        };
+        let Some((nonce_key, valid_before)) = nonce_of(&payload) else {
+            return Decision::Invalid { reason: Reason::InvalidPayload, message: "payment has no nonce".into(), payer: Some(payer) };
+        };
+        Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
+    }
+}
+
+/// The key under which a payment's one-time use is recorded, and when it expires (unix seconds).
+/// EIP-3009 nonces are per (token, payer); Permit2 nonces per (chain, payer).
+fn nonce_of(payload: &PaymentPayload) -> Option<(String, u64)> {
+    let proof = Value::Object(payload.proof().clone());
+    let clamp = |v: &str| decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX));
+    let network = payload.network();
+    if let Ok(p) = serde_json::from_value::<Permit2Payload>(proof.clone()) {
+        let a = p.permit2_authorization;
+        return Some((format!("permit2:{network}:{}:{}", a.from.to_lowercase(), a.nonce), clamp(&a.deadline)?));
+    }
+    let p: Eip3009Payload = serde_json::from_value(proof).ok()?;
+    let a = p.authorization;
+    let asset = match payload {
+        PaymentPayload::V2(v2) => v2.accepted.asset.to_lowercase(),
+        PaymentPayload::V1(_) => String::new(),
+    };
+    Some((format!("eip3009:{network}:{asset}:{}:{}", a.from.to_lowercase(), a.nonce.to_lowercase()), clamp(&a.valid_before)?))
+}
+
+/// A payment that passed every local check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// The payment as received.
+    pub payload: PaymentPayload,
+    /// The route's requirement it answers, in the payload's version (what the facilitator gets).
+    pub requirements: PaymentRequirements,
+    /// The payer.
+    pub payer: String,
+    /// The one-time key of this payment, for replay protection.
+    pub nonce_key: String,
+    /// When the payment expires (unix seconds); the key need not be kept longer.
+    pub valid_before: u64,
+    /// Checks left to the facilitator.
+    pub deferred: Vec<&'static str>,
+}
+
+/// What a protected route does with a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// No (readable) payment: answer 402 with the terms.
+    Unpaid,
+    /// A payment that answers none of the route's requirements: 402 `No matching payment requirements`.
+    NoMatch,
+    /// A payment that fails verification: 402 with the reason code; the facilitator is not called.
+    Invalid {
+        /// Why.
+        reason: Reason,
+        /// Detail.
+        message: String,
+        /// The payer, when readable.
+        payer: Option<String>,
+    },
+    /// Verified locally: reserve the nonce, then (optionally) facilitator verify, handler, settle.
+    Verified(Box<Verified>),
+}
+
+/// The protected routes, in declaration order (the first match wins).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routes {
+    routes: Vec<Route>,
+}
+
+impl Routes {
+    /// Reads the route table JSON. A bare route config (with `accepts` at the top) protects every path.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(json).map_err(|e| Error::json("routes", e))?;
+        let Value::Object(map) = value else {
+            return Err(Error::field("routes", "expected an object of \"METHOD /path\": {accepts, …}"));
+        };
+        let entries: Vec<(String, Value)> =
+            if map.contains_key("accepts") { vec![("*".into(), Value::Object(map))] } else { map.into_iter().collect() };
+        let mut routes = Vec::with_capacity(entries.len());
+        for (key, config) in entries {
+            let config: RouteConfig = serde_json::from_value(config).map_err(|e| Error::Json { what: "route config", detail: format!("{key}: {e}") })?;
+            let (method, pattern) = match key.trim().split_once(' ') {
+                Some((m, p)) => (Some(m.to_ascii_uppercase()), p.trim()),
+                None => (None, key.trim()),
+            };
+            let options = match config.accepts {
+                OneOrMany::One(o) => vec![o],
+                OneOrMany::Many(v) => v,
+            };
+            if options.is_empty() {
+                return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
+            }
+            let accepts = options.into_iter().map(PaymentOption::requirements).collect::<Result<Vec<_>>>()?;
+            let pattern = if pattern == "*" { vec![Segment::Wildcard] } else { compile(&normalize_path(pattern)) };
+            routes.push(Route {
+                key,
+                method,
+                pattern,
+                accepts,
+                description: config.description.unwrap_or_default(),
+                mime_type: config.mime_type.unwrap_or_default(),
+            });
+        }
+        Ok(Routes { routes })
+    }
+
+    /// The first route protecting `method` `path`.
+    pub fn find(&self, method: &str, path: &str) -> Option<(usize, &Route)> {
+        self.routes.iter().enumerate().find(|(_, r)| r.matches(method, path))
+    }
+
+    /// Route `i`.
+    pub fn get(&self, i: usize) -> Option<&Route> {
+        self.routes.get(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn routes(v: Value) -> Routes {
+        Routes::from_json(&v.to_string()).unwrap()
+    }
+
+    const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+
+    #[test]
+    fn patterns_match_as_the_reference_does() {
+        let option = json!({"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0.01"});
+        let r = routes(json!({
+            "GET /weather": {"accepts": option},
+            "/items/:id": {"accepts": option},
+            "POST /files/[name]/meta": {"accepts": option},
+            "/api/*/v1": {"accepts": option},
+        }));
+        let hit = |m: &str, p: &str| r.find(m, p).map(|(i, _)| i);
+        assert_eq!(hit("GET", "/weather"), Some(0));
+        assert_eq!(hit("get", "/Weather/?q=1"), Some(0));
+        assert_eq!(hit("GET", "//weather"), Some(0));
+        assert_eq!(hit("POST", "/weather"), None);
+        assert_eq!(hit("DELETE", "/items/42"), Some(1));
+        assert_eq!(hit("GET", "/items/42/more"), None);
+        assert_eq!(hit("GET", "/items/"), None);
+        assert_eq!(hit("POST", "/files/a.txt/meta"), Some(2));
+        assert_eq!(hit("GET", "/api/x/y/v1"), Some(3));
+        assert_eq!(hit("GET", "/api%2Fx/v1"), Some(3));
+        assert_eq!(hit("GET", "/other"), None);
+        let all = routes(json!({"accepts": option}));
+        assert!(all.find("PUT", "/anything/at/all").is_some());
+    }
+
+    #[test]
+    fn prices_become_requirements() {
+        let r = routes(json!({
+            "/a": {"accepts": [
+                {"scheme": "exact", "network": "eip155:8453", "payTo": PAY_TO, "price": "$0.01"},
+                {"scheme": "exact", "network": "eip155:31337", "payTo": PAY_TO, "maxTimeoutSeconds": 60,
+                 "price": {"amount": "7", "asset": "0x5FbDB2315678afecb367f032d93F642f64180aa3", "extra": {"name": "T", "version": "1"}}},
+                {"scheme": "exact", "network": "eip155:8453", "payTo": PAY_TO, "price": 0.5, "extra": {"version": "9"}},
+            ], "description": "A", "mimeType": "text/plain"}
+        }));
+        let a = &r.get(0).unwrap().accepts;
+        assert_eq!(serde_json::to_value(&a[0]).unwrap(), json!({"scheme": "exact", "network": "eip155:8453", "amount": "10000",
+            "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "payTo": PAY_TO, "maxTimeoutSeconds": 300,
+            "extra": {"name": "USD Coin", "version": "2"}}));
+        assert_eq!((a[1].amount, a[1].max_timeout_seconds), (U256::from(7u64), 60));
+        assert_eq!(a[2].amount, U256::from(500_000u64));
+        assert_eq!(a[2].extra.as_ref().unwrap()["version"], "9", "the route's extra wins");
+        for bad in [
+            json!({"/x": {"accepts": {"scheme": "exact", "network": "eip155:31337", "payTo": PAY_TO, "price": "$1"}}}),
+            json!({"/x": {"accepts": {"scheme": "exact", "network": "eip155:8453", "payTo": PAY_TO, "price": "-1"}}}),
+            json!({"/x": {"accepts": {"scheme": "exact", "network": "eip155:8453", "payTo": PAY_TO, "price": {"amount": "1.5", "asset": "0x0"}}}}),
+            json!({"/x": {"accepts": []}}),
+            json!({"/x": {"accept": {}}}),
+            json!([]),
+        ] {
+            assert!(Routes::from_json(&bad.to_string()).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The resource server's decisions on the signed vectors. Runs natively and in wasm.
+
+mod common;
+
+use serde_json::json;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+use x402_wasm::codec;
+use x402_wasm::server::{Decision, Routes};
+use x402_wasm::Reason;
+
+fn weather_routes(amount: &str) -> Routes {
+    Routes::from_json(&json!({"GET /weather": {"accepts": {"scheme": "exact", "network": "eip155:84532",
+        "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+        "price": {"amount": amount, "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "extra": {"name": "USDC", "version": "2"}}},
+        "description": "Weather", "mimeType": "application/json"}}).to_string()).unwrap()
+}
+
+#[test]
+fn v2_and_v1_payments_are_verified_with_a_nonce_key() {
+    let routes = weather_routes("10000");
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let url = "https://api.example.com/weather";
+    assert_eq!(route.evaluate(url, None, None, 0), Decision::Unpaid);
+    assert_eq!(route.evaluate(url, Some("%%garbage%%"), None, 0), Decision::Unpaid, "undecodable counts as unpaid");
+
+    let (payload, _, now, payer) = common::payload_case("viem/v2/eip3009/eip155:84532");
+    let header = codec::encode(&payload);
+    let Decision::Verified(v) = route.evaluate(url, Some(&header), None, now) else { panic!("v2 must verify") };
+    assert_eq!(v.payer, payer);
+    let nonce = payload["payload"]["authorization"]["nonce"].as_str().unwrap();
+    assert_eq!(v.nonce_key, format!("eip3009:eip155:84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e:{}:{}", payer.to_lowercase(), nonce));
+    assert_eq!(v.valid_before, payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse::<u64>().unwrap());
+
+    let (v1_payload, _, v1_now, v1_payer) = common::payload_case("viem/v1/eip3009/base-sepolia");
+    let Decision::Verified(v) = route.evaluate(url, None, Some(&codec::encode(&v1_payload)), v1_now) else { panic!("v1 must verify") };
+    assert_eq!(v.payer, v1_payer);
+    assert_eq!(v.requirements.version(), x402_wasm::wire::Version::V1);
+
+    // Too late: the reason code, and no facilitator call is implied.
+    let Decision::Invalid { reason, .. } = route.evaluate(url, Some(&header), None, v.valid_before + 100) else { panic!() };
+    assert_eq!(reason, Reason::ExactEvmValidBefore);
+}
+
+#[test]
+fn a_payment_for_other_terms_does_not_match() {
+    let routes = weather_routes("20000");
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let (payload, _, now, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
+    assert_eq!(route.evaluate("https://x.test/weather", Some(&codec::encode(&payload)), None, now), Decision::NoMatch);
+    // v1 payloads name scheme and network only: the amount check is verification's.
+    let (v1_payload, _, v1_now, _) = common::payload_case("viem/v1/eip3009/base-sepolia");
+    let Decision::Invalid { reason, .. } = route.evaluate("https://x.test/weather", None, Some(&codec::encode(&v1_payload)), v1_now) else { panic!() };
+    assert_eq!(reason, Reason::ExactEvmAuthorizationValue);
+}
+
+#[test]
+fn terms_in_both_versions() {
+    let routes = weather_routes("10000");
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let v2 = serde_json::to_value(route.payment_required("https://x.test/weather", "Payment required")).unwrap();
+    assert_eq!(v2["resource"], json!({"url": "https://x.test/weather", "description": "Weather", "mimeType": "application/json"}));
+    assert_eq!(v2["accepts"][0]["amount"], "10000");
+    let v1 = serde_json::to_value(route.payment_required_v1("https://x.test/weather", "X-PAYMENT header is required")).unwrap();
+    assert_eq!(v1["accepts"][0]["network"], "base-sepolia");
+    assert_eq!(v1["accepts"][0]["maxAmountRequired"], "10000");
+    assert_eq!(v1["accepts"][0]["resource"], "https://x.test/weather");
+}

@@ -1,0 +1,54 @@
+// A facilitator test double on loopback: /verify, /settle and /supported with switchable faults.
+// It records every call, so tests can count settlements. (The real facilitator, settling on a
+// local chain, comes with the end-to-end suite.)
+import { createServer } from "node:http";
+
+/** Modes: "ok", "error500", "hang", "garbage", "settle_fail", "no_tx", "verify_invalid". */
+export async function startFacilitator() {
+  const state = { mode: "ok", calls: [] };
+  let txCounter = 0;
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const path = req.url;
+      const body = raw ? JSON.parse(raw) : undefined;
+      state.calls.push({ path, body, headers: req.headers });
+      const payer = body?.paymentPayload?.payload?.authorization?.from ?? body?.paymentPayload?.payload?.permit2Authorization?.from;
+      const network = body?.paymentRequirements?.network;
+      const send = (status, value) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(typeof value === "string" ? value : JSON.stringify(value));
+      };
+      if (path === "/supported") return send(200, { kinds: [{ x402Version: 2, scheme: "exact", network: "eip155:84532" }], extensions: [], signers: {} });
+      switch (state.mode) {
+        case "hang":
+          return; // never answers
+        case "error500":
+          return send(500, { error: "internal" });
+        case "garbage":
+          return send(200, "<html>not json");
+      }
+      if (path === "/verify") {
+        if (state.mode === "verify_invalid") return send(200, { isValid: false, invalidReason: "invalid_exact_evm_insufficient_balance", payer });
+        return send(200, { isValid: true, payer });
+      }
+      if (path === "/settle") {
+        if (state.mode === "settle_fail") {
+          return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: "", network, payer });
+        }
+        if (state.mode === "no_tx") return send(200, { success: true, network, payer });
+        txCounter += 1;
+        return send(200, { success: true, transaction: "0x" + txCounter.toString(16).padStart(64, "0"), network, payer });
+      }
+      send(404, { error: "not found" });
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    state,
+    settlements: () => state.calls.filter((c) => c.path === "/settle"),
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}

@@ -1,0 +1,234 @@
+// The example Worker, bundled by wrangler exactly as deployed (worker/dist), run in real workerd
+// through Miniflare, against a facilitator double on loopback. Payments come from this package's
+// own client (Node build), read from the Worker's own 402.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
+import { startFacilitator } from "./facilitator.mjs";
+
+const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const signer = privateKeySigner(KEY);
+const BASE = "http://worker.test";
+let facilitator, worker, workerWithVerify;
+
+function startWorker(vars) {
+  return new Miniflare({
+    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+    modules: true,
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
+    bindings: { PAY_TO, NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local", FACILITATOR_TIMEOUT_MS: "500", ...vars },
+  });
+}
+
+before(async () => {
+  facilitator = await startFacilitator();
+  worker = startWorker({ FACILITATOR_URL: facilitator.url });
+  workerWithVerify = startWorker({ FACILITATOR_URL: facilitator.url, VERIFY: "local+facilitator" });
+  await worker.ready;
+  await workerWithVerify.ready;
+});
+
+after(async () => {
+  await worker?.dispose();
+  await workerWithVerify?.dispose();
+  await facilitator?.close();
+});
+
+const get = (path, headers = {}, mf = worker) => mf.dispatchFetch(BASE + path, { headers });
+
+/** The Worker's terms for `path` and a payment for them, signed at `now` (unix seconds). */
+async function pay(path, { now = Math.floor(Date.now() / 1000), version = 2, mf = worker } = {}) {
+  const res = await get(path, {}, mf);
+  assert.equal(res.status, 402);
+  const required = version === 2 ? decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED")) : await res.json();
+  const draft = new PaymentDraft(required, 0, signer.address, { now });
+  const payload = draft.finish(await signer.signTypedData(draft.typedData()));
+  return { payload, header: encodePaymentSignatureHeader(payload), name: version === 2 ? "PAYMENT-SIGNATURE" : "X-PAYMENT" };
+}
+
+/** The error a 402 carries in its PAYMENT-REQUIRED header. */
+const reasonOf = (res) => decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED")).error;
+
+test("a route with no price runs untouched", async () => {
+  const res = await get("/health");
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { ok: true });
+  assert.equal(res.headers.get("PAYMENT-REQUIRED"), null);
+});
+
+test("no payment: 402 with the v2 header, the v1 body, no-store and exposed headers", async () => {
+  const res = await get("/weather?units=metric");
+  assert.equal(res.status, 402);
+  assert.equal(res.headers.get("Cache-Control"), "no-store");
+  assert.match(res.headers.get("Access-Control-Expose-Headers"), /PAYMENT-REQUIRED, PAYMENT-RESPONSE/);
+  const terms = reasonOf(res) && decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED"));
+  assert.equal(terms.x402Version, 2);
+  assert.equal(terms.error, "Payment required");
+  assert.deepEqual(terms.resource, { url: `${BASE}/weather?units=metric`, description: "Today's weather", mimeType: "application/json" });
+  assert.deepEqual(terms.accepts, [{ scheme: "exact", network: "eip155:84532", amount: "1000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    payTo: PAY_TO, maxTimeoutSeconds: 300, extra: { name: "USDC", version: "2" } }]);
+  const v1 = await res.json();
+  assert.equal(v1.x402Version, 1);
+  assert.equal(v1.error, "X-PAYMENT header is required");
+  assert.equal(v1.accepts[0].network, "base-sepolia");
+  assert.equal(v1.accepts[0].maxAmountRequired, "1000");
+});
+
+test("browsers get a paywall page", async () => {
+  const res = await get("/weather", { Accept: "text/html,application/xhtml+xml", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)" });
+  assert.equal(res.status, 402);
+  assert.match(res.headers.get("content-type"), /text\/html/);
+  assert.ok(res.headers.get("PAYMENT-REQUIRED"));
+  assert.match(await res.text(), /Payment required[\s\S]*1000 atomic units/);
+});
+
+test("v2: a valid payment is served with PAYMENT-RESPONSE after exactly one settlement", async () => {
+  const before = facilitator.settlements().length;
+  const { header, name } = await pay("/weather");
+  const res = await get("/weather", { [name]: header });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { city: "Lisbon", forecast: "sunny", temperatureC: 24 });
+  const receipt = decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE"));
+  assert.equal(receipt.success, true);
+  assert.equal(receipt.payer, signer.address);
+  assert.equal(res.headers.get("Cache-Control"), "private");
+  assert.equal(facilitator.settlements().length, before + 1);
+  assert.equal(facilitator.state.calls.filter((c) => c.path === "/verify").length, 0, "verify: local never calls /verify");
+  const settled = facilitator.settlements().at(-1).body;
+  assert.equal(settled.x402Version, 2);
+  assert.equal(settled.paymentRequirements.amount, "1000");
+});
+
+test("v1: X-PAYMENT is verified and answered with X-PAYMENT-RESPONSE", async () => {
+  const { header, name } = await pay("/weather", { version: 1 });
+  assert.equal(name, "X-PAYMENT");
+  const res = await get("/weather", { [name]: header });
+  assert.equal(res.status, 200);
+  assert.equal(decodePaymentResponseHeader(res.headers.get("X-PAYMENT-RESPONSE")).success, true);
+  assert.equal(facilitator.settlements().at(-1).body.x402Version, 1);
+});
+
+test("invalid payments get their reason code and the facilitator is never called", async () => {
+  const calls = facilitator.state.calls.length;
+  const expired = await pay("/weather", { now: Math.floor(Date.now() / 1000) - 1000 });
+  assert.equal(reasonOf(await get("/weather", { [expired.name]: expired.header })), "invalid_exact_evm_payload_authorization_valid_before");
+
+  const tampered = await pay("/weather");
+  const sig = tampered.payload.payload.signature;
+  tampered.payload.payload.signature = sig.slice(0, 10) + (sig[10] === "0" ? "1" : "0") + sig.slice(11);
+  assert.equal(reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(tampered.payload) })), "invalid_exact_evm_signature");
+
+  const otherTerms = await pay("/weather");
+  otherTerms.payload.accepted.amount = "1";
+  assert.equal(reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(otherTerms.payload) })), "No matching payment requirements");
+
+  const v1 = await pay("/weather", { version: 1 });
+  v1.payload.payload.authorization.value = "999";
+  assert.equal(reasonOf(await get("/weather", { "X-PAYMENT": encodePaymentSignatureHeader(v1.payload) })), "invalid_exact_evm_signature");
+
+  const v1wrongNetwork = await pay("/weather", { version: 1 });
+  v1wrongNetwork.payload.network = "base";
+  assert.equal(reasonOf(await get("/weather", { "X-PAYMENT": encodePaymentSignatureHeader(v1wrongNetwork.payload) })), "No matching payment requirements");
+  assert.equal(facilitator.state.calls.length, calls);
+});
+
+test("replay: the same payment twice is refused; 20 at once settle exactly once", async () => {
+  const once = await pay("/weather");
+  assert.equal((await get("/weather", { [once.name]: once.header })).status, 200);
+  const again = await get("/weather", { [once.name]: once.header });
+  assert.equal(again.status, 402);
+  assert.equal(reasonOf(again), "invalid_exact_evm_nonce_already_used");
+
+  const before = facilitator.settlements().length;
+  const burst = await pay("/weather");
+  const answers = await Promise.all(Array.from({ length: 20 }, () => get("/weather", { [burst.name]: burst.header })));
+  const statuses = answers.map((r) => r.status);
+  assert.equal(statuses.filter((s) => s === 200).length, 1, `statuses: ${statuses}`);
+  assert.equal(statuses.filter((s) => s === 402).length, 19);
+  assert.equal(facilitator.settlements().length, before + 1);
+});
+
+test("handler errors are not settled and free the payment", async () => {
+  const before = facilitator.settlements().length;
+  const p = await pay("/reports/missing");
+  const first = await get("/reports/missing", { [p.name]: p.header });
+  assert.equal(first.status, 404);
+  assert.equal((await get("/reports/missing", { [p.name]: p.header })).status, 404, "released, so not 'already used'");
+  const q = await pay("/reports/broken");
+  assert.equal((await get("/reports/broken", { [q.name]: q.header })).status, 500);
+  assert.equal(facilitator.settlements().length, before);
+  // The freed payment still buys a report once.
+  assert.equal((await get("/reports/7", { [p.name]: p.header })).status, 200);
+});
+
+test("facilitator faults: nothing is served, the status says why", async (t) => {
+  const cases = [
+    ["error500", 502, "facilitator_invalid_response"],
+    ["garbage", 502, "facilitator_invalid_response"],
+    ["no_tx", 502, "facilitator_invalid_response"],
+    ["hang", 504, "facilitator_timeout"],
+  ];
+  t.after(() => { facilitator.state.mode = "ok"; });
+  for (const [mode, status, code] of cases) {
+    facilitator.state.mode = mode;
+    const p = await pay("/weather");
+    const res = await get("/weather", { [p.name]: p.header });
+    const text = await res.text();
+    assert.equal(res.status, status, mode);
+    assert.equal(JSON.parse(text).error, code, mode);
+    assert.doesNotMatch(text, /Lisbon/, `${mode}: content not released`);
+  }
+  facilitator.state.mode = "settle_fail";
+  const p = await pay("/weather");
+  const res = await get("/weather", { [p.name]: p.header });
+  assert.equal(res.status, 402);
+  assert.equal(decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE")).errorReason, "invalid_exact_evm_insufficient_balance");
+  assert.doesNotMatch(await res.text(), /Lisbon/);
+});
+
+test("an unreachable facilitator is a 502", async () => {
+  const lonely = startWorker({ FACILITATOR_URL: "http://127.0.0.1:9" });
+  try {
+    const { header, name } = await pay("/weather", { mf: lonely });
+    const res = await get("/weather", { [name]: header }, lonely);
+    assert.equal(res.status, 502);
+    assert.equal((await res.json()).error, "facilitator_unavailable");
+  } finally {
+    await lonely.dispose();
+  }
+});
+
+test("local+facilitator: /verify is asked, and its refusal is final", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  const verifies = () => facilitator.state.calls.filter((c) => c.path === "/verify").length;
+  const before = verifies();
+  const ok = await pay("/weather", { mf: workerWithVerify });
+  assert.equal((await get("/weather", { [ok.name]: ok.header }, workerWithVerify)).status, 200);
+  assert.equal(verifies(), before + 1);
+  facilitator.state.mode = "verify_invalid";
+  const refused = await pay("/weather", { mf: workerWithVerify });
+  const res = await get("/weather", { [refused.name]: refused.header }, workerWithVerify);
+  assert.equal(res.status, 402);
+  assert.equal(reasonOf(res), "invalid_exact_evm_insufficient_balance");
+});
+
+test("oversize and garbage headers are unpaid requests, and the isolate lives on", async () => {
+  // 100 KB: past the package's 64 KiB cap, refused before decoding.
+  const oversize = await get("/weather", { "PAYMENT-SIGNATURE": "A".repeat(100_000) });
+  assert.equal(oversize.status, 402);
+  assert.equal(reasonOf(oversize), "Payment required");
+  const big = Buffer.from(JSON.stringify({ x402Version: 2, pad: "x".repeat(20_000) })).toString("base64");
+  for (const value of [big, "A".repeat(24_000), "%%%not-base64%%%", Buffer.from("{\"x402Version\":2,").toString("base64"), Buffer.from("[]").toString("base64")]) {
+    const res = await get("/weather", { "PAYMENT-SIGNATURE": value, "X-PAYMENT": value });
+    assert.equal(res.status, 402);
+    assert.equal(reasonOf(res), "Payment required");
+  }
+  assert.equal((await get("/health")).status, 200);
+  const p = await pay("/weather");
+  assert.equal((await get("/weather", { [p.name]: p.header })).status, 200);
+});
