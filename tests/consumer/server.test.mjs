@@ -1,0 +1,62 @@
+// withPayment (plain module Workers) and the in-memory nonce store, run in Node with the package's
+// own client paying, against the facilitator double.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { withPayment, InMemoryNonceStore, PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, encodePaymentSignatureHeader, decodePaymentResponse } from "x402-wasm";
+import { startFacilitator } from "../../worker/test/facilitator.mjs";
+
+const signer = privateKeySigner("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+const routes = {
+  "GET /paid/*": { accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.002" } },
+};
+let facilitator, worker;
+const envs = [];
+
+before(async () => {
+  facilitator = await startFacilitator();
+  worker = withPayment(
+    (request, env) => new Response(JSON.stringify({ path: new URL(request.url).pathname, tenant: env.TENANT })),
+    routes,
+    (env) => { envs.push(env.TENANT); return { facilitator: { url: facilitator.url }, nonceStore: env.STORE }; },
+  );
+});
+after(async () => { await facilitator.close(); });
+
+const env = { TENANT: "acme", STORE: new InMemoryNonceStore() };
+const call = (path, headers = {}) => worker(new Request(`https://shop.test${path}`, { headers }), env, { waitUntil() {} });
+
+async function payment(path) {
+  const required = decodePaymentRequiredHeader((await call(path)).headers.get("PAYMENT-REQUIRED"));
+  const draft = new PaymentDraft(required, 0, signer.address);
+  return encodePaymentSignatureHeader(draft.finish(await signer.signTypedData(draft.typedData())));
+}
+
+test("withPayment: free paths pass, paid paths answer 402 then serve once paid", async () => {
+  assert.deepEqual(await (await call("/free")).json(), { path: "/free", tenant: "acme" });
+  const unpaid = await call("/paid/report");
+  assert.equal(unpaid.status, 402);
+  assert.equal(decodePaymentRequiredHeader(unpaid.headers.get("PAYMENT-REQUIRED")).accepts[0].amount, "2000");
+  const header = await payment("/paid/report");
+  const paid = await call("/paid/report", { "PAYMENT-SIGNATURE": header });
+  assert.equal(paid.status, 200);
+  assert.deepEqual(await paid.json(), { path: "/paid/report", tenant: "acme" });
+  assert.equal(decodePaymentResponse(paid).success, true);
+  const replay = await call("/paid/report", { "PAYMENT-SIGNATURE": header });
+  assert.equal(decodePaymentRequiredHeader(replay.headers.get("PAYMENT-REQUIRED")).error, "invalid_exact_evm_nonce_already_used");
+  assert.deepEqual(envs, ["acme"], "options are built once per env");
+});
+
+test("the in-memory store: reserve once, release, commit", async () => {
+  const store = new InMemoryNonceStore();
+  const later = Math.floor(Date.now() / 1000) + 60;
+  assert.equal(await store.reserve("k", later), true);
+  assert.equal(await store.reserve("k", later), false);
+  await store.release("k");
+  assert.equal(await store.reserve("k", later), true);
+  await store.commit("k");
+  await store.release("k");
+  assert.equal(await store.reserve("k", later), false, "a settled key is never released");
+  assert.equal(await store.reserve("old", Math.floor(Date.now() / 1000) - 1), true);
+  assert.equal(await store.reserve("other", later), true, "expired keys are purged");
+  assert.equal(await store.reserve("old", later), true);
+});

@@ -1,0 +1,92 @@
+// CPU cost of the paywall inside workerd: the 402 path and a full local verify, cold and warm.
+// workerd's clocks stand still during CPU work, so the cost is read from outside: the nanoseconds
+// the workerd process spent on CPU (/proc/<pid>/task/*/schedstat) around requests, minus the same
+// for a free route (the cost of dispatching a request at all). Run after the Worker is built:
+//   (cd worker && wrangler deploy --dry-run --outdir dist) && node worker/bench/cpu.mjs
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
+import { startFacilitator } from "../test/facilitator.mjs";
+
+const N = Number(process.env.N ?? 300);
+const BASE = "http://worker.test";
+const signer = privateKeySigner("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+
+function workerdPids() {
+  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      return stat.includes("(workerd)") && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** CPU nanoseconds used so far by the workerd processes this script started. */
+function cpuNs(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // a thread that ended between listing and reading
+      }
+    }
+  }
+  return total;
+}
+
+async function measure(pids, send) {
+  const start = cpuNs(pids);
+  await send();
+  return cpuNs(pids) - start;
+}
+
+const facilitator = await startFacilitator();
+function startWorker() {
+  return new Miniflare({
+    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+    modules: true,
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
+    bindings: { FACILITATOR_URL: facilitator.url, PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local" },
+  });
+}
+const send = (mf, path, headers = {}) => mf.dispatchFetch(BASE + path, { headers }).then((r) => r.arrayBuffer());
+
+// A fresh isolate: its very first request is a 402; its second a full local verify.
+const fresh = startWorker();
+await fresh.ready;
+let pids = workerdPids();
+const cold402 = await measure(pids, () => send(fresh, "/weather"));
+
+// An expired payment: the whole local verify runs (decode, digest, recovery) before the time
+// check refuses it, so its cost is a full verification's, without the facilitator.
+const res = await fresh.dispatchFetch(BASE + "/weather");
+const terms = decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED"));
+const draft = new PaymentDraft(terms, 0, signer.address, { now: Math.floor(Date.now() / 1000) - 3600 });
+const expired = encodePaymentSignatureHeader(draft.finish(await signer.signTypedData(draft.typedData())));
+const coldVerify = await measure(pids, () => send(fresh, "/weather", { "PAYMENT-SIGNATURE": expired }));
+
+async function warm(path, headers) {
+  const costs = [];
+  for (let i = 0; i < N; i++) costs.push(await measure(pids, () => send(fresh, path, headers)));
+  costs.sort((a, b) => a - b);
+  return costs[Math.floor(N / 2)];
+}
+const base = await warm("/health");
+const unpaid = await warm("/weather");
+const verify = await warm("/weather", { "PAYMENT-SIGNATURE": expired });
+await fresh.dispose();
+await facilitator.close();
+
+const ms = (ns) => (ns / 1e6).toFixed(2);
+console.log(`workerd CPU per request (median of ${N}; "net" subtracts the free route's ${ms(base)} ms dispatch cost)`);
+console.log(`  402 path, warm:            ${ms(unpaid)} ms   net ${ms(unpaid - base)} ms`);
+console.log(`  local verify, warm:        ${ms(verify)} ms   net ${ms(verify - base)} ms`);
+console.log(`  402 path, first request of a fresh isolate: ${ms(cold402)} ms`);
+console.log(`  local verify, second request of that isolate: ${ms(coldVerify)} ms`);
