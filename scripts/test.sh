@@ -3,7 +3,8 @@
 # missing, then runs every suite: native Rust (unit, vectors, reason codes, properties, doc, bench
 # smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
 # dedicated worker, the package's consumer tests in Node (fetch wrapper against the official verifier,
-# strict TypeScript), the injected-wallet flow in headless Chromium, and the Worker example in workerd.
+# strict TypeScript), the injected-wallet flow and the www/ dapp in headless Chromium, the Worker example
+# in workerd, the end-to-end matrix on a local chain, and the demo once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,3 +40,10 @@ node --test tests/browser/
 step "Worker face: example bundled by wrangler (no nodejs_compat), run in workerd via Miniflare"
 (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
 node --test worker/test/worker.test.mjs
+
+step "end to end on a real chain: anvil + our EIP-3009 token, the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
+(cd tests/e2e/legacy && npm ci --no-audit --no-fund)
+node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs
+
+step "demo smoke run (scripts/demo.mjs --once)"
+node scripts/demo.mjs --once

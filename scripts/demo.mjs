@@ -1,0 +1,65 @@
+// The demo: the whole x402 stack on this machine (no internet, no real keys or money), one paid
+// request from Node with every step printed, then the dapp stays up. `--once` exits after the
+// receipt. Run through scripts/demo.sh, which installs and builds first.
+import { privateKeyToAccount } from "viem/accounts";
+import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse } from "../pkg/node.js";
+import { startStack } from "../tests/e2e/stack.mjs";
+
+const once = process.argv.includes("--once");
+const port = (name, fallback) => Number(process.env[name] ?? fallback);
+const units = (atomic, decimals) => {
+  const s = atomic.toString().padStart(decimals + 1, "0");
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`.replace(/\.?0+$/, "");
+};
+
+console.log("x402-wasm demo: everything runs on this machine; the chain, the token and the keys are local test ones.\n");
+const stack = await startStack({ ports: { facilitator: port("FACILITATOR_PORT", 4022), worker: port("WORKER_PORT", 8787), www: port("WWW_PORT", 5173) } });
+const { chain, facilitator, worker, hono, www } = stack;
+const { token } = chain;
+const shutdown = async () => { await stack.stop(); process.exit(0); };
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+
+console.log(`[chain]        anvil ${chain.rpcUrl} (chain id ${chain.chainId}); ${token.name} (${token.symbol}), an EIP-3009 token, at ${token.address}`);
+console.log(`[facilitator]  the official @x402/core + @x402/evm facilitator at ${facilitator.url}`);
+console.log(`[worker]       our Worker in workerd at ${worker.url}: GET /weather is paid, GET /health is free`);
+console.log(`[reference]    @x402/hono at ${hono.url}/weather`);
+console.log(`[dapp]         ${www.url}\n`);
+
+const key = chain.keys.payers[0];
+const payer = privateKeyToAccount(key).address;
+const before = await chain.balanceOf(payer);
+console.log(`Paying from Node: wrapFetchWithPayment + privateKeySigner (the key stays in wasm), payer ${payer}`);
+console.log(`  → GET ${worker.url}/weather`);
+const pay = wrapFetchWithPayment(fetch, privateKeySigner(key), {
+  assets: [token.address],
+  onPaymentRequired: ({ paymentRequired }) => {
+    const r = paymentRequired.accepts[0];
+    console.log(`  ← 402 Payment Required: ${units(r.amount, token.decimals)} ${token.symbol} on ${r.network} to ${r.payTo}`);
+  },
+  onPaymentCreated: ({ paymentPayload }) => {
+    const a = paymentPayload.payload.authorization;
+    console.log(`  ✎ signed an EIP-3009 authorization in wasm: ${a.value} units, valid until ${new Date(a.validBefore * 1000).toISOString()}, nonce ${a.nonce.slice(0, 18)}…`);
+    console.log("  → the same request again, with PAYMENT-SIGNATURE");
+  },
+});
+const response = await pay(`${worker.url}/weather`);
+const receipt = decodePaymentResponse(response);
+console.log(`  ← ${response.status} ${response.statusText}: ${await response.text()}`);
+if (!receipt?.success) {
+  console.error(`Payment failed: ${JSON.stringify(receipt)}`);
+  await stack.stop();
+  process.exit(1);
+}
+const mined = await chain.transactionReceipt(receipt.transaction);
+console.log(`\nReceipt: payer ${receipt.payer}, ${units(before - (await chain.balanceOf(payer)), token.decimals)} ${token.symbol} paid,`);
+console.log(`         transaction ${receipt.transaction} (${mined?.status}, block ${mined?.blockNumber}) on ${receipt.network}`);
+console.log(`Balances: payer ${units(await chain.balanceOf(payer), token.decimals)} ${token.symbol}, merchant ${units(await chain.balanceOf(chain.addresses.payTo), token.decimals)} ${token.symbol}`);
+
+if (once) {
+  await stack.stop();
+  process.exit(0);
+}
+console.log(`\nThe dapp is up at ${www.url}`);
+console.log(`To pay from a browser wallet, add the network ${chain.rpcUrl} (chain id ${chain.chainId}) and import the test key ${chain.keys.payers[1]}.`);
+console.log("Ctrl-C stops everything.");

@@ -1,0 +1,65 @@
+// The whole x402 stack on loopback, started by this repository alone: a local chain with our
+// EIP-3009 token (chain.mjs), the official facilitator (facilitator.mjs), our Worker in workerd
+// (the wrangler bundle in worker/dist, via Miniflare), the reference @x402/hono server, and the
+// www/ dapp. Everything is stopped by stop().
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { startChain } from "./chain.mjs";
+import { startFacilitator } from "./facilitator.mjs";
+import { startHonoServer } from "./hono-server.mjs";
+import { startWww } from "../../www/serve.mjs";
+
+/** The price of /weather on every server, in atomic units (0.001 TUSD). */
+export const AMOUNT = "1000";
+
+/** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
+export async function startWorker(chain, facilitatorUrl, { port = 0, verify = "local" } = {}) {
+  const mf = new Miniflare({
+    scriptPath: fileURLToPath(new URL("../../worker/dist/index.js", import.meta.url)),
+    modules: true,
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    host: "127.0.0.1",
+    port,
+    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
+    bindings: {
+      FACILITATOR_URL: facilitatorUrl,
+      PAY_TO: chain.addresses.payTo,
+      NETWORK: chain.network,
+      ASSET: chain.token.address,
+      TOKEN_NAME: chain.token.name,
+      TOKEN_VERSION: chain.token.version,
+      AMOUNT,
+      VERIFY: verify,
+    },
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return { url, close: () => mf.dispose() };
+}
+
+export async function startStack({ ports = {} } = {}) {
+  const stops = [];
+  try {
+    const chain = await startChain();
+    stops.push(() => chain.stop());
+    const facilitator = await startFacilitator(chain, { port: ports.facilitator ?? 0 });
+    stops.push(() => facilitator.close());
+    const worker = await startWorker(chain, facilitator.url, { port: ports.worker ?? 0 });
+    stops.push(() => worker.close());
+    const hono = await startHonoServer(chain, facilitator.url, { amount: AMOUNT });
+    stops.push(() => hono.close());
+    const www = await startWww({
+      upstream: worker.url,
+      port: ports.www ?? 0,
+      config: { resource: "/api/weather", token: { symbol: chain.token.symbol, decimals: chain.token.decimals }, networkName: "local anvil chain" },
+    });
+    stops.push(() => www.close());
+    const stop = async () => {
+      for (const s of stops.reverse()) await s().catch(() => {});
+    };
+    return { chain, facilitator, worker, hono, www, stop };
+  } catch (e) {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    throw e;
+  }
+}
