@@ -41,9 +41,9 @@ step "Worker face: example bundled by wrangler (no nodejs_compat), run in worker
 (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
 node --test worker/test/worker.test.mjs
 
+step "demo smoke run (scripts/demo.mjs --once, on free ports)"
+FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
+
 step "end to end on a real chain: anvil + our EIP-3009 token, the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
 (cd tests/e2e/legacy && npm ci --no-audit --no-fund)
 node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs
-
-step "demo smoke run (scripts/demo.mjs --once)"
-node scripts/demo.mjs --once
