@@ -25,11 +25,11 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
 
 step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")

@@ -171,3 +171,22 @@ test("preferVersion chooses between v2 header and v1 body terms when a 402 carri
   await wrapFetchWithPayment(both, privateKeySigner(KEY), { preferVersion: 1 })(`${server.url}/any`);
   assert.deepEqual(sent, ["PAYMENT-SIGNATURE", "X-PAYMENT"]);
 });
+
+test("caps hold against hostile terms: odd decimals, claimed decimals, several accepts", async () => {
+  const signer = countingSigner();
+  const usdc = { scheme: "exact", network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } };
+  const serving = (accepts) => async () => new Response("{}", { status: 402, headers: {
+    "PAYMENT-REQUIRED": Buffer.from(JSON.stringify({ x402Version: 2, resource: { url: "https://x.test/r" }, accepts })).toString("base64") } });
+  const attempt = (accepts, options) => codeOf(() => wrapFetchWithPayment(serving(accepts), signer, options)("https://x.test/r"));
+  // Amounts that are not canonical decimals make the terms unreadable: nothing is paid.
+  for (const amount of ["1e5", "0.05", "-1", "050000", " 50000", "0x10", ""]) {
+    assert.equal(await attempt([{ ...usdc, amount }]), "invalid_payment_required", amount);
+  }
+  // A server claiming other decimals changes nothing: the cap uses the token's real decimals.
+  assert.equal(await attempt([{ ...usdc, amount: "100000000000000000", extra: { ...usdc.extra, decimals: 18 } }]), "amount_exceeds_max");
+  // Several accepts: a cheap unknown token is not a way around the allow-list, an expensive known one not around the cap.
+  assert.equal(await attempt([{ ...usdc, amount: "200000" }, { ...usdc, asset: "0x2222222222222222222222222222222222222222", amount: "1" }]), "no_acceptable_requirement");
+  assert.equal(await attempt([{ ...usdc, amount: "200000" }, { ...usdc, amount: "300000" }]), "amount_exceeds_max");
+  assert.equal(await attempt([{ ...usdc, amount: "200000" }], { maxUsd: "0.10", maxAmount: "1000000" }), "amount_exceeds_max", "both caps apply");
+  assert.equal(signer.calls, 0);
+});

@@ -137,7 +137,7 @@ test("invalid payments get their reason code and the facilitator is never called
   assert.equal(facilitator.state.calls.length, calls);
 });
 
-test("replay: the same payment twice is refused; 20 at once settle exactly once", async () => {
+test("replay: the same payment twice is refused; 50 at once settle exactly once", async () => {
   const once = await pay("/weather");
   assert.equal((await get("/weather", { [once.name]: once.header })).status, 200);
   const again = await get("/weather", { [once.name]: once.header });
@@ -146,11 +146,23 @@ test("replay: the same payment twice is refused; 20 at once settle exactly once"
 
   const before = facilitator.settlements().length;
   const burst = await pay("/weather");
-  const answers = await Promise.all(Array.from({ length: 20 }, () => get("/weather", { [burst.name]: burst.header })));
+  const answers = await Promise.all(Array.from({ length: 50 }, () => get("/weather", { [burst.name]: burst.header })));
   const statuses = answers.map((r) => r.status);
   assert.equal(statuses.filter((s) => s === 200).length, 1, `statuses: ${statuses}`);
-  assert.equal(statuses.filter((s) => s === 402).length, 19);
+  assert.equal(statuses.filter((s) => s === 402).length, 49);
+  const bodies = await Promise.all(answers.map((r) => r.text()));
+  assert.equal(bodies.filter((b) => b.includes("Lisbon")).length, 1, "delivered once");
   assert.equal(facilitator.settlements().length, before + 1);
+});
+
+test("50 distinct payments at once: 50 deliveries, 50 settlements", async () => {
+  const before = facilitator.settlements().length;
+  const payments = await Promise.all(Array.from({ length: 50 }, () => pay("/weather")));
+  const answers = await Promise.all(payments.map((p) => get("/weather", { [p.name]: p.header })));
+  assert.deepEqual([...new Set(answers.map((r) => r.status))], [200]);
+  assert.equal(facilitator.settlements().length, before + 50);
+  const nonces = new Set(facilitator.settlements().slice(before).map((c) => c.body.paymentPayload.payload.authorization.nonce));
+  assert.equal(nonces.size, 50);
 });
 
 test("handler errors are not settled and free the payment", async () => {
