@@ -162,7 +162,8 @@ fn matches_from(pattern: &[Segment], path: &str) -> bool {
         Some((Segment::Literal(lit), rest)) => path.strip_prefix(lit.as_str()).is_some_and(|p| matches_from(rest, p)),
         Some((Segment::Param, rest)) => {
             let end = path.find('/').unwrap_or(path.len());
-            end > 0 && (1..=end).rev().any(|i| matches_from(rest, &path[i..]))
+            // A parameter takes at least one character and never cuts one in two.
+            end > 0 && (1..=end).rev().filter(|&i| path.is_char_boundary(i)).any(|i| matches_from(rest, &path[i..]))
         }
         Some((Segment::Wildcard, rest)) => (0..=path.len()).filter(|&i| path.is_char_boundary(i)).any(|i| matches_from(rest, &path[i..])),
     }
@@ -412,6 +413,11 @@ mod tests {
         assert_eq!(hit("GET", "/api/x/y/v1"), Some(3));
         assert_eq!(hit("GET", "/api%2Fx/v1"), Some(3));
         assert_eq!(hit("GET", "/other"), None);
+        // Non-ASCII in a parameter followed by a literal that does not match: the matcher backs up
+        // through the segment, and used to slice inside a character and panic (found by fuzzing).
+        assert_eq!(hit("POST", "/files/caf\u{e9}/nope"), None);
+        assert_eq!(hit("POST", "/files/\u{1f600}/meta"), Some(2));
+        assert_eq!(hit("POST", "/files/\u{1f600}\u{e9}/metax"), None);
         let all = routes(json!({"accepts": option}));
         assert!(all.find("PUT", "/anything/at/all").is_some());
     }
