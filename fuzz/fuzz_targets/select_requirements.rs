@@ -1,0 +1,39 @@
+//! Client selection and drafting: which `accepts` a policy allows, and for each, the typed data a
+//! wallet is shown must hash to the digest a local key signs.
+#![no_main]
+
+use alloy_primitives::{address, Address, U256};
+use libfuzzer_sys::fuzz_target;
+use x402_wasm::client::{self, PaymentDraft, Policy};
+use x402_wasm::evm::eip712::typed_data_digest;
+use x402_wasm::wire::PaymentRequired;
+
+const FROM: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+const NOW: u64 = 1_800_000_000;
+const NONCE: [u8; 32] = [0x5a; 32];
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(required) = PaymentRequired::from_json(&String::from_utf8_lossy(data)) else { return };
+    let policies = [
+        Policy::default(),
+        Policy::uncapped(),
+        Policy { max_amount: Some(U256::from(10_000u64)), allow_unknown_assets: true, ..Policy::uncapped() },
+    ];
+    for policy in &policies {
+        let Ok(indices) = client::acceptable(&required, policy) else { continue };
+        assert!(!indices.is_empty(), "acceptable returned Ok with no index");
+        assert!(indices.windows(2).all(|w| w[0] < w[1]), "indices out of order: {indices:?}");
+        assert!(indices.iter().all(|&i| i < required.len()), "index past accepts: {indices:?}");
+        assert_eq!(client::select(&required, policy).ok(), indices.first().copied());
+        for &i in &indices {
+            let Ok(draft) = PaymentDraft::new(&required, i, FROM, NOW, NONCE) else { continue };
+            let typed_data = draft.typed_data();
+            let digest = draft.digest();
+            match typed_data_digest(&typed_data) {
+                Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),
+                Err(e) => panic!("the draft's own typed data is refused: {e}\n{typed_data:#}"),
+            }
+            assert_eq!(draft.payer(), FROM);
+        }
+    }
+});
