@@ -215,8 +215,10 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     unanswered.set(key, kept);
     const headerName = kept.payload.x402Version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE";
     const paid = await send({ [headerName]: kept.header });
-    // An answer arrived: the payment was received, so it is never sent again.
-    unanswered.delete(key);
+    // An answer arrived: the payment was received and judged, so it is never sent again; except
+    // a 5xx (e.g. the facilitator timed out mid-settlement), after which the money may have moved:
+    // then the next call re-sends this same payment rather than signing a second one.
+    if (paid.status < 500) unanswered.delete(key);
     if (onPaymentResponse) await onPaymentResponse({ response: paid.clone(), settleResponse: decodePaymentResponse(paid) });
     return paid;
   };

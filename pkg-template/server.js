@@ -89,8 +89,11 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
     },
     async settle(body) {
       // success:true must name its transaction: a settlement without one is not a settlement.
-      return shaped("settle", await call("settle", "POST", body),
-        (j) => typeof j.success === "boolean" && (!j.success || (typeof j.transaction === "string" && j.transaction.length > 0)));
+      const optionalString = (v) => v === undefined || v === null || typeof v === "string";
+      return shaped("settle", await call("settle", "POST", body), (j) =>
+        typeof j.success === "boolean" && typeof j.network === "string" &&
+        optionalString(j.transaction) && optionalString(j.amount) && optionalString(j.errorReason) && optionalString(j.payer) &&
+        (!j.success || (typeof j.transaction === "string" && j.transaction.length > 0)));
     },
     async supported() {
       return shaped("supported", await call("supported", "GET"), (j) => Array.isArray(j.kinds));
@@ -108,6 +111,11 @@ function withHeaders(response, extra) {
 function json(status, body, headers = {}) {
   return withHeaders(new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }), headers);
 }
+
+/** Statuses whose responses carry no body. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+/** Reasons the reference answers with 412 instead of 402. */
+const PRECONDITION = new Set(["permit2_allowance_required"]);
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -141,7 +149,7 @@ export function createPaymentHandler(routes, options = {}) {
       const html = typeof paywall === "function" ? paywall(terms.paymentRequired) : (paywall ?? defaultPaywall(terms.paymentRequired));
       return withHeaders(new Response(html, { status: 402, headers: { "content-type": "text/html; charset=utf-8" } }), headers);
     }
-    return json(402, terms.v1Body, headers);
+    return json(PRECONDITION.has(error) ? 412 : 402, terms.v1Body, headers);
   };
 
   return async function handle(request, next, ctx) {
@@ -174,7 +182,8 @@ export function createPaymentHandler(routes, options = {}) {
     const responseHeader = decision.x402Version === 1 ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE";
     let settling = false;
     try {
-      if (mode === "local+facilitator") {
+      // A signature only the chain can check (smart wallet) is never taken on local word alone.
+      if (mode === "local+facilitator" || decision.deferred.includes("contract_signature")) {
         const verdict = await facilitator.verify(body);
         if (!verdict.isValid) {
           await store.release(key);
@@ -198,12 +207,18 @@ export function createPaymentHandler(routes, options = {}) {
         await onSettleFailed?.({ payer: decision.payer, settlement });
         return refuse(route, request, url, settlement.errorReason ?? "settlement_failed", { [responseHeader]: receipt });
       }
-      await store.commit(key);
-      await onSettled?.({ payer: decision.payer, settlement });
-      return withHeaders(new Response(content, { status: response.status, statusText: response.statusText, headers: response.headers }), {
-        [responseHeader]: receipt,
-        "Cache-Control": "private",
-      });
+      // Paid: from here on nothing may lose the content.
+      try {
+        await store.commit(key);
+        await onSettled?.({ payer: decision.payer, settlement });
+      } catch (e) {
+        console.error("x402: after a successful settlement", e);
+      }
+      const cacheControl = response.headers.get("Cache-Control");
+      return withHeaders(
+        new Response(NULL_BODY.has(response.status) ? null : content, { status: response.status, statusText: response.statusText, headers: response.headers }),
+        { [responseHeader]: receipt, "Cache-Control": cacheControl ? `${cacheControl}, private` : "private" },
+      );
     } catch (e) {
       // A settlement that may have happened keeps its reservation: the payment is never honoured twice.
       if (!settling) await store.release(key);

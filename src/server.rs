@@ -169,13 +169,12 @@ fn matches_from(pattern: &[Segment], path: &str) -> bool {
     }
 }
 
-/// A request path as routes see it: percent-decoded, `\` as `/`, repeated `/` collapsed, no
-/// trailing `/`, lower-case, no query.
-pub fn normalize_path(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let decoded = percent_decode(path).unwrap_or_else(|| path.to_owned()).replace('\\', "/");
-    let mut out = String::with_capacity(decoded.len() + 1);
-    for c in decoded.chars() {
+/// A request path as routes see it: `\` as `/`, repeated `/` collapsed, no trailing `/`,
+/// lower-case, no query. Percent-decoding is left to [`path_candidates`].
+fn normalize(path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or_default().replace('\\', "/");
+    let mut out = String::with_capacity(path.len() + 1);
+    for c in path.chars() {
         if !(c == '/' && out.ends_with('/')) {
             out.push(c);
         }
@@ -189,27 +188,67 @@ pub fn normalize_path(path: &str) -> String {
     out.to_lowercase()
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+/// The fully percent-decoded, normalized form of a path (the form route patterns are written in).
+pub fn normalize_path(path: &str) -> String {
+    normalize(&percent_decode(path, true).unwrap_or_else(|| path.to_owned()))
+}
+
+/// Every form a framework might route `path` as: undecoded, fully decoded, and decoded run by
+/// run, skipping runs that are not UTF-8 (as Hono's `decodeURI` does). A route protects the
+/// request if it matches any of them, so no spelling of a paid path reaches the handler unpaid.
+pub fn path_candidates(path: &str) -> Vec<String> {
+    let mut out = vec![normalize(path)];
+    for form in [percent_decode(path, true), percent_decode(path, false)].into_iter().flatten() {
+        let form = normalize(&form);
+        if !out.contains(&form) {
+            out.push(form);
         }
     }
-    String::from_utf8(out).ok()
+    out
+}
+
+/// Decodes `%XX` sequences. `strict`: any malformed or non-UTF-8 sequence fails the whole path;
+/// otherwise each run of sequences that does not decode to UTF-8 is kept as written.
+fn percent_decode(s: &str, strict: bool) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            let next = s[i..].find('%').map_or(s.len(), |n| i + n);
+            out.push_str(&s[i..next]);
+            i = next;
+            continue;
+        }
+        // A run of %XX sequences.
+        let start = i;
+        let mut run = Vec::new();
+        while i < bytes.len() && bytes[i] == b'%' {
+            let Some(byte) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) else { break };
+            run.push(byte);
+            i += 3;
+        }
+        match String::from_utf8(run) {
+            Ok(text) if i > start => out.push_str(&text),
+            _ if strict => return None,
+            _ => {
+                // Keep the undecodable run (or a lone '%') as written.
+                let end = if i > start { i } else { start + 1 };
+                out.push_str(&s[start..end]);
+                i = end;
+            }
+        }
+    }
+    Some(out)
 }
 
 impl Route {
-    /// Whether this route protects `method` `path`.
+    /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && matches_from(&self.pattern, &normalize_path(path))
+        let method_ok = self.method.as_deref().is_none_or(|m| {
+            m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD"))
+        });
+        method_ok && path_candidates(path).iter().any(|p| matches_from(&self.pattern, p))
     }
 
     /// The v2 402 terms for this route at `url`.
@@ -264,30 +303,30 @@ impl Route {
                 payer: verdict.payer,
             };
         };
-        let Some((nonce_key, valid_before)) = nonce_of(&payload) else {
+        let Some((nonce_key, valid_before)) = nonce_of(&payload, &requirements) else {
             return Decision::Invalid { reason: Reason::InvalidPayload, message: "payment has no nonce".into(), payer: Some(payer) };
         };
         Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
     }
 }
 
-/// The key under which a payment's one-time use is recorded, and when it expires (unix seconds).
-/// EIP-3009 nonces are per (token, payer); Permit2 nonces per (chain, payer).
-fn nonce_of(payload: &PaymentPayload) -> Option<(String, u64)> {
+/// The key under which a payment's one-time use is recorded, and when it expires (unix seconds,
+/// at most 2^53 − 1 so JavaScript reads it exactly). It is built from what verification checked,
+/// the same whatever the protocol version: EIP-3009 nonces are per (chain, token, payer), Permit2
+/// nonces per (chain, payer).
+fn nonce_of(payload: &PaymentPayload, requirements: &PaymentRequirements) -> Option<(String, u64)> {
+    const MAX_SAFE: u64 = (1 << 53) - 1;
     let proof = Value::Object(payload.proof().clone());
-    let clamp = |v: &str| decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX));
-    let network = payload.network();
-    if let Ok(p) = serde_json::from_value::<Permit2Payload>(proof.clone()) {
-        let a = p.permit2_authorization;
-        return Some((format!("permit2:{network}:{}:{}", a.from.to_lowercase(), a.nonce), clamp(&a.deadline)?));
+    let clamp = |v: &str| decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SAFE));
+    let terms = requirements.terms();
+    let chain = crate::network::evm_chain_id(terms.network).ok()?;
+    if payload.version() == Version::V2 && payload.proof().contains_key("permit2Authorization") {
+        let a = serde_json::from_value::<Permit2Payload>(proof).ok()?.permit2_authorization;
+        return Some((format!("permit2:{chain}:{}:{}", a.from.to_lowercase(), a.nonce), clamp(&a.deadline)?));
     }
-    let p: Eip3009Payload = serde_json::from_value(proof).ok()?;
-    let a = p.authorization;
-    let asset = match payload {
-        PaymentPayload::V2(v2) => v2.accepted.asset.to_lowercase(),
-        PaymentPayload::V1(_) => String::new(),
-    };
-    Some((format!("eip3009:{network}:{asset}:{}:{}", a.from.to_lowercase(), a.nonce.to_lowercase()), clamp(&a.valid_before)?))
+    let a = serde_json::from_value::<Eip3009Payload>(proof).ok()?.authorization;
+    let key = format!("eip3009:{chain}:{}:{}:{}", terms.asset.to_lowercase(), a.from.to_lowercase(), a.nonce.to_lowercase());
+    Some((key, clamp(&a.valid_before)?))
 }
 
 /// A payment that passed every local check.
@@ -418,6 +457,13 @@ mod tests {
         assert_eq!(hit("POST", "/files/caf\u{e9}/nope"), None);
         assert_eq!(hit("POST", "/files/\u{1f600}/meta"), Some(2));
         assert_eq!(hit("POST", "/files/\u{1f600}\u{e9}/metax"), None);
+        // No spelling of a paid path gets past the gate (Hono leaves %2F encoded, decodes run by run).
+        assert_eq!(hit("GET", "/items/a%2Fb"), Some(1));
+        assert_eq!(hit("GET", "/items/a%5Cb"), Some(1));
+        assert_eq!(hit("GET", "/%69tems/x%ff"), Some(1));
+        assert_eq!(hit("GET", "/%57eather"), Some(0));
+        assert_eq!(hit("HEAD", "/weather"), Some(0), "HEAD is routed as GET");
+        assert_eq!(hit("GET", "/weather%"), None);
         let all = routes(json!({"accepts": option}));
         assert!(all.find("PUT", "/anything/at/all").is_some());
     }

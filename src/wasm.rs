@@ -27,10 +27,11 @@ impl From<Error> for JsValue {
     }
 }
 
+/// Objects go out as JSON text parsed by the engine: integers past 2^53 (legal in a payload's
+/// extensions) lose precision as in any JSON consumer, instead of failing the call.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("internal", &e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| js_error("internal", &e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error("internal", "output is not JSON"))
 }
 
 /// JSON text of a JS value; strings are taken as JSON text already when `string_is_json`.

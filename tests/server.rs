@@ -29,7 +29,7 @@ fn v2_and_v1_payments_are_verified_with_a_nonce_key() {
     let Decision::Verified(v) = route.evaluate(url, Some(&header), None, now) else { panic!("v2 must verify") };
     assert_eq!(v.payer, payer);
     let nonce = payload["payload"]["authorization"]["nonce"].as_str().unwrap();
-    assert_eq!(v.nonce_key, format!("eip3009:eip155:84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e:{}:{}", payer.to_lowercase(), nonce));
+    assert_eq!(v.nonce_key, format!("eip3009:84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e:{}:{}", payer.to_lowercase(), nonce));
     assert_eq!(v.valid_before, payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse::<u64>().unwrap());
 
     let (v1_payload, _, v1_now, v1_payer) = common::payload_case("viem/v1/eip3009/base-sepolia");
@@ -65,4 +65,19 @@ fn terms_in_both_versions() {
     assert_eq!(v1["accepts"][0]["network"], "base-sepolia");
     assert_eq!(v1["accepts"][0]["maxAmountRequired"], "10000");
     assert_eq!(v1["accepts"][0]["resource"], "https://x.test/weather");
+}
+
+#[test]
+fn one_authorization_has_one_key_whatever_the_wrapping() {
+    let routes = weather_routes("10000");
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let url = "https://x.test/weather";
+    let (payload, _, now, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
+    let Decision::Verified(as_v2) = route.evaluate(url, Some(&codec::encode(&payload)), None, now) else { panic!() };
+    // The same signed authorization, re-wrapped as a v1 payment, with a decoy Permit2 object.
+    let v1 = json!({"x402Version": 1, "scheme": "exact", "network": "base-sepolia", "payload": {
+        "authorization": payload["payload"]["authorization"], "signature": payload["payload"]["signature"],
+        "permit2Authorization": {"from": "0x1111111111111111111111111111111111111111", "nonce": "1", "deadline": "9999999999"}}});
+    let Decision::Verified(as_v1) = route.evaluate(url, None, Some(&codec::encode(&v1)), now) else { panic!("v1 wrapping verifies") };
+    assert_eq!(as_v1.nonce_key, as_v2.nonce_key, "the store sees one payment");
 }

@@ -36,6 +36,7 @@ app.get("/reports/:id", (c) => {
   const id = c.req.param("id");
   if (id === "missing") return c.json({ error: "no such report" }, 404);
   if (id === "broken") return c.json({ error: "report generator failed" }, 500);
+  if (id === "empty") return c.body(null, 204);
   return c.json({ id, body: `report ${id}` });
 });
 

@@ -244,3 +244,38 @@ test("oversize and garbage headers are unpaid requests, and the isolate lives on
   const p = await pay("/weather");
   assert.equal((await get("/weather", { [p.name]: p.header })).status, 200);
 });
+
+test("no spelling of a paid path gets in free: encoded separators, run-by-run decoding, HEAD", async () => {
+  for (const path of ["/reports/a%2Fb", "/reports/a%5Cb", "/%72eports/x%ff", "/Weather", "/weather/", "//weather"]) {
+    const res = await get(path);
+    assert.equal(res.status, 402, path);
+    assert.doesNotMatch(await res.text(), /report a|Lisbon/, path);
+  }
+  const head = await worker.dispatchFetch(BASE + "/weather", { method: "HEAD" });
+  assert.equal(head.status, 402);
+});
+
+test("a paid 204 is delivered with its receipt", async () => {
+  const p = await pay("/reports/empty");
+  const res = await get("/reports/empty", { [p.name]: p.header });
+  assert.equal(res.status, 204);
+  assert.equal(decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE")).success, true);
+});
+
+test("a smart-wallet signature is sent to the facilitator's /verify even in local mode", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  const verifies = () => facilitator.state.calls.filter((c) => c.path === "/verify").length;
+  const forge = async () => {
+    const p = await pay("/weather");
+    p.payload.payload.signature = "0x" + "ab".repeat(200);
+    return encodePaymentSignatureHeader(p.payload);
+  };
+  const before = verifies();
+  facilitator.state.mode = "verify_invalid";
+  const refused = await get("/weather", { "PAYMENT-SIGNATURE": await forge() });
+  assert.equal(refused.status, 402);
+  assert.equal(verifies(), before + 1);
+  assert.doesNotMatch(await refused.text(), /Lisbon/);
+  facilitator.state.mode = "ok";
+  assert.equal((await get("/weather", { "PAYMENT-SIGNATURE": await forge() })).status, 200, "the facilitator vouched for it");
+});
