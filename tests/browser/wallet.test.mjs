@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { startX402Server } from "../js/x402-server.mjs";
 
@@ -41,25 +42,7 @@ function startSite(apiUrl) {
 /** A page with an injected provider: `mode` "sign" answers through viem, "reject" as a user refusal (4001). */
 async function walletPage(mode) {
   const page = await browser.newPage();
-  await page.exposeFunction("__viemSignTypedData", async (json) => {
-    const { types, primaryType, domain, message } = JSON.parse(json);
-    delete types.EIP712Domain;
-    return account.signTypedData({ types, primaryType, domain, message });
-  });
-  await page.addInitScript(({ address, mode }) => {
-    window.walletCalls = [];
-    window.ethereum = {
-      async request({ method, params }) {
-        window.walletCalls.push(method);
-        if (method === "eth_requestAccounts") return [address];
-        if (method === "eth_signTypedData_v4") {
-          if (mode === "reject") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
-          return window.__viemSignTypedData(params[1]);
-        }
-        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-      },
-    };
-  }, { address: account.address, mode });
+  await injectWallet(page, account, mode);
   await page.goto(site.url + "/");
   await page.waitForFunction(() => document.title === "ready");
   return page;
@@ -68,11 +51,7 @@ async function walletPage(mode) {
 before(async () => {
   x402Server = await startX402Server();
   site = await startSite(x402Server.url);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {

@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { startX402Server, PAY_TO } from "../js/x402-server.mjs";
 import { startWww } from "../../www/serve.mjs";
@@ -20,11 +21,7 @@ before(async () => {
     upstream: x402Server.url,
     config: { resource: "/api/v2/weather", token: { symbol: "USDC", decimals: 6 }, networkName: "Base Sepolia" },
   });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {
@@ -38,23 +35,7 @@ async function openDapp(mode) {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   const problems = []; // uncaught page errors
   page.on("pageerror", (e) => problems.push(e.message));
-  await page.exposeFunction("__viemSignTypedData", async (json) => {
-    const { types, primaryType, domain, message } = JSON.parse(json);
-    delete types.EIP712Domain;
-    return account.signTypedData({ types, primaryType, domain, message });
-  });
-  await page.addInitScript(({ address, mode }) => {
-    window.ethereum = {
-      async request({ method, params }) {
-        if (method === "eth_requestAccounts") return [address];
-        if (method === "eth_signTypedData_v4") {
-          if (mode === "reject") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
-          return window.__viemSignTypedData(params[1]);
-        }
-        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-      },
-    };
-  }, { address: account.address, mode });
+  await injectWallet(page, account, mode);
   await page.goto(www.url + "/");
   await page.locator('#app[data-status="ready"]').waitFor();
   return { page, problems };

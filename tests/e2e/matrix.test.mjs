@@ -9,6 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { x402Client, wrapFetchWithPayment as officialWrapFetch } from "@x402/fetch";
 import { ExactEvmScheme as OfficialClientScheme } from "@x402/evm/exact/client";
@@ -22,11 +23,7 @@ const price = BigInt(AMOUNT);
 
 before(async () => {
   stack = await startStack();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium(chromium);
 });
 
 after(async () => {
@@ -105,20 +102,7 @@ test("@x402/fetch (Node) → our Worker, and → @x402/hono (reference pair)", a
 async function viaDapp(wwwUrl, key) {
   const account = privateKeyToAccount(key);
   const page = await browser.newPage();
-  await page.exposeFunction("__viemSignTypedData", async (json) => {
-    const { types, primaryType, domain, message } = JSON.parse(json);
-    delete types.EIP712Domain;
-    return account.signTypedData({ types, primaryType, domain, message });
-  });
-  await page.addInitScript((address) => {
-    window.ethereum = {
-      async request({ method, params }) {
-        if (method === "eth_requestAccounts") return [address];
-        if (method === "eth_signTypedData_v4") return window.__viemSignTypedData(params[1]);
-        throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
-      },
-    };
-  }, account.address);
+  await injectWallet(page, account);
   let paid;
   page.on("response", async (r) => {
     if (r.request().headers()["payment-signature"]) paid = { status: r.status(), header: await r.headerValue("payment-response") };

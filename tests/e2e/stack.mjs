@@ -2,8 +2,7 @@
 // EIP-3009 token (chain.mjs), the official facilitator (facilitator.mjs), our Worker in workerd
 // (the wrangler bundle in worker/dist, via Miniflare), the reference @x402/hono server, and the
 // www/ dapp. Everything is stopped by stop().
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { startWorkerd } from "../../worker/test/workerd.mjs";
 import { startChain } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startHonoServer } from "./hono-server.mjs";
@@ -14,25 +13,16 @@ export const AMOUNT = "1000";
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
 export async function startWorker(chain, facilitatorUrl, { port = 0, verify = "local" } = {}) {
-  const mf = new Miniflare({
-    scriptPath: fileURLToPath(new URL("../../worker/dist/index.js", import.meta.url)),
-    modules: true,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    host: "127.0.0.1",
-    port,
-    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
-    bindings: {
-      FACILITATOR_URL: facilitatorUrl,
-      PAY_TO: chain.addresses.payTo,
-      NETWORK: chain.network,
-      ASSET: chain.token.address,
-      TOKEN_NAME: chain.token.name,
-      TOKEN_VERSION: chain.token.version,
-      AMOUNT,
-      VERIFY: verify,
-    },
-  });
+  const mf = startWorkerd({
+    FACILITATOR_URL: facilitatorUrl,
+    PAY_TO: chain.addresses.payTo,
+    NETWORK: chain.network,
+    ASSET: chain.token.address,
+    TOKEN_NAME: chain.token.name,
+    TOKEN_VERSION: chain.token.version,
+    AMOUNT,
+    VERIFY: verify,
+  }, { port });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, close: () => mf.dispose() };
 }

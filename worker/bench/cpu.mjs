@@ -4,10 +4,9 @@
 // for a free route (the cost of dispatching a request at all). Run after the Worker is built:
 //   (cd worker && wrangler deploy --dry-run --outdir dist) && node worker/bench/cpu.mjs
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
 import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
 import { startFacilitator } from "../test/facilitator.mjs";
+import { startWorkerd } from "../test/workerd.mjs";
 
 const N = Number(process.env.N ?? 300);
 const BASE = "http://worker.test";
@@ -46,16 +45,7 @@ async function measure(pids, send) {
 }
 
 const facilitator = await startFacilitator();
-function startWorker() {
-  return new Miniflare({
-    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
-    modules: true,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
-    bindings: { FACILITATOR_URL: facilitator.url, PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local" },
-  });
-}
+const startWorker = () => startWorkerd({ FACILITATOR_URL: facilitator.url, PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local" });
 const send = (mf, path, headers = {}) => mf.dispatchFetch(BASE + path, { headers }).then((r) => r.arrayBuffer());
 
 // A fresh isolate: its first request goes to the free route (the isolate's start-up: compiling and

@@ -3,10 +3,9 @@
 // own client (Node build), read from the Worker's own 402.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
 import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
 import { startFacilitator } from "./facilitator.mjs";
+import { startWorkerd } from "./workerd.mjs";
 
 const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -15,14 +14,7 @@ const BASE = "http://worker.test";
 let facilitator, worker, workerWithVerify;
 
 function startWorker(vars) {
-  return new Miniflare({
-    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
-    modules: true,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
-    bindings: { PAY_TO, NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local", FACILITATOR_TIMEOUT_MS: "500", ...vars },
-  });
+  return startWorkerd({ PAY_TO, NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local", FACILITATOR_TIMEOUT_MS: "500", ...vars });
 }
 
 before(async () => {

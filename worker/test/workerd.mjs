@@ -1,0 +1,17 @@
+// Runs the example Worker as wrangler bundled it (worker/dist) in workerd through Miniflare, with
+// its Durable Object nonce store. Shared by the Worker suite, the CPU measurement and the end-to-end stack.
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+/** A Miniflare instance of the example Worker with `bindings` as its vars; `port` exposes it on loopback. */
+export function startWorkerd(bindings, { port } = {}) {
+  return new Miniflare({
+    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+    modules: true,
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
+    bindings,
+    ...(port === undefined ? {} : { host: "127.0.0.1", port }),
+  });
+}
