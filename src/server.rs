@@ -156,17 +156,50 @@ fn compile(pattern: &str) -> Vec<Segment> {
     out
 }
 
-fn matches_from(pattern: &[Segment], path: &str) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((Segment::Literal(lit), rest)) => path.strip_prefix(lit.as_str()).is_some_and(|p| matches_from(rest, p)),
-        Some((Segment::Param, rest)) => {
-            let end = path.find('/').unwrap_or(path.len());
-            // A parameter takes at least one character and never cuts one in two.
-            end > 0 && (1..=end).rev().filter(|&i| path.is_char_boundary(i)).any(|i| matches_from(rest, &path[i..]))
+/// Whether `path` matches `pattern`, in O(segments × path length) whatever the pattern: the set of
+/// positions the path can have reached is carried through the segments (no backtracking, so an
+/// operator's `/*/*/*` cannot be turned into a CPU sink by a long request path).
+fn matches(pattern: &[Segment], path: &str) -> bool {
+    let n = path.len();
+    let mut reached = vec![false; n + 1];
+    reached[0] = true;
+    for segment in pattern {
+        let mut next = vec![false; n + 1];
+        match segment {
+            Segment::Literal(lit) => {
+                for p in (0..=n).filter(|&p| reached[p]) {
+                    if path[p..].starts_with(lit.as_str()) {
+                        next[p + lit.len()] = true;
+                    }
+                }
+            }
+            // Any run of characters: every boundary from the first reached position on.
+            Segment::Wildcard => {
+                if let Some(first) = reached.iter().position(|&r| r) {
+                    for q in (first..=n).filter(|&q| path.is_char_boundary(q)) {
+                        next[q] = true;
+                    }
+                }
+            }
+            // One or more characters of one segment (no '/'): from the first reached position
+            // within each run of non-'/' characters, every later boundary of that run.
+            Segment::Param => {
+                let mut start: Option<usize> = None;
+                for (q, c) in path.char_indices().chain(std::iter::once((n, '/'))) {
+                    if start.is_some_and(|s| q > s) {
+                        next[q] = true;
+                    }
+                    if c == '/' {
+                        start = None;
+                    } else if start.is_none() && reached[q] {
+                        start = Some(q);
+                    }
+                }
+            }
         }
-        Some((Segment::Wildcard, rest)) => (0..=path.len()).filter(|&i| path.is_char_boundary(i)).any(|i| matches_from(rest, &path[i..])),
+        reached = next;
     }
+    reached[n]
 }
 
 /// A request path as routes see it: `\` as `/`, repeated `/` collapsed, no trailing `/`,
@@ -248,7 +281,7 @@ impl Route {
         let method_ok = self.method.as_deref().is_none_or(|m| {
             m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD"))
         });
-        method_ok && path_candidates(path).iter().any(|p| matches_from(&self.pattern, p))
+        method_ok && path_candidates(path).iter().any(|p| matches(&self.pattern, p))
     }
 
     /// The v2 402 terms for this route at `url`.
@@ -464,6 +497,11 @@ mod tests {
         assert_eq!(hit("GET", "/%57eather"), Some(0));
         assert_eq!(hit("HEAD", "/weather"), Some(0), "HEAD is routed as GET");
         assert_eq!(hit("GET", "/weather%"), None);
+        // Many wildcards against a long path: a backtracking matcher never finished this (found by
+        // fuzzing); the position-set matcher answers at once.
+        let stars = routes(json!({"/*/**/*/*/x": {"accepts": option}}));
+        assert!(stars.find("GET", &format!("/{}", "a/".repeat(3000))).is_none());
+        assert!(stars.find("GET", "/a/b/c/d/x").is_some());
         let all = routes(json!({"accepts": option}));
         assert!(all.find("PUT", "/anything/at/all").is_some());
     }
