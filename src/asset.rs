@@ -109,29 +109,21 @@ pub const ASSETS: &[Asset] = &[
     usd("eip155:1328", "0x4fCF1784B31630811181f670Aea7A7bEF803eaED", "USDC", "2", "USDC"),
 ];
 
-/// The CAIP-2 form of a network named either way (`base` → `eip155:8453`).
-fn caip2(network: &str) -> std::borrow::Cow<'_, str> {
-    match network::legacy_to_caip2(network) {
-        Some(c) if !network.contains(':') => c.into(),
-        _ => network.into(),
-    }
-}
-
 /// The asset a money price converts to on `network` (CAIP-2 or legacy name).
 pub fn default_asset(network: &str) -> Option<&'static Asset> {
-    let network = caip2(network);
+    let network = network::to_caip2(network);
     ASSETS.iter().find(|a| a.network == network)
 }
 
 /// The known asset with ticker `symbol` (case-insensitive) on `network`.
 pub fn by_symbol(network: &str, symbol: &str) -> Option<&'static Asset> {
-    let network = caip2(network);
+    let network = network::to_caip2(network);
     ASSETS.iter().find(|a| a.network == network && a.symbol.eq_ignore_ascii_case(symbol))
 }
 
 /// The known asset at `address` (case-insensitive) on `network`.
 pub fn find(network: &str, address: &str) -> Option<&'static Asset> {
-    let network = caip2(network);
+    let network = network::to_caip2(network);
     ASSETS.iter().find(|a| a.network == network && a.address.eq_ignore_ascii_case(address))
 }
 

@@ -72,8 +72,8 @@ impl Policy {
             return no(format!("network `{}` is not a supported EVM network", terms.network));
         }
         if let Some(allowed) = &self.networks {
-            let canonical = |n: &str| network::legacy_to_caip2(n).unwrap_or_else(|| n.to_owned());
-            if !allowed.iter().any(|n| canonical(n) == canonical(terms.network)) {
+            let wanted = network::to_caip2(terms.network);
+            if !allowed.iter().any(|n| network::to_caip2(n) == wanted) {
                 return no(format!("network `{}` is not in the allowed networks", terms.network));
             }
         }

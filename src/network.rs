@@ -99,6 +99,11 @@ pub fn legacy_to_caip2(name: &str) -> Option<String> {
     LEGACY_OTHER.iter().find(|(n, _)| *n == name).map(|&(_, c)| c.to_owned())
 }
 
+/// The CAIP-2 form of a network named either way (`base` → `eip155:8453`; CAIP-2 as given).
+pub fn to_caip2(network: &str) -> std::borrow::Cow<'_, str> {
+    legacy_to_caip2(network).map_or(network.into(), Into::into)
+}
+
 /// The v1 legacy name of a CAIP-2 identifier, where v1 has one.
 pub fn caip2_to_legacy(network: &str) -> Option<&'static str> {
     if let Ok(id) = eip155_chain_id(network) {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use crate::client::{self, PaymentDraft, Policy};
 use crate::error::Error;
 use crate::evm::signature::{decode_signature, parse_address, PrivateKey};
-use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse};
+use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version};
 use crate::{codec, matching};
 
 /// A JS `Error` with `code` set.
@@ -103,12 +103,11 @@ pub fn verify_payment(payment: JsValue, requirements: JsValue, options: JsValue)
 pub fn find_matching_requirements(offers: JsValue, payment: JsValue) -> Result<i32, JsValue> {
     let payload = payment_from_js(&payment)?;
     let offers_json = json_text(&offers, "offers")?;
-    let values: Vec<serde_json::Value> =
-        serde_json::from_str(&offers_json).map_err(|e| Error::json("PaymentRequirements[]", e))?;
-    let mut parsed = Vec::with_capacity(values.len());
-    for v in values {
-        parsed.push(PaymentRequirements::from_json(&v.to_string(), payload.version())?);
-    }
+    let bad = |e| Error::json("PaymentRequirements[]", e);
+    let parsed: Vec<PaymentRequirements> = match payload.version() {
+        Version::V1 => serde_json::from_str::<Vec<crate::wire::v1::PaymentRequirements>>(&offers_json).map_err(bad)?.into_iter().map(PaymentRequirements::V1).collect(),
+        Version::V2 => serde_json::from_str::<Vec<crate::wire::v2::PaymentRequirements>>(&offers_json).map_err(bad)?.into_iter().map(PaymentRequirements::V2).collect(),
+    };
     Ok(matching::find_match(&payload, &parsed).map_or(-1, |i| i as i32))
 }
 

@@ -1,7 +1,7 @@
 // The reference resource server: @x402/hono's paymentMiddleware with @x402/core's
 // x402ResourceServer and @x402/evm's exact scheme, served by @hono/node-server on loopback.
 import { Hono } from "hono";
-import { serve } from "@hono/node-server";
+import { listen } from "./listen.mjs";
 import { paymentMiddleware, x402ResourceServer } from "@x402/hono";
 import { HTTPFacilitatorClient } from "@x402/core/server";
 import { ExactEvmScheme } from "@x402/evm/exact/server";
@@ -16,11 +16,5 @@ export async function startHonoServer(chain, facilitatorUrl, { amount = "1000" }
     "GET /weather": { accepts: { scheme: "exact", network: chain.network, payTo: chain.addresses.payTo, price }, description: "Weather (reference server)", mimeType: "application/json" },
   }, resourceServer));
   app.get("/weather", (c) => c.json({ city: "Porto", forecast: "cloudy", server: "@x402/hono" }));
-  const server = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-  };
+  return listen(app);
 }

@@ -13,7 +13,7 @@ import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { x402Client, wrapFetchWithPayment as officialWrapFetch } from "@x402/fetch";
 import { ExactEvmScheme as OfficialClientScheme } from "@x402/evm/exact/client";
-import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse, decodePaymentRequiredHeader } from "../../pkg/node.js";
+import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse, decodePaymentRequiredHeader, decodePaymentResponseHeader } from "../../pkg/node.js";
 import { startStack, startWorker, AMOUNT } from "./stack.mjs";
 import { startWww } from "../../www/serve.mjs";
 import { startHonoV1Server } from "./legacy/hono-v1.mjs";
@@ -113,7 +113,6 @@ async function viaDapp(wwwUrl, key) {
   const body = JSON.parse(await page.locator("#content").innerText());
   await page.screenshot({ path: new URL("../../target/www-e2e.png", import.meta.url).pathname, fullPage: true });
   await page.close();
-  const { decodePaymentResponseHeader } = await import("../../pkg/node.js");
   return { status: paid.status, receipt: decodePaymentResponseHeader(paid.header), body };
 }
 

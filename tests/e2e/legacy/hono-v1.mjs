@@ -2,7 +2,7 @@
 // @hono/node-server, settling through the same official facilitator. On this chain (id 84532) the
 // v1 name "base-sepolia" is the local chain.
 import { Hono } from "hono";
-import { serve } from "@hono/node-server";
+import { listen } from "../listen.mjs";
 import { paymentMiddleware } from "x402-hono";
 
 /** Serves GET /weather for `amount` atomic units of the chain's token. */
@@ -16,11 +16,5 @@ export async function startHonoV1Server(chain, facilitatorUrl, { amount = "1000"
     },
   }, { url: facilitatorUrl }));
   app.get("/weather", (c) => c.json({ city: "Faro", forecast: "windy", server: "x402-hono@1" }));
-  const server = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
-  };
+  return listen(app);
 }
