@@ -1,9 +1,39 @@
 #!/usr/bin/env bash
-# Micro-benchmark of one full local verify: native (criterion) and wasm in Node.
+# Every benchmark, side by side with its peers, in one run; writes BENCHMARKS.md (figures, ratios,
+# the machine, the peers' versions). Nothing is asserted: the benchmarks only report.
+#   ./scripts/bench.sh           full run
+#   ./scripts/bench.sh --quick   (or BENCH_QUICK=1) minimal counts, to check that the harness works;
+#                                writes target/bench/BENCHMARKS.md and leaves BENCHMARKS.md alone
+# Each benches/*.mjs prints one JSON line, kept in target/bench/; benches/report.mjs assembles them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--quick" ]; then export BENCH_QUICK=1; fi
+export PATH="$PWD/node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false
+
+# On a small machine another compilation skews every figure: wait until none runs.
+wait_for_builds() {
+  while pgrep -x 'cargo|rustc' >/dev/null; do
+    echo "bench: another cargo build is running; waiting" >&2
+    sleep 10
+  done
+}
+
+wait_for_builds
 ./scripts/install.sh
-export PATH="$PWD/node_modules/.bin:$PATH"
-cargo bench --bench verify -- --noplot
-./scripts/build-pkg.sh
-node benches/verify.mjs
+[ -f pkg/x402_wasm_bg.wasm ] || ./scripts/build-pkg.sh
+[ -f worker/dist/index.js ] || (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist >/dev/null)
+# The @x402/hono peer Worker, bundled as wrangler would deploy it.
+(cd benches/hono-worker && wrangler deploy --dry-run --outdir ../../target/bench/hono-worker >/dev/null)
+
+rm -f target/bench/*.json
+failed=0
+for bench in size verify native cold load; do
+  echo "==> benches/$bench.mjs" >&2
+  [ "$bench" = native ] && wait_for_builds
+  if ! node "benches/$bench.mjs" >"target/bench/$bench.json"; then
+    echo "{\"error\":\"benches/$bench.mjs failed; see its output above\"}" >"target/bench/$bench.json"
+    failed=1
+  fi
+done
+node benches/report.mjs
+exit "$failed"

@@ -3,40 +3,13 @@
 // the workerd process spent on CPU (/proc/<pid>/task/*/schedstat) around requests, minus the same
 // for a free route (the cost of dispatching a request at all). Run after the Worker is built:
 //   (cd worker && wrangler deploy --dry-run --outdir dist) && node worker/bench/cpu.mjs
-import { readdirSync, readFileSync } from "node:fs";
-import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
+import { decodePaymentRequiredHeader } from "../../pkg/node.js";
 import { startFacilitator } from "../test/facilitator.mjs";
 import { startWorkerd } from "../test/workerd.mjs";
+import { cpuNs, signPayment, workerdPids } from "../../benches/lib/workers.mjs";
 
 const N = Number(process.env.N ?? 300);
 const BASE = "http://worker.test";
-const signer = privateKeySigner("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-
-function workerdPids() {
-  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      return stat.includes("(workerd)") && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** CPU nanoseconds used so far by the workerd processes this script started. */
-function cpuNs(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
-      } catch {
-        // a thread that ended between listing and reading
-      }
-    }
-  }
-  return total;
-}
 
 async function measure(pids, send) {
   const start = cpuNs(pids);
@@ -61,8 +34,7 @@ const cold402 = await measure(pids, () => send(fresh, "/weather"));
 // check refuses it, so its cost is a full verification's, without the facilitator.
 const res = await fresh.dispatchFetch(BASE + "/weather");
 const terms = decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED"));
-const draft = new PaymentDraft(terms, 0, signer.address, { now: Math.floor(Date.now() / 1000) - 3600 });
-const expired = encodePaymentSignatureHeader(draft.finish(await signer.signTypedData(draft.typedData())));
+const expired = await signPayment(terms, Math.floor(Date.now() / 1000) - 3600);
 const coldVerify = await measure(pids, () => send(fresh, "/weather", { "PAYMENT-SIGNATURE": expired }));
 
 async function warm(path, headers) {

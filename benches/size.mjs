@@ -1,0 +1,68 @@
+// Sizes, raw and `gzip -9`, of:
+//   - pkg/ as published: each runtime file, and what the browser entry (web.js) loads;
+//   - a client and a server bundled by esbuild (--bundle --minify --format=esm), ours (x402-wasm)
+//     against the official packages (@x402/fetch + @x402/evm client + viem accounts; @x402/hono +
+//     @x402/evm server); the server bundles resolve as workerd does (conditions workerd, worker, browser);
+//   - the two benchmarked Workers as wrangler bundles them for deployment (worker/dist,
+//     target/bench/hono-worker).
+// Usage: node benches/size.mjs
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { build } from "esbuild";
+import { emit, fromRoot, readJson } from "./lib/common.mjs";
+
+const size = (bytes) => ({ raw: bytes.length, gzip: execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 26 }).length });
+const fileSize = (path) => size(readFileSync(fromRoot(path)));
+const total = (sizes) => sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
+const WASM = "pkg/x402_wasm_bg.wasm";
+
+// pkg/: every file a runtime loads (not the types and the README), and the browser entry's graph.
+const pkgFiles = Object.fromEntries(readJson("pkg/package.json").files
+  .filter((f) => /\.(js|wasm)$/.test(f))
+  .map((f) => [f, fileSize(`pkg/${f}`)]));
+const webGraph = await build({ entryPoints: [fromRoot("pkg/web.js")], bundle: true, write: false, metafile: true, format: "esm", logLevel: "error" });
+const webFiles = Object.keys(webGraph.metafile.inputs).map((p) => p.replace(/^pkg\//, "")).concat("x402_wasm_bg.wasm");
+
+const KEY = `"0x${"11".repeat(32)}"`;
+const ROUTES = `{ "GET /weather": { accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.001" } } }`;
+const entries = {
+  "client/ours": `import { wrapFetchWithPayment, privateKeySigner } from "x402-wasm";
+    export const pay = wrapFetchWithPayment(fetch, privateKeySigner(${KEY}));`,
+  "client/official": `import { x402Client, wrapFetchWithPayment } from "@x402/fetch";
+    import { ExactEvmScheme } from "@x402/evm/exact/client";
+    import { privateKeyToAccount } from "viem/accounts";
+    export const pay = wrapFetchWithPayment(fetch, new x402Client().register("eip155:*", new ExactEvmScheme(privateKeyToAccount(${KEY}))));`,
+  "server/ours": `import { paymentMiddleware } from "x402-wasm";
+    export const paywall = (env) => paymentMiddleware(${ROUTES}, { facilitator: { url: env.FACILITATOR_URL } });`,
+  "server/official": `import { paymentMiddleware, x402ResourceServer } from "@x402/hono";
+    import { HTTPFacilitatorClient } from "@x402/core/server";
+    import { ExactEvmScheme } from "@x402/evm/exact/server";
+    export const paywall = (env) => paymentMiddleware(${ROUTES},
+      new x402ResourceServer(new HTTPFacilitatorClient({ url: env.FACILITATOR_URL })).register("eip155:84532", new ExactEvmScheme()));`,
+};
+const SERVER = { platform: "neutral", conditions: ["workerd", "worker", "browser"], mainFields: ["browser", "module", "main"] };
+
+/** The minified bundle of one entry; ours resolves x402-wasm from worker/ (its dependency on pkg/). */
+async function bundle(name, contents) {
+  const [side, who] = name.split("/");
+  const result = await build({
+    stdin: { contents, resolveDir: fromRoot(who === "ours" ? "worker" : ""), sourcefile: `${side}.js` },
+    bundle: true, minify: true, format: "esm", write: false, logLevel: "error",
+    external: ["node:*", ...builtinModules, "cloudflare:*", "*.wasm"],
+    ...(side === "server" ? SERVER : { platform: "browser" }),
+  });
+  const js = size(result.outputFiles[0].contents);
+  return who === "ours" ? { js, wasm: fileSize(WASM), total: total([js, fileSize(WASM)]) } : { js, total: js };
+}
+const bundles = {};
+for (const [name, contents] of Object.entries(entries)) bundles[name] = await bundle(name, contents);
+
+// The Workers as deployed: wrangler's output, with the one .wasm that ours imports.
+const ourWorkerJs = readFileSync(fromRoot("worker/dist/index.js"), "utf8");
+const ourWasm = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.wasm)"/)[1];
+const ours = { js: fileSize("worker/dist/index.js"), wasm: fileSize(`worker/dist/${ourWasm}`) };
+const hono = { js: fileSize("target/bench/hono-worker/index.js") };
+const workers = { ours: { ...ours, total: total(Object.values(ours)) }, hono: { ...hono, total: hono.js } };
+
+emit({ bench: "size", unit: "bytes", pkg: { files: pkgFiles, browserEntry: { files: webFiles, ...total(webFiles.map((f) => pkgFiles[f])) } }, bundles, workers });
