@@ -12,5 +12,5 @@ export {
   encodePaymentRequiredHeader,
   encodePaymentResponseHeader,
 } from "./x402_wasm.js";
-export { wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";
+export { wrapFetchWithPayment, privateKeySigner, casperPrivateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";
 export { paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore } from "./server.js";

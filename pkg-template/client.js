@@ -4,6 +4,7 @@
 import {
   PaymentDraft,
   PrivateKeySigner,
+  CasperPrivateKeySigner,
   selectPaymentRequirements,
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
@@ -42,6 +43,30 @@ export function privateKeySigner(hexKey) {
       return key.signTypedData(jsonTypedData(typedData));
     },
   });
+}
+
+/**
+ * A Casper signer whose key lives in wasm memory, like `privateKeySigner`: `secretKey` is the
+ * 32-byte secret as hex, `algorithm` "ed25519" (default) or "secp256k1". It pays `casper:*`
+ * requirements; `address` is the account (`00` + account hash) and `publicKey` the tagged key.
+ */
+export function casperPrivateKeySigner(secretKey, { algorithm = "ed25519" } = {}) {
+  const key = new CasperPrivateKeySigner(secretKey, algorithm);
+  return Object.freeze({
+    family: "casper",
+    address: key.address,
+    publicKey: key.publicKey,
+    [JSON_TYPED_DATA]: true,
+    async signTypedData(typedData) {
+      return key.signTypedData(typedData);
+    },
+  });
+}
+
+/** The CAIP-2 namespace of a network: `eip155` for v1 legacy names. */
+function familyOf(network) {
+  const colon = network.indexOf(":");
+  return colon < 0 ? "eip155" : network.slice(0, colon);
 }
 
 /**
@@ -98,7 +123,9 @@ function toViemTypedData(typedData) {
   return { ...typedData, types, message: convert(typedData.primaryType, typedData.message) };
 }
 
-async function signerAddress(signer) {
+/** What a draft names as payer: a Casper signer's public key, else the EVM address. */
+async function signerPayer(signer) {
+  if (signer.family === "casper") return signer.publicKey;
   const address = typeof signer.getAddress === "function" ? await signer.getAddress() : signer.address;
   if (typeof address !== "string") throw x402Error("invalid_argument", "the signer has no address");
   return address;
@@ -134,6 +161,8 @@ async function readTerms(response, preferVersion) {
 
 /**
  * Wraps `fetch` so that a 402 is paid once and the request retried with the payment.
+ * `signer` is one signer or an array of them, one per chain family (EVM, Casper): only
+ * requirements some signer can pay are considered.
  *
  * Options: `maxAmount` (atomic units, string or bigint), `maxUsd` (default "0.10"; `false` turns it
  * off), `networks`, `assets`, `allowUnknownAssets`, `select(candidates, paymentRequired)`,
@@ -142,8 +171,14 @@ async function readTerms(response, preferVersion) {
  */
 export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   if (typeof fetchImpl !== "function") throw x402Error("invalid_argument", "wrapFetchWithPayment needs a fetch function");
-  if (!signer || typeof signer.signTypedData !== "function") {
-    throw x402Error("invalid_argument", "the signer must have signTypedData(typedData)");
+  const signers = new Map();
+  for (const s of Array.isArray(signer) ? signer : [signer]) {
+    if (!s || typeof s.signTypedData !== "function") {
+      throw x402Error("invalid_argument", "the signer must have signTypedData(typedData)");
+    }
+    const family = s.family ?? "eip155";
+    if (signers.has(family)) throw x402Error("invalid_argument", `two signers for the ${family} family`);
+    signers.set(family, s);
   }
   const { select, preferVersion = 2, onPaymentRequired, onPaymentCreated, onPaymentResponse } = options;
   const policy = {
@@ -152,6 +187,7 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     networks: options.networks,
     assets: options.assets,
     allowUnknownAssets: options.allowUnknownAssets,
+    families: [...signers.keys()],
   };
   // Signed payments whose paid retry got no answer, by request, until they expire.
   const unanswered = new Map();
@@ -199,11 +235,11 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
         if (at < 0) throw x402Error("invalid_argument", "select() must return one of the candidates it was given");
         index = indices[at];
       }
-      const from = await signerAddress(signer);
-      const draft = new PaymentDraft(paymentRequired, index, from, { now });
+      const payer = signers.get(familyOf(paymentRequired.accepts[index].network));
+      const draft = new PaymentDraft(paymentRequired, index, await signerPayer(payer), { now });
       try {
         const typedData = draft.typedData();
-        const signature = await signer.signTypedData(signer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
+        const signature = await payer.signTypedData(payer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
         kept = { validBefore: draft.validBefore, payload: draft.finish(signature) };
       } finally {
         draft.free();

@@ -160,12 +160,15 @@ export function encodePaymentResponseHeader(response: SettleResponse): string;
 export interface TypedData {
   types: Record<string, { name: string; type: string }[]>;
   primaryType: string;
-  domain: { name?: string; version?: string; chainId?: number; verifyingContract?: string };
+  /** EVM: `{name, version, chainId, verifyingContract}`; Casper: `{name, version, chain_name, contract_package_hash}`. */
+  domain: { name?: string; version?: string; chainId?: number; verifyingContract?: string; chain_name?: string; contract_package_hash?: string };
   message: Record<string, unknown>;
 }
 
 /** What pays: any object with an address and `signTypedData` (viem accounts fit). */
 export interface Signer {
+  /** The chain family it signs for (CAIP-2 namespace); absent means `eip155`. */
+  readonly family?: "eip155" | "casper";
   address?: string;
   getAddress?(): Promise<string>;
   /** Gets viem-style typed data (bigint uints) unless the signer was made by this package. */
@@ -180,6 +183,15 @@ export interface Eip1193Provider {
 /** Signs inside wasm; the key never returns to JavaScript and is zeroized when freed. */
 export function privateKeySigner(hexKey: string): Signer & { readonly address: string };
 
+/**
+ * A Casper key (32-byte secret as hex), signing inside wasm like `privateKeySigner`; it pays
+ * `casper:*` requirements. `address` is the account (`00` + account hash).
+ */
+export function casperPrivateKeySigner(
+  secretKey: string,
+  options?: { algorithm?: "ed25519" | "secp256k1" },
+): Signer & { readonly family: "casper"; readonly address: string; readonly publicKey: string };
+
 /** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
 export function injectedWalletSigner(provider: Eip1193Provider, options?: { address?: string }): Signer & { getAddress(): Promise<string> };
 
@@ -191,7 +203,7 @@ export interface PaymentOptions {
   maxUsd?: string | number | false | null;
   /** Allowed networks, CAIP-2 (`eip155:8453`) or v1 names (`base`). */
   networks?: string[];
-  /** Allowed token addresses besides the known ones. */
+  /** Allowed tokens besides the known ones: EVM addresses, Casper contract package hashes. */
   assets?: string[];
   /** Pay in tokens this package does not know (still subject to `maxAmount`). */
   allowUnknownAssets?: boolean;
@@ -210,7 +222,7 @@ export interface PaymentOptions {
 /** `fetch` that pays a 402 once and retries with the payment. */
 export function wrapFetchWithPayment(
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
-  signer: Signer,
+  signer: Signer | Signer[],
   options?: PaymentOptions,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
@@ -220,11 +232,15 @@ export function decodePaymentResponse(response: Response): SettleResponse | null
 /** Indices of the acceptable entries of `accepts` under the options' caps and lists (server order). */
 export function selectPaymentRequirements(
   paymentRequired: PaymentRequired | PaymentRequiredV1,
-  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "networks" | "assets" | "allowUnknownAssets">,
+  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "networks" | "assets" | "allowUnknownAssets"> & {
+    /** The chain families the client can sign for; default `["eip155"]`. */
+    families?: ("eip155" | "casper")[];
+  },
 ): Uint32Array;
 
 /** A payment built but not signed; for custom signing flows. */
 export class PaymentDraft {
+  /** `from`: the payer's EVM address, or on Casper its tagged public key (hex). */
   constructor(paymentRequired: PaymentRequired | PaymentRequiredV1, index: number, from: string, options?: VerifyOptions);
   /** The object a wallet signs with `eth_signTypedData_v4`. */
   typedData(): TypedData;

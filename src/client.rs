@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::evm::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
 use crate::evm::signature::parse_address;
 use crate::evm::{Authorization, Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness, TokenPermissions};
-use crate::network;
+use crate::network::{self, Family};
 use crate::wire::{v1, v2, PaymentPayload, PaymentRequired, PaymentRequirements, Terms, Version};
 
 /// How far back a v1 authorization's `validAfter` is set, as the reference v1 client does.
@@ -23,8 +23,11 @@ pub const V1_VALID_AFTER_SKEW_SECONDS: u64 = 600;
 ///
 /// [`Policy::default`] allows known assets on any EVM network and caps each payment at
 /// [`DEFAULT_MAX_USD`]; unknown assets must be listed in `assets` (or `allow_unknown_assets` set).
+/// Casper tokens are never "known": a Casper payer lists the token it pays with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// The chain families the client has a signer for (default: EVM only).
+    pub families: Vec<Family>,
     /// Allowed networks (CAIP-2 or legacy names); `None` allows all.
     pub networks: Option<Vec<String>>,
     /// Allowed asset addresses in addition to the known tokens.
@@ -43,7 +46,7 @@ pub const DEFAULT_MAX_USD: &str = "0.10";
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { networks: None, assets: Vec::new(), allow_unknown_assets: false, max_amount: None, max_usd: Some(DEFAULT_MAX_USD.to_owned()) }
+        Policy { families: vec![Family::Evm], networks: None, assets: Vec::new(), allow_unknown_assets: false, max_amount: None, max_usd: Some(DEFAULT_MAX_USD.to_owned()) }
     }
 }
 
@@ -68,8 +71,16 @@ impl Policy {
         if terms.scheme != "exact" {
             return no(format!("scheme `{}` is not supported", terms.scheme));
         }
-        if network::evm_chain_id(terms.network).is_err() {
-            return no(format!("network `{}` is not a supported EVM network", terms.network));
+        let family = match terms.version {
+            Version::V1 if terms.network.contains(':') => None,
+            _ => Family::of(terms.network),
+        };
+        match family {
+            None => return no(format!("network `{}` is not a supported network", terms.network)),
+            Some(f) if !self.families.contains(&f) => {
+                return no(format!("network `{}` needs a {} signer", terms.network, f.namespace()));
+            }
+            Some(_) => {}
         }
         if let Some(allowed) = &self.networks {
             let wanted = network::to_caip2(terms.network);
@@ -143,11 +154,56 @@ pub fn random_nonce() -> Result<[u8; 32]> {
     Ok(nonce)
 }
 
-/// The message to be signed, by kind.
+/// The EVM message to be signed, by kind.
 #[derive(Debug, Clone, PartialEq)]
 enum Message {
     Eip3009(TransferWithAuthorization),
     Permit2(exact_permit2::PermitWitnessTransferFrom),
+}
+
+/// Who pays: an EVM address, or a Casper public key (whose account hash is the payer).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Payer {
+    /// An EVM account.
+    Evm(Address),
+    /// A Casper account, by its public key.
+    #[cfg(feature = "casper")]
+    Casper(crate::casper::keys::PublicKey),
+}
+
+impl From<Address> for Payer {
+    fn from(a: Address) -> Self {
+        Payer::Evm(a)
+    }
+}
+
+impl Payer {
+    /// The family the payer can pay on.
+    pub fn family(&self) -> Family {
+        match self {
+            Payer::Evm(_) => Family::Evm,
+            #[cfg(feature = "casper")]
+            Payer::Casper(_) => Family::Casper,
+        }
+    }
+
+    /// The payer as a payment names it: a checksummed address, or `00` + a Casper account hash.
+    pub fn to_wire(&self) -> String {
+        match self {
+            Payer::Evm(a) => a.to_checksum(None),
+            #[cfg(feature = "casper")]
+            Payer::Casper(k) => k.account(),
+        }
+    }
+}
+
+/// What is signed, by family.
+#[derive(Debug, Clone)]
+enum Body {
+    Evm { domain: Eip712Domain, message: Message, from: Address },
+    #[cfg(feature = "casper")]
+    Casper { domain: crate::casper::eip712::EIP712Domain, message: crate::casper::eip712::TransferWithAuthorization, key: crate::casper::keys::PublicKey },
 }
 
 /// A payment built but not yet signed.
@@ -156,16 +212,15 @@ pub struct PaymentDraft {
     accepted: PaymentRequirements,
     resource: Option<v2::ResourceInfo>,
     extensions: Option<Map<String, Value>>,
-    domain: Eip712Domain,
-    message: Message,
-    from: Address,
+    body: Body,
 }
 
 impl PaymentDraft {
-    /// Builds the authorization for entry `index` of `required`, paid by `from` at unix time `now`
-    /// with a 32-byte random `nonce`. The time window follows the reference client: `validBefore`
-    /// = now + maxTimeoutSeconds; `validAfter` = 0 in v2, now − 600 in v1.
-    pub fn new(required: &PaymentRequired, index: usize, from: Address, now: u64, nonce: [u8; 32]) -> Result<Self> {
+    /// Builds the authorization for entry `index` of `required`, paid by `payer` at unix time `now`
+    /// with a 32-byte random `nonce`. The time window follows the reference clients: `validBefore`
+    /// = now + maxTimeoutSeconds; `validAfter` = 0 in EVM v2, now − 600 in EVM v1 and on Casper.
+    pub fn new(required: &PaymentRequired, index: usize, payer: impl Into<Payer>, now: u64, nonce: [u8; 32]) -> Result<Self> {
+        let payer = payer.into();
         let accepted = required
             .accept(index)
             .ok_or_else(|| Error::field("accepts", format!("no entry at index {index}")))?;
@@ -177,58 +232,32 @@ impl PaymentDraft {
         if terms.scheme != "exact" {
             return Err(Error::field("scheme", format!("`{}` is not supported", terms.scheme)));
         }
-        let chain_id = match terms.version {
-            Version::V1 if terms.network.contains(':') => return Err(Error::Network(terms.network.to_owned())),
-            Version::V1 => network::evm_chain_id(terms.network)?,
-            Version::V2 => network::eip155_chain_id(terms.network)?,
+        let body = match payer {
+            Payer::Evm(from) => evm_body(&terms, from, now, nonce)?,
+            #[cfg(feature = "casper")]
+            Payer::Casper(key) => casper_body(&terms, key, now, nonce)?,
         };
-        let asset = parse_address(terms.asset).ok_or_else(|| Error::field("asset", "not an EVM address"))?;
-        let pay_to = parse_address(terms.pay_to).ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
-        let valid_before = U256::from(now.saturating_add(terms.max_timeout_seconds));
-        let valid_after = match terms.version {
-            Version::V1 => U256::from(now.saturating_sub(V1_VALID_AFTER_SKEW_SECONDS)),
-            Version::V2 => U256::ZERO,
-        };
-        let permit2 = terms.version == Version::V2 && terms.extra_str("assetTransferMethod") == Some("permit2");
-        let (domain, message) = if permit2 {
-            let message = exact_permit2::PermitWitnessTransferFrom {
-                permitted: exact_permit2::TokenPermissions { token: asset, amount: terms.amount },
-                spender: eip712::EXACT_PERMIT2_PROXY,
-                nonce: U256::from_be_bytes(nonce),
-                deadline: valid_before,
-                witness: exact_permit2::Witness { to: pay_to, validAfter: valid_after },
-            };
-            (eip712::permit2_domain(chain_id), Message::Permit2(message))
-        } else {
-            let (Some(name), Some(version)) = (terms.extra_str("name"), terms.extra_str("version")) else {
-                return Err(Error::field("extra", "EIP-712 domain parameters (name, version) are required"));
-            };
-            let message = TransferWithAuthorization {
-                from,
-                to: pay_to,
-                value: terms.amount,
-                validAfter: valid_after,
-                validBefore: valid_before,
-                nonce: B256::from(nonce),
-            };
-            (eip712::token_domain(name, version, chain_id, asset), Message::Eip3009(message))
-        };
-        Ok(PaymentDraft { accepted, resource, extensions, domain, message, from })
+        Ok(PaymentDraft { accepted, resource, extensions, body })
     }
 
     /// The EIP-712 digest to sign.
     pub fn digest(&self) -> B256 {
-        match &self.message {
-            Message::Eip3009(m) => m.digest(&self.domain),
-            Message::Permit2(m) => m.digest(&self.domain),
+        match &self.body {
+            Body::Evm { domain, message: Message::Eip3009(m), .. } => m.digest(domain),
+            Body::Evm { domain, message: Message::Permit2(m), .. } => m.digest(domain),
+            #[cfg(feature = "casper")]
+            Body::Casper { domain, message, .. } => message.digest(domain),
         }
     }
 
-    /// The `eth_signTypedData_v4` object to give a wallet.
+    /// The typed data object to give a wallet: `eth_signTypedData_v4` on EVM; on Casper the same
+    /// shape with the Casper domain and 33-byte addresses.
     pub fn typed_data(&self) -> Value {
-        match &self.message {
-            Message::Eip3009(m) => m.typed_data(&self.domain),
-            Message::Permit2(m) => m.typed_data(&self.domain),
+        match &self.body {
+            Body::Evm { domain, message: Message::Eip3009(m), .. } => m.typed_data(domain),
+            Body::Evm { domain, message: Message::Permit2(m), .. } => m.typed_data(domain),
+            #[cfg(feature = "casper")]
+            Body::Casper { domain, message, .. } => message.typed_data(domain),
         }
     }
 
@@ -239,15 +268,21 @@ impl PaymentDraft {
 
     /// Unix time (seconds) after which the signed payment is no longer valid.
     pub fn valid_before(&self) -> U256 {
-        match &self.message {
-            Message::Eip3009(m) => m.validBefore,
-            Message::Permit2(m) => m.deadline,
+        match &self.body {
+            Body::Evm { message: Message::Eip3009(m), .. } => m.validBefore,
+            Body::Evm { message: Message::Permit2(m), .. } => m.deadline,
+            #[cfg(feature = "casper")]
+            Body::Casper { message, .. } => message.valid_before,
         }
     }
 
     /// The payer the draft was built for.
-    pub fn payer(&self) -> Address {
-        self.from
+    pub fn payer(&self) -> Payer {
+        match &self.body {
+            Body::Evm { from, .. } => Payer::Evm(*from),
+            #[cfg(feature = "casper")]
+            Body::Casper { key, .. } => Payer::Casper(key.clone()),
+        }
     }
 
     /// Sets the `payment-identifier` id when the server declared the extension; returns whether it did.
@@ -271,48 +306,39 @@ impl PaymentDraft {
         Ok(true)
     }
 
-    /// Like [`Self::finish`], but first checks that `signature` recovers to the payer: a wallet
-    /// that signed with another account would otherwise produce a payment every server refuses.
+    /// Like [`Self::finish`], but first checks that `signature` is the payer's: a wallet that
+    /// signed with another account would otherwise produce a payment every server refuses.
     pub fn finish_checked(self, signature: &[u8; 65]) -> Result<PaymentPayload> {
-        let expected = self.from.to_checksum(None);
-        match crate::evm::signature::recover(&self.digest(), signature) {
-            Ok(signer) if signer == self.from => Ok(self.finish(signature)),
-            Ok(signer) => Err(Error::SignerMismatch { expected, detail: format!("recovered {}", signer.to_checksum(None)) }),
-            Err(e) => Err(Error::SignerMismatch { expected, detail: e.to_string() }),
+        let digest = self.digest();
+        let expected = self.payer().to_wire();
+        let mismatch = |detail: String| Err(Error::SignerMismatch { expected: expected.clone(), detail });
+        match &self.body {
+            Body::Evm { from, .. } => match crate::evm::signature::recover(&digest, signature) {
+                Ok(signer) if signer == *from => {}
+                Ok(signer) => return mismatch(format!("recovered {}", signer.to_checksum(None))),
+                Err(e) => return mismatch(e.to_string()),
+            },
+            #[cfg(feature = "casper")]
+            Body::Casper { key, .. } => {
+                if let Err(e) = key.verify(digest.as_slice(), signature) {
+                    return mismatch(e.to_string());
+                }
+            }
         }
+        Ok(self.finish(signature))
     }
 
-    /// The signed payment, given the payer's signature over [`Self::digest`].
+    /// The signed payment, given the payer's signature over [`Self::digest`] (on Casper, the
+    /// tagged 65-byte signature).
     pub fn finish(self, signature: &[u8; 65]) -> PaymentPayload {
-        let from = self.from;
-        let signature = alloy_primitives::hex::encode_prefixed(signature);
-        let proof = match &self.message {
-            Message::Eip3009(m) => serde_json::to_value(Eip3009Payload {
-                authorization: Authorization {
-                    from: from.to_checksum(None),
-                    to: m.to.to_checksum(None),
-                    value: m.value.to_string(),
-                    valid_after: m.validAfter.to_string(),
-                    valid_before: m.validBefore.to_string(),
-                    nonce: m.nonce.to_string(),
-                },
-                signature,
-            }),
-            Message::Permit2(m) => serde_json::to_value(Permit2Payload {
-                signature,
-                permit2_authorization: Permit2Authorization {
-                    from: from.to_checksum(None),
-                    permitted: TokenPermissions { token: m.permitted.token.to_checksum(None), amount: m.permitted.amount.to_string() },
-                    spender: m.spender.to_checksum(None),
-                    nonce: m.nonce.to_string(),
-                    deadline: m.deadline.to_string(),
-                    witness: Permit2Witness { to: m.witness.to.to_checksum(None), facilitator: None, valid_after: m.witness.validAfter.to_string() },
-                },
-            }),
+        let proof = match &self.body {
+            Body::Evm { message, from, .. } => evm_proof(message, *from, signature),
+            #[cfg(feature = "casper")]
+            Body::Casper { message, key, .. } => casper_proof(message, key, signature, &self.accepted),
         };
         let proof = match proof {
             Ok(Value::Object(map)) => map,
-            _ => Map::new(), // unreachable: both payloads serialize to objects
+            _ => Map::new(), // unreachable: every payload serializes to an object
         };
         match self.accepted {
             PaymentRequirements::V1(r) => PaymentPayload::V1(v1::PaymentPayload {
@@ -332,4 +358,129 @@ impl PaymentDraft {
             }),
         }
     }
+}
+
+fn evm_body(terms: &Terms<'_>, from: Address, now: u64, nonce: [u8; 32]) -> Result<Body> {
+    let chain_id = match terms.version {
+        Version::V1 if terms.network.contains(':') => return Err(Error::Network(terms.network.to_owned())),
+        Version::V1 => network::evm_chain_id(terms.network)?,
+        Version::V2 => network::eip155_chain_id(terms.network)?,
+    };
+    let asset = parse_address(terms.asset).ok_or_else(|| Error::field("asset", "not an EVM address"))?;
+    let pay_to = parse_address(terms.pay_to).ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
+    let valid_before = U256::from(now.saturating_add(terms.max_timeout_seconds));
+    let valid_after = match terms.version {
+        Version::V1 => U256::from(now.saturating_sub(V1_VALID_AFTER_SKEW_SECONDS)),
+        Version::V2 => U256::ZERO,
+    };
+    let permit2 = terms.version == Version::V2 && terms.extra_str("assetTransferMethod") == Some("permit2");
+    let (domain, message) = if permit2 {
+        let message = exact_permit2::PermitWitnessTransferFrom {
+            permitted: exact_permit2::TokenPermissions { token: asset, amount: terms.amount },
+            spender: eip712::EXACT_PERMIT2_PROXY,
+            nonce: U256::from_be_bytes(nonce),
+            deadline: valid_before,
+            witness: exact_permit2::Witness { to: pay_to, validAfter: valid_after },
+        };
+        (eip712::permit2_domain(chain_id), Message::Permit2(message))
+    } else {
+        let (name, version) = domain_parameters(terms)?;
+        let message = TransferWithAuthorization {
+            from,
+            to: pay_to,
+            value: terms.amount,
+            validAfter: valid_after,
+            validBefore: valid_before,
+            nonce: B256::from(nonce),
+        };
+        (eip712::token_domain(name, version, chain_id, asset), Message::Eip3009(message))
+    };
+    Ok(Body::Evm { domain, message, from })
+}
+
+/// `extra.name` and `extra.version`: the token's EIP-712 domain.
+fn domain_parameters<'a>(terms: &'a Terms<'_>) -> Result<(&'a str, &'a str)> {
+    match (terms.extra_str("name"), terms.extra_str("version")) {
+        (Some(name), Some(version)) if !name.is_empty() && !version.is_empty() => Ok((name, version)),
+        _ => Err(Error::field("extra", "EIP-712 domain parameters (name, version) are required")),
+    }
+}
+
+fn evm_proof(message: &Message, from: Address, signature: &[u8; 65]) -> serde_json::Result<Value> {
+    let signature = alloy_primitives::hex::encode_prefixed(signature);
+    match message {
+        Message::Eip3009(m) => serde_json::to_value(Eip3009Payload {
+            authorization: Authorization {
+                from: from.to_checksum(None),
+                to: m.to.to_checksum(None),
+                value: m.value.to_string(),
+                valid_after: m.validAfter.to_string(),
+                valid_before: m.validBefore.to_string(),
+                nonce: m.nonce.to_string(),
+            },
+            signature,
+        }),
+        Message::Permit2(m) => serde_json::to_value(Permit2Payload {
+            signature,
+            permit2_authorization: Permit2Authorization {
+                from: from.to_checksum(None),
+                permitted: TokenPermissions { token: m.permitted.token.to_checksum(None), amount: m.permitted.amount.to_string() },
+                spender: m.spender.to_checksum(None),
+                nonce: m.nonce.to_string(),
+                deadline: m.deadline.to_string(),
+                witness: Permit2Witness { to: m.witness.to.to_checksum(None), facilitator: None, valid_after: m.witness.validAfter.to_string() },
+            },
+        }),
+    }
+}
+
+#[cfg(feature = "casper")]
+fn casper_body(terms: &Terms<'_>, key: crate::casper::keys::PublicKey, now: u64, nonce: [u8; 32]) -> Result<Body> {
+    use crate::casper::{self, eip712::Address as CasperAddress};
+    if terms.version != Version::V2 || network::Family::of(terms.network) != Some(Family::Casper) {
+        return Err(Error::Network(terms.network.to_owned()));
+    }
+    if !casper::is_package_hash(terms.asset) {
+        return Err(Error::field("asset", "not a Casper contract package hash (64 hex)"));
+    }
+    let to = CasperAddress::from_hex(terms.pay_to)
+        .filter(|_| casper::is_account(terms.pay_to))
+        .ok_or_else(|| Error::field("payTo", "not a Casper account hash (00 or 01, then 64 hex)"))?;
+    let (name, version) = domain_parameters(terms)?;
+    let package_hash: B256 = terms.asset.parse().map_err(|_| Error::field("asset", "not 32 bytes of hex"))?;
+    let mut from = [0u8; 33];
+    from[1..].copy_from_slice(&key.account_hash());
+    let message = casper::eip712::TransferWithAuthorization {
+        from: CasperAddress::Casper(from),
+        to,
+        value: terms.amount,
+        valid_after: U256::from(now.saturating_sub(V1_VALID_AFTER_SKEW_SECONDS)),
+        valid_before: U256::from(now.saturating_add(terms.max_timeout_seconds)),
+        nonce: B256::from(nonce),
+    };
+    Ok(Body::Casper { domain: casper::eip712::domain(name, version, terms.network, package_hash), message, key })
+}
+
+#[cfg(feature = "casper")]
+fn casper_proof(
+    message: &crate::casper::eip712::TransferWithAuthorization,
+    key: &crate::casper::keys::PublicKey,
+    signature: &[u8; 65],
+    accepted: &PaymentRequirements,
+) -> serde_json::Result<Value> {
+    use alloy_primitives::hex;
+    // `to` and `value` are the requirement's own strings: the facilitator compares them verbatim.
+    let terms = accepted.terms();
+    serde_json::to_value(crate::casper::Payload {
+        signature: hex::encode(signature),
+        public_key: key.to_hex(),
+        authorization: crate::casper::Authorization {
+            from: key.account(),
+            to: terms.pay_to.to_owned(),
+            value: terms.amount.to_string(),
+            valid_after: message.valid_after.to_string(),
+            valid_before: message.valid_before.to_string(),
+            nonce: hex::encode(message.nonce),
+        },
+    })
 }

@@ -3,7 +3,8 @@
 //! The x402 HTTP payment protocol (v1 and v2) in Rust, for WebAssembly and native use.
 //!
 //! The core is free of I/O: wire types ([`wire`]), the header codec ([`codec`]), networks and
-//! assets ([`network`], [`asset`]), EIP-712 and secp256k1 ([`evm`]), local verification
+//! assets ([`network`], [`asset`]), EIP-712 and secp256k1 ([`evm`]), Casper's variant
+//! ([`casper`], feature `casper`), local verification
 //! ([`verify()`]), the server's matching rule ([`matching`]) and client building blocks
 //! ([`client`]). Clocks and randomness are arguments, so everything is testable natively. On
 //! `wasm32` a thin binding layer exposes the same operations to JavaScript.
@@ -22,6 +23,8 @@
 #![warn(missing_docs)]
 
 pub mod asset;
+#[cfg(feature = "casper")]
+pub mod casper;
 pub mod client;
 pub mod codec;
 mod error;

@@ -89,6 +89,47 @@ reasons! {
     Permit2TokenMismatch = "permit2_token_mismatch",
     /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
     Permit2AllowanceRequired = "permit2_allowance_required",
+    /// Casper: the payload's scheme is not `exact`.
+    ExactCasperUnsupportedScheme = "invalid_exact_casper_unsupported_scheme",
+    /// Casper: the payload's network differs from the requirement's, or is not a Casper network.
+    ExactCasperNetworkMismatch = "invalid_exact_casper_network_mismatch",
+    /// Casper: a payload field is missing, not a string, or not of its format.
+    ExactCasperMalformedPayload = "invalid_exact_casper_malformed_payload",
+    /// Casper: `authorization.to` is not `payTo` (compared as strings).
+    ExactCasperPayToMismatch = "invalid_exact_casper_payto_mismatch",
+    /// Casper: `authorization.value` is not `amount` (compared as strings).
+    ExactCasperAmountMismatch = "invalid_exact_casper_amount_mismatch",
+    /// Casper: `payTo` is not a tagged account hash (`00` or `01` and 64 hex).
+    ExactCasperInvalidPayTo = "invalid_exact_casper_invalid_payto",
+    /// Casper: the amount is zero or empty.
+    ExactCasperInvalidAmount = "invalid_exact_casper_invalid_amount",
+    /// Casper: `asset` is not a contract package hash (64 hex).
+    ExactCasperInvalidAsset = "invalid_exact_casper_invalid_asset",
+    /// Casper: `validBefore` has passed.
+    ExactCasperPayloadExpired = "invalid_exact_casper_payload_expired",
+    /// Casper: `validAfter` is in the future.
+    ExactCasperNotYetValid = "invalid_exact_casper_not_yet_valid",
+    /// Casper: `validBefore` is less than 6 s away.
+    ExactCasperInsufficientTimeToSettle = "invalid_exact_casper_insufficient_time_to_settle",
+    /// Casper: `extra.name` is missing or empty.
+    ExactCasperMissingTokenName = "invalid_exact_casper_missing_token_name",
+    /// Casper: `extra.version` is missing or empty.
+    ExactCasperMissingTokenVersion = "invalid_exact_casper_missing_token_version",
+    /// Casper: the typed data cannot be hashed (e.g. a value past uint256).
+    ExactCasperFailedToHash = "invalid_exact_casper_failed_to_hash",
+    /// Casper: the signature is malformed, does not verify against `publicKey`, or `publicKey` is
+    /// not the key of `from` (the last is this crate's check; the reference facilitator omits it).
+    ExactCasperInvalidSignature = "invalid_exact_casper_invalid_signature",
+    /// Casper settlement: the payment failed verification at settle time.
+    ExactCasperVerificationFailed = "invalid_exact_casper_verification_failed",
+    /// Casper settlement: the transaction could not be built.
+    ExactCasperBuildDeployFailed = "invalid_exact_casper_build_deploy_failed",
+    /// Casper settlement: the transaction could not be signed.
+    ExactCasperSignDeployFailed = "invalid_exact_casper_sign_deploy_failed",
+    /// Casper settlement: the node refused the transaction.
+    ExactCasperPutDeployFailed = "invalid_exact_casper_put_deploy_failed",
+    /// Casper settlement: the transaction failed or was not seen executed.
+    ExactCasperWaitDeployFailed = "invalid_exact_casper_wait_deploy_failed",
     /// The payload cannot be read as the scheme's proof (this crate; the reference throws).
     InvalidPayload = "invalid_payload",
     /// The requirement itself is unusable: a malformed asset or payTo (this crate; the reference throws).

@@ -82,6 +82,10 @@ impl PaymentOption {
         };
         // The route's own extra overrides what the asset table says.
         extra.extend(self.extra.unwrap_or_default());
+        #[cfg(feature = "casper")]
+        if crate::network::Family::of(&self.network) == Some(crate::network::Family::Casper) {
+            check_casper_option(&asset, &self.pay_to, &extra)?;
+        }
         Ok(v2::PaymentRequirements {
             scheme: self.scheme,
             network: self.network,
@@ -93,6 +97,23 @@ impl PaymentOption {
             unknown: Map::new(),
         })
     }
+}
+
+/// A Casper offer must be payable: what the reference server refuses, refused at start-up.
+#[cfg(feature = "casper")]
+fn check_casper_option(asset: &str, pay_to: &str, extra: &Map<String, Value>) -> Result<()> {
+    if !crate::casper::is_package_hash(asset) {
+        return Err(Error::field("asset", format!("`{asset}` is not a Casper contract package hash (64 hex, no prefix)")));
+    }
+    if !crate::casper::is_account(pay_to) {
+        return Err(Error::field("payTo", format!("`{pay_to}` is not a Casper account hash (00 or 01, then 64 hex)")));
+    }
+    for key in ["name", "version"] {
+        if !extra.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+            return Err(Error::field("extra", format!("a Casper token needs extra.{key} (its EIP-712 domain)")));
+        }
+    }
+    Ok(())
 }
 
 /// One protected route.
@@ -346,12 +367,19 @@ impl Route {
 /// The key under which a payment's one-time use is recorded, and when it expires (unix seconds,
 /// at most 2^53 − 1 so JavaScript reads it exactly). It is built from what verification checked,
 /// the same whatever the protocol version: EIP-3009 nonces are per (chain, token, payer), Permit2
-/// nonces per (chain, payer).
+/// nonces per (chain, payer), Casper nonces per (network, token, payer).
 fn nonce_of(payload: &PaymentPayload, requirements: &PaymentRequirements) -> Option<(String, u64)> {
     const MAX_SAFE: u64 = (1 << 53) - 1;
     let proof = Value::Object(payload.proof().clone());
     let clamp = |v: &str| decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SAFE));
     let terms = requirements.terms();
+    #[cfg(feature = "casper")]
+    if crate::network::Family::of(terms.network) == Some(crate::network::Family::Casper) {
+        let a = serde_json::from_value::<crate::casper::Payload>(proof).ok()?.authorization;
+        let key = format!("casper:{}:{}:{}:{}", terms.network, terms.asset.to_lowercase(), a.from.to_lowercase(), a.nonce.to_lowercase());
+        // Verification read validBefore as plain digits, which decimal::parse may refuse (leading zeros).
+        return Some((key, a.valid_before.parse::<u64>().ok()?.min(MAX_SAFE)));
+    }
     let chain = crate::network::evm_chain_id(terms.network).ok()?;
     if payload.version() == Version::V2 && payload.proof().contains_key("permit2Authorization") {
         let a = serde_json::from_value::<Permit2Payload>(proof).ok()?.permit2_authorization;

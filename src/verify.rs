@@ -1,8 +1,13 @@
 //! Local verification: a payment against one requirement, at a given time, without I/O.
 
 use crate::evm::{self, Deferred};
+use crate::network::Family;
 use crate::reason::Reason;
 use crate::wire::{PaymentPayload, PaymentRequirements, VerifyResponse};
+
+/// Seconds a payment must still be valid for when it is verified, leaving time to settle (every
+/// family's facilitator uses the same margin).
+pub const SETTLE_BUFFER_SECONDS: u64 = 6;
 
 /// The outcome of a local verification.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +51,8 @@ impl Verdict {
 /// Verifies `payload` against `requirements` at unix time `now` (seconds).
 ///
 /// Runs the reference facilitator's checks in its order, with its reason codes, for the schemes and
-/// networks this crate knows (`exact` on EVM, EIP-3009 and Permit2, v1 and v2). It does not match
+/// networks this crate knows: `exact` on EVM (EIP-3009 and Permit2, v1 and v2) and, with the
+/// `casper` feature, `exact` on Casper (v2). It does not match
 /// `accepted` against the server's offer: that is [`crate::matching`]'s job, done first by a server.
 pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now: u64) -> Verdict {
     if payload.version() != requirements.version() {
@@ -57,15 +63,19 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
         );
     }
     let terms = requirements.terms();
-    let evm_network = match payload {
-        PaymentPayload::V1(_) => !terms.network.contains(':'),
-        PaymentPayload::V2(_) => terms.network.starts_with("eip155:"),
+    // v1 names EVM networks only, by legacy name; v2 names every family by its CAIP-2 namespace
+    // (the family's own checks judge the rest of the name).
+    let family = match payload {
+        PaymentPayload::V1(_) => (!terms.network.contains(':')).then_some(Family::Evm),
+        PaymentPayload::V2(_) => terms.network.split_once(':').and_then(|(namespace, _)| Family::from_namespace(namespace)),
     };
     if terms.scheme != "exact" && payload.scheme() != "exact" {
         return Verdict::invalid(Reason::UnsupportedScheme, None, format!("scheme `{}` is not supported", terms.scheme));
     }
-    if !evm_network {
-        return Verdict::invalid(Reason::InvalidNetwork, None, format!("network `{}` is not an EVM network", terms.network));
+    match family {
+        Some(Family::Evm) => evm::verify_exact(payload, &terms, now),
+        #[cfg(feature = "casper")]
+        Some(Family::Casper) if payload.version() == crate::wire::Version::V2 => crate::casper::verify_exact(payload, &terms, now),
+        _ => Verdict::invalid(Reason::InvalidNetwork, None, format!("network `{}` is not one this crate verifies on", terms.network)),
     }
-    evm::verify_exact(payload, &terms, now)
 }

@@ -7,7 +7,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{self, PaymentDraft, Policy};
+use crate::client::{self, Payer, PaymentDraft, Policy};
+use crate::network::Family;
 use crate::error::Error;
 use crate::evm::signature::{decode_signature, parse_address, PrivateKey};
 use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version};
@@ -149,7 +150,8 @@ pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsVal
     Ok(codec::encode(&settle))
 }
 
-/// Client options as JSON: `{maxAmount?, maxUsd?, networks?, assets?, allowUnknownAssets?}`.
+/// Client options as JSON: `{maxAmount?, maxUsd?, networks?, assets?, allowUnknownAssets?,
+/// families?}` (`families`: the CAIP-2 namespaces the client has signers for, default `["eip155"]`).
 #[derive(serde::Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PolicyOptions {
@@ -164,6 +166,8 @@ struct PolicyOptions {
     assets: Vec<String>,
     #[serde(default)]
     allow_unknown_assets: bool,
+    #[serde(default)]
+    families: Option<Vec<String>>,
 }
 
 fn default_max_usd() -> serde_json::Value {
@@ -185,7 +189,14 @@ impl PolicyOptions {
         if let Some(usd) = &max_usd {
             crate::asset::to_atomic(usd, 0).map_err(|_| Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal")))?;
         }
-        Ok(Policy { networks: self.networks, assets: self.assets, allow_unknown_assets: self.allow_unknown_assets, max_amount, max_usd })
+        let families = match self.families {
+            None => vec![Family::Evm],
+            Some(names) => names
+                .iter()
+                .map(|n| Family::from_namespace(n).ok_or_else(|| Error::field("families", format!("`{n}` is not a chain family this package pays on"))))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Policy { families, networks: self.networks, assets: self.assets, allow_unknown_assets: self.allow_unknown_assets, max_amount, max_usd })
     }
 }
 
@@ -215,13 +226,13 @@ pub struct JsPaymentDraft {
 
 #[wasm_bindgen(js_class = PaymentDraft)]
 impl JsPaymentDraft {
-    /// Builds the authorization for `accepts[index]` paid by `from`. `options.now` pins the clock.
-    /// A fresh nonce is drawn, and a payment id is added when the server declares the
-    /// `payment-identifier` extension.
+    /// Builds the authorization for `accepts[index]` paid by `from`: an EVM address, or on Casper
+    /// the payer's public key (tagged hex). `options.now` pins the clock. A fresh nonce is drawn,
+    /// and a payment id is added when the server declares the `payment-identifier` extension.
     #[wasm_bindgen(constructor)]
     pub fn new(required: JsValue, index: u32, from: &str, options: JsValue) -> Result<JsPaymentDraft, JsValue> {
         let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
-        let from = parse_address(from).ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"))?;
+        let from = payer_from(from)?;
         let now = now_from_options(&options)?;
         let mut draft = PaymentDraft::new(&required, index as usize, from, now, client::random_nonce()?)?;
         draft.set_payment_id(&client::payment_id()?)?;
@@ -246,7 +257,11 @@ impl JsPaymentDraft {
 
     /// The PaymentPayload, once `signature` (65-byte hex) is checked to be the payer's.
     pub fn finish(&mut self, signature: &str) -> Result<JsValue, JsValue> {
-        let sig = decode_signature(signature).map_err(|e| Error::field("signature", e))?;
+        let sig = match self.get()?.payer().family() {
+            Family::Evm => decode_signature(signature).map_err(|e| Error::field("signature", e))?,
+            #[cfg(feature = "casper")]
+            Family::Casper => crate::casper::keys::decode_signature(signature).map_err(|e| Error::field("signature", e))?,
+        };
         let draft = self.draft.take().ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))?;
         to_js(&draft.finish_checked(&sig)?)
     }
@@ -280,6 +295,61 @@ impl PrivateKeySigner {
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?;
         let digest = crate::evm::eip712::typed_data_digest(&value)?;
         Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
+    }
+}
+
+/// The payer of a draft: a `0x` EVM address (checksum enforced when mixed-case), else a Casper
+/// public key.
+fn payer_from(from: &str) -> Result<Payer, Error> {
+    if from.starts_with("0x") {
+        return parse_address(from).map(Payer::Evm).ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"));
+    }
+    #[cfg(feature = "casper")]
+    if let Ok(key) = crate::casper::keys::PublicKey::from_hex(from) {
+        return Ok(Payer::Casper(key));
+    }
+    Err(Error::field("from", "neither an EVM address nor a Casper public key"))
+}
+
+/// A Casper secret key (ed25519 or secp256k1) held in wasm memory. It signs Casper x402
+/// payment typed data only; it is never returned to JavaScript and is zeroized when freed.
+#[cfg(feature = "casper")]
+#[wasm_bindgen]
+pub struct CasperPrivateKeySigner {
+    key: crate::casper::keys::SecretKey,
+}
+
+#[cfg(feature = "casper")]
+#[wasm_bindgen]
+impl CasperPrivateKeySigner {
+    /// Reads a 32-byte hex secret (with or without `0x`) of `algorithm`: `ed25519` or `secp256k1`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hex_key: &str, algorithm: &str) -> Result<CasperPrivateKeySigner, JsValue> {
+        use crate::casper::keys::{Algorithm, SecretKey};
+        let algorithm = Algorithm::from_name(algorithm).ok_or_else(|| Error::Key(format!("unknown Casper key algorithm `{algorithm}` (ed25519 or secp256k1)")))?;
+        Ok(CasperPrivateKeySigner { key: SecretKey::from_hex(algorithm, hex_key)? })
+    }
+
+    /// The tagged public key, hex.
+    #[wasm_bindgen(getter, js_name = publicKey)]
+    pub fn public_key(&self) -> String {
+        self.key.public_key().to_hex()
+    }
+
+    /// The account as payments name it: `00` + the account hash.
+    #[wasm_bindgen(getter)]
+    pub fn address(&self) -> String {
+        self.key.public_key().account()
+    }
+
+    /// Signs a Casper `TransferWithAuthorization` typed data object; returns the tagged 65-byte
+    /// signature as hex without `0x`.
+    #[wasm_bindgen(js_name = signTypedData)]
+    pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
+        let text = json_text(&typed_data, "typedData")?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?;
+        let digest = crate::casper::eip712::typed_data_digest(&value)?;
+        Ok(alloy_primitives::hex::encode(self.key.sign(digest.as_slice())))
     }
 }
 

@@ -14,11 +14,9 @@ use super::signature::{decode_signature, parse_address, recover, SignatureError}
 use super::{Deferred, Eip3009Payload, Permit2Payload};
 use crate::network;
 use crate::reason::Reason;
-use crate::verify::Verdict;
+use crate::verify::{Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{decimal, PaymentPayload, Terms, Version};
 
-/// Seconds a payment must still be valid for when it is verified, leaving time to settle.
-pub const SETTLE_BUFFER_SECONDS: u64 = 6;
 
 /// Verifies an `exact` payment on an EVM network. See the module docs for the order.
 pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
