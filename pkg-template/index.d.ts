@@ -285,10 +285,13 @@ export interface FacilitatorConfig {
   createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string>; supported?: Record<string, string> }>;
   /** Per call; a slower facilitator is answered with 504. Default 10000. */
   timeoutMs?: number;
+  /** With several facilitators: the networks this one settles (`"casper:*"`, `"eip155:8453"`). */
+  networks?: string[];
 }
 
 export interface PaymentMiddlewareOptions {
-  facilitator: FacilitatorConfig;
+  /** One facilitator, or one per network family (the first listing a payment's network, else the first without `networks`). */
+  facilitator: FacilitatorConfig | FacilitatorConfig[];
   /** "local" (default): verify in wasm only; "local+facilitator": also ask /verify. */
   verify?: "local" | "local+facilitator";
   /** Default: an in-memory store (one isolate). Use `durableObjectNonceStore` across isolates. */

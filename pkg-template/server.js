@@ -5,7 +5,6 @@ import { PaymentGate, encodePaymentResponseHeader } from "./x402_wasm.js";
 import { x402Error } from "./client.js";
 
 const EXPOSE = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE";
-const NONCE_ALREADY_USED = "invalid_exact_evm_nonce_already_used";
 /** Seconds a used payment's key is kept past its expiry (clock skew between us and the chain). */
 const KEEP_AFTER_EXPIRY = 120;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -101,6 +100,24 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
   };
 }
 
+/** Whether `network` matches a pattern: exact, or `namespace:*`. */
+const networkMatches = (pattern, network) => pattern === network || (pattern.endsWith(":*") && network.startsWith(pattern.slice(0, -1)));
+
+/**
+ * One facilitator, or several each serving the networks it lists (`networks: ["casper:*"]`); a
+ * facilitator without `networks` serves the rest. Returns network -> client.
+ */
+function facilitatorRouter(config) {
+  const configs = Array.isArray(config) ? config : [config];
+  if (configs.length === 0) throw x402Error("invalid_argument", "options.facilitator needs at least one facilitator");
+  const clients = configs.map((c) => ({ networks: c.networks, client: facilitatorClient(c) }));
+  return (network) => {
+    const entry = clients.find((c) => c.networks?.some((p) => networkMatches(p, network))) ?? clients.find((c) => !c.networks);
+    if (!entry) throw new FacilitatorError(502, "facilitator_unavailable", `no facilitator is configured for ${network}`);
+    return entry.client;
+  };
+}
+
 function withHeaders(response, extra) {
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
@@ -133,12 +150,11 @@ function defaultPaywall(paymentRequired) {
  */
 export function createPaymentHandler(routes, options = {}) {
   const gate = new PaymentGate(routes);
-  const facilitator = facilitatorClient(options.facilitator ?? {});
+  const facilitatorFor = facilitatorRouter(options.facilitator ?? {});
   const mode = options.verify ?? "local";
   if (mode !== "local" && mode !== "local+facilitator") throw x402Error("invalid_argument", `options.verify must be "local" or "local+facilitator"`);
   const store = options.nonceStore ?? new InMemoryNonceStore();
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
-  let supported = null;
 
   const refuse = (route, request, url, error, extra = {}) => {
     const terms = gate.paymentRequired(route, url.href, error);
@@ -157,11 +173,6 @@ export function createPaymentHandler(routes, options = {}) {
     const route = gate.route(request.method, url.pathname);
     if (route < 0) return next();
 
-    if (!supported) {
-      // Learned lazily, never awaited by a request: a cold isolate answers at once.
-      supported = facilitator.supported().catch(() => (supported = null));
-      ctx?.waitUntil?.(supported);
-    }
 
     const now = Math.floor(Date.now() / 1000);
     const decision = gate.evaluate(route, url.href, request.headers.get("PAYMENT-SIGNATURE"), request.headers.get("X-PAYMENT"), now);
@@ -174,9 +185,15 @@ export function createPaymentHandler(routes, options = {}) {
         return refuse(route, request, url, decision.reason);
     }
 
+    let facilitator;
+    try {
+      facilitator = facilitatorFor(decision.paymentRequirements.network);
+    } catch (e) {
+      return json(e.status, { error: e.code, message: e.message });
+    }
     const key = decision.nonceKey;
     if (!(await store.reserve(key, decision.validBefore + KEEP_AFTER_EXPIRY))) {
-      return refuse(route, request, url, NONCE_ALREADY_USED);
+      return refuse(route, request, url, decision.replayReason);
     }
     const body = { x402Version: decision.x402Version, paymentPayload: decision.paymentPayload, paymentRequirements: decision.paymentRequirements };
     const responseHeader = decision.x402Version === 1 ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE";

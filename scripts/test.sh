@@ -28,11 +28,11 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
 
 step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
@@ -42,7 +42,7 @@ node --test tests/browser/
 
 step "Worker face: example bundled by wrangler (no nodejs_compat), run in workerd via Miniflare"
 (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
-node --test worker/test/worker.test.mjs
+node --test worker/test/worker.test.mjs worker/test/casper.test.mjs
 
 step "demo smoke run (scripts/demo.mjs --once, on free ports)"
 FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once

@@ -360,7 +360,8 @@ impl Route {
         let Some((nonce_key, valid_before)) = nonce_of(&payload, &requirements) else {
             return Decision::Invalid { reason: Reason::InvalidPayload, message: "payment has no nonce".into(), payer: Some(payer) };
         };
-        Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
+        let replay_reason = replay_reason(requirements.terms().network);
+        Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, replay_reason, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
     }
 }
 
@@ -390,6 +391,14 @@ fn nonce_of(payload: &PaymentPayload, requirements: &PaymentRequirements) -> Opt
     Some((key, clamp(&a.valid_before)?))
 }
 
+fn replay_reason(network: &str) -> Reason {
+    match crate::network::Family::of(network) {
+        #[cfg(feature = "casper")]
+        Some(crate::network::Family::Casper) => Reason::ExactCasperVerificationFailed,
+        _ => Reason::ExactEvmNonceAlreadyUsed,
+    }
+}
+
 /// A payment that passed every local check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
@@ -403,6 +412,9 @@ pub struct Verified {
     pub nonce_key: String,
     /// When the payment expires (unix seconds); the key need not be kept longer.
     pub valid_before: u64,
+    /// The code to refuse it with if its nonce was already used: EVM's `nonce_already_used`; the
+    /// Casper facilitator has no such code, and refuses a replay as a failed verification at settle.
+    pub replay_reason: Reason,
     /// Checks left to the facilitator.
     pub deferred: Vec<&'static str>,
 }

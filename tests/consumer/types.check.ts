@@ -3,7 +3,7 @@ import {
   verifyPayment, findMatchingRequirements, selectPaymentRequirements, PaymentDraft,
   decodePaymentSignatureHeader, decodePaymentRequiredHeader, decodePaymentResponseHeader,
   encodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader,
-  wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse,
+  wrapFetchWithPayment, privateKeySigner, casperPrivateKeySigner, injectedWalletSigner, decodePaymentResponse,
   type PaymentRequirements, type PaymentRequired, type LocalVerifyResponse, type SettleResponse,
   type X402Error, type TypedData, type Signer,
   paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore,
@@ -17,6 +17,13 @@ const routes: Routes = {
 const store: NonceStore = new InMemoryNonceStore();
 const serverOptions: PaymentMiddlewareOptions = { facilitator: { url: "http://127.0.0.1:4022", timeoutMs: 500 }, verify: "local", nonceStore: store, onSettled: ({ settlement }) => void settlement.transaction };
 const honoMiddleware = paymentMiddleware(routes, serverOptions);
+const twoFacilitators: PaymentMiddlewareOptions = {
+  facilitator: [{ url: "https://casper-facilitator.test", networks: ["casper:*"], headers: { authorization: "token" } }, { url: "http://127.0.0.1:4022" }],
+};
+const casper = casperPrivateKeySigner("4f".repeat(32), { algorithm: "secp256k1" });
+const casperFamily: "casper" = casper.family;
+const payBoth = wrapFetchWithPayment(fetch, [privateKeySigner("0x" + "11".repeat(32)), casper], { assets: [casper.publicKey] });
+void [twoFacilitators, casperFamily, payBoth, selectPaymentRequirements({ x402Version: 2, resource: { url: "u" }, accepts: [] }, { families: ["casper"] })];
 const moduleWorker = { fetch: withPayment((request: Request, env: { NONCES: unknown }) => new Response("ok"), routes, (env) => ({ ...serverOptions, nonceStore: durableObjectNonceStore(env.NONCES) })) };
 const core = createPaymentHandler(routes, serverOptions);
 void [honoMiddleware, moduleWorker, core];

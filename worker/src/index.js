@@ -1,4 +1,5 @@
-// An x402 paywall: /weather and /reports/:id cost money, /health is free. Payments are verified in
+// An x402 paywall: /weather and /reports/:id cost money (and /casper/weather, on Casper, when
+// CASPER_ASSET is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
 import { Hono } from "hono";
 import { paymentMiddleware, durableObjectNonceStore, X402NonceStore } from "x402-wasm";
@@ -12,10 +13,32 @@ function routes(env) {
     ? { amount: env.AMOUNT ?? "1000", asset: env.ASSET, extra: { name: env.TOKEN_NAME, version: env.TOKEN_VERSION } }
     : env.PRICE;
   const accepts = { scheme: "exact", network: env.NETWORK, payTo: env.PAY_TO, price, maxTimeoutSeconds: 300 };
-  return {
+  const table = {
     "GET /weather": { accepts, description: "Today's weather", mimeType: "application/json" },
     "GET /reports/:id": { accepts, description: "A report", mimeType: "application/json" },
   };
+  if (env.CASPER_ASSET) {
+    // A Casper-priced route: an amount of a CEP-18 token (its contract package hash).
+    const casper = {
+      scheme: "exact",
+      network: env.CASPER_NETWORK ?? "casper:casper-test",
+      payTo: env.CASPER_PAY_TO,
+      price: { amount: env.CASPER_AMOUNT ?? "1000000", asset: env.CASPER_ASSET, extra: { name: env.CASPER_TOKEN_NAME ?? "Cep18x402", version: env.CASPER_TOKEN_VERSION ?? "1" } },
+      maxTimeoutSeconds: 300,
+    };
+    table["GET /casper/weather"] = { accepts: casper, description: "Today's weather, paid on Casper", mimeType: "application/json" };
+  }
+  return table;
+}
+
+/** The facilitator, and with CASPER_FACILITATOR_URL a second one for casper:* (CSPR.cloud takes
+ * its access token in the authorization header). */
+function facilitators(env) {
+  const timeoutMs = Number(env.FACILITATOR_TIMEOUT_MS ?? 10_000);
+  const main = { url: env.FACILITATOR_URL, timeoutMs };
+  if (!env.CASPER_FACILITATOR_URL) return main;
+  const headers = env.CASPER_FACILITATOR_TOKEN ? { authorization: env.CASPER_FACILITATOR_TOKEN } : undefined;
+  return [{ url: env.CASPER_FACILITATOR_URL, networks: ["casper:*"], headers, timeoutMs }, main];
 }
 
 const app = new Hono();
@@ -23,7 +46,7 @@ let paywall;
 
 app.use(async (c, next) => {
   paywall ??= paymentMiddleware(routes(c.env), {
-    facilitator: { url: c.env.FACILITATOR_URL, timeoutMs: Number(c.env.FACILITATOR_TIMEOUT_MS ?? 10_000) },
+    facilitator: facilitators(c.env),
     verify: c.env.VERIFY,
     nonceStore: durableObjectNonceStore(c.env.X402_NONCES),
   });
@@ -32,6 +55,7 @@ app.use(async (c, next) => {
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/weather", (c) => c.json({ city: "Lisbon", forecast: "sunny", temperatureC: 24 }));
+app.get("/casper/weather", (c) => c.json({ city: "Zug", forecast: "snow", temperatureC: -2 }));
 app.get("/reports/:id", (c) => {
   const id = c.req.param("id");
   if (id === "missing") return c.json({ error: "no such report" }, 404);

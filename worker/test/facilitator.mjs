@@ -39,7 +39,9 @@ export async function startFacilitator() {
         }
         if (state.mode === "no_tx") return send(200, { success: true, network, payer });
         txCounter += 1;
-        return send(200, { success: true, transaction: "0x" + txCounter.toString(16).padStart(64, "0"), network, payer });
+        // Casper transaction hashes are bare hex; EVM ones 0x-prefixed.
+        const tx = txCounter.toString(16).padStart(64, "0");
+        return send(200, { success: true, transaction: network?.startsWith("casper:") ? tx : `0x${tx}`, network, payer });
       }
       send(404, { error: "not found" });
     });
