@@ -5,7 +5,7 @@
 // CPU is read from /proc for the workerd processes; wall time is measured here, in Node.
 // The facilitator double runs on loopback in a child process. Usage: node benches/cold.mjs [--quick]
 import { performance } from "node:perf_hooks";
-import { QUICK, emit, log, summary } from "./lib/common.mjs";
+import { QUICK, emit, log, summaryByField } from "./lib/common.mjs";
 import { startFacilitatorProcess } from "./lib/facilitator-process.mjs";
 import { KINDS, cpuNs, signPayment, startWorker, termsOf, workerdPids } from "./lib/workers.mjs";
 
@@ -53,7 +53,7 @@ facilitator.close();
 
 const results = {};
 for (const [name, list] of Object.entries(samples)) {
-  results[name] = Object.fromEntries(Object.keys(list[0]).map((field) => [field, summary(list.map((s) => s[field]))]));
+  results[name] = summaryByField(list);
   const r = results[name];
   log(`cold ${name}: start-up ${r.startupCpu.median.toFixed(1)} ms CPU / ${r.startupWall.median.toFixed(1)} ms wall; first request ${r.requestCpu.median.toFixed(2)} ms CPU / ${r.requestWall.median.toFixed(2)} ms wall; facilitator calls ${r.facilitatorCalls.median}`);
 }

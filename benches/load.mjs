@@ -5,7 +5,7 @@
 // isValid:false (a loopback round trip, no cryptography). Runs interleaved; medians of runs.
 // Usage: node benches/load.mjs [--quick]
 import autocannon from "autocannon";
-import { QUICK, emit, log, summary } from "./lib/common.mjs";
+import { QUICK, emit, log, summaryByField } from "./lib/common.mjs";
 import { startFacilitatorProcess } from "./lib/facilitator-process.mjs";
 import { KINDS, signPayment, startWorker, termsOf } from "./lib/workers.mjs";
 
@@ -52,7 +52,7 @@ facilitator.close();
 
 const results = {};
 for (const [name, list] of Object.entries(runs)) {
-  results[name] = Object.fromEntries(Object.keys(list[0]).map((field) => [field, summary(list.map((s) => s[field]))]));
+  results[name] = summaryByField(list);
   const r = results[name];
   log(`load ${name}: ${r.rps.median.toFixed(0)} req/s, p50 ${r.p50.median} ms, p99 ${r.p99.median} ms, facilitator calls/request ${r.facilitatorCallsPerRequest.median.toFixed(2)}`);
 }

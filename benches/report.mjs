@@ -16,7 +16,7 @@ const failed = BENCHES.filter((b) => r[b].error);
 const sh = (command) => execSync(command, { cwd: fromRoot(""), encoding: "utf8" }).trim();
 const version = (pkg) => readJson(`node_modules/${pkg}/package.json`).version;
 const fixed = (x, digits) => (x === undefined ? "n/a" : x.toFixed(digits));
-const us = (x) => fixed(x, x < 10 ? 2 : x < 100 ? 1 : 0);
+const us = (x) => fixed(x, x < 10 ? 2 : x < 1000 ? 1 : 0);
 const ms = (x) => fixed(x, x < 10 ? 2 : 1);
 const kib = (bytes) => fixed(bytes / 1024, 1);
 const ratio = (a, b) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
@@ -129,7 +129,9 @@ validAfter/validBefore window against a fixed now).
 - **native**: the criterion bench \`benches/verify.rs\` (same vector, header and requirements JSON
   to verdict), criterion's median.
 
-The three Node contenders run interleaved in one process; each run lasts about 0.4 s.
+The three Node contenders run interleaved in one process; each run lasts about 0.4 s. The wasm is
+\`pkg/\` as it was built (its time is under Versions); the native figure comes from the working tree,
+compiled by this run.
 
 ${verifyTable}
 
@@ -197,7 +199,7 @@ ${sizeTable}
 ## How to reproduce
 
 \`\`\`sh
-./scripts/bench.sh           # everything, then this file (about 5 minutes here, builds excluded)
+./scripts/bench.sh           # everything, then this file (about 3 minutes here, builds excluded)
 ./scripts/bench.sh --quick   # minimal counts, to check the harness (under a minute); writes target/bench/BENCHMARKS.md
 \`\`\`
 

@@ -29,7 +29,7 @@ rm -f target/bench/*.json
 failed=0
 for bench in size verify native cold load; do
   echo "==> benches/$bench.mjs" >&2
-  [ "$bench" = native ] && wait_for_builds
+  wait_for_builds
   if ! node "benches/$bench.mjs" >"target/bench/$bench.json"; then
     echo "{\"error\":\"benches/$bench.mjs failed; see its output above\"}" >"target/bench/$bench.json"
     failed=1

@@ -25,6 +25,11 @@ export function summary(values) {
   return { median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s.at(-1), runs: s.length };
 }
 
+/** The summary of each field over a list of records (one record per run or sample). */
+export function summaryByField(records) {
+  return Object.fromEntries(Object.keys(records[0]).map((field) => [field, summary(records.map((r) => r[field]))]));
+}
+
 export const log = (...args) => console.error(...args);
 
 /** Other compilations running now: their CPU skews the figures on a small machine. */
