@@ -73,6 +73,7 @@ const sizeTable = table(["what", "bytes", "gzip -9 bytes"], [
 const cpuModel = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1] ?? "unknown";
 const os = readFileSync("/etc/os-release", "utf8").match(/^PRETTY_NAME="?(.*?)"?$/m)?.[1] ?? "Linux";
 const busy = BENCHES.filter((b) => r[b].machine && (r[b].machine.start.otherBuilds || r[b].machine.end.otherBuilds));
+const builds = new Set(BENCHES.filter((b) => r[b].machine).flatMap((b) => [r[b].machine.start.builtAt, r[b].machine.end.builtAt]));
 const loads = BENCHES.filter((b) => r[b].machine).map((b) => `${b} ${r[b].machine.start.loadavg1.toFixed(2)}→${r[b].machine.end.loadavg1.toFixed(2)}`).join(", ");
 const dirty = sh("git status --porcelain --untracked-files=no") ? " with uncommitted changes" : "";
 const wasmBuilt = statSync(fromRoot("pkg/x402_wasm_bg.wasm")).mtime.toISOString().replace(/\.\d+Z$/, "Z");
@@ -84,6 +85,7 @@ const machine = table(["", ""], [
   ["rustc", r.native.rustc ?? sh("rustc --version")],
   ["load average (1 min) at start→end of each script", loads],
   ["other compilations (cargo/rustc) seen during the run", busy.length ? `yes, during: ${busy.join(", ")} (those figures are skewed)` : "none"],
+  ["pkg/ or worker/dist rebuilt during the run", builds.size > 1 ? "yes: the figures mix two builds" : "no"],
 ]);
 const PEERS = ["viem", "@x402/core", "@x402/evm", "@x402/fetch", "@x402/hono", "@x402/extensions", "hono", "wrangler", "miniflare", "workerd", "esbuild", "autocannon"];
 const versions = table(["package", "version"], [

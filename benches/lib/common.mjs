@@ -1,7 +1,7 @@
 // Helpers shared by the benchmark scripts (benches/*.mjs). Each script prints one JSON line on
 // stdout (scripts/bench.sh stores it under target/bench/) and its progress on stderr.
 import { execSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -36,10 +36,13 @@ export const log = (...args) => console.error(...args);
 function otherBuilds() {
   return execSync("pgrep -a -x 'cargo|rustc' || true", { encoding: "utf8" }).split("\n").filter(Boolean).length;
 }
-const started = { loadavg1: loadavg()[0], otherBuilds: otherBuilds() };
+/** When the measured builds were made: a rebuild during a run would mix two builds' figures. */
+const builtAt = () => ["pkg/x402_wasm_bg.wasm", "worker/dist/index.js"].map((f) => statSync(fromRoot(f), { throwIfNoEntry: false })?.mtimeMs ?? 0).join();
+const state = () => ({ loadavg1: loadavg()[0], otherBuilds: otherBuilds(), builtAt: builtAt() });
+const started = state();
 
 /** Prints the script's result line, with how busy the machine was at its start and end. */
 export function emit(result) {
-  const machine = { start: started, end: { loadavg1: loadavg()[0], otherBuilds: otherBuilds() } };
+  const machine = { start: started, end: state() };
   console.log(JSON.stringify({ quick: QUICK, ...result, machine }));
 }
