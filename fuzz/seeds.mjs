@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 const vectors = JSON.parse(readFileSync(new URL("tests/vectors/vectors.json", root), "utf8"));
+const casper = JSON.parse(readFileSync(new URL("tests/vectors/casper.json", root), "utf8"));
 const corpus = new URL("fuzz/corpus/", root);
 
 const SEP = Buffer.from([0xff]); // separates the parts of a multi-part input
@@ -43,6 +44,8 @@ const V2_PERMIT2 = payload("viem/v2/permit2/eip155:4326");
 const SDK_V2_EIP3009 = payload("@x402/evm/v2/eip3009/eip155:84532");
 const SDK_V2_PERMIT2 = payload("@x402/evm/v2/permit2/eip155:4326");
 const SDK_V1_EIP3009 = payload("@x402/evm/v1/eip3009/base-sepolia");
+
+const [CASPER_ED, CASPER_SECP] = casper.payments.map((p) => ({ ...p, now: casper.now, requirements: casper.requirements }));
 
 const resource = { url: "https://api.example.com/weather", description: "Weather", mimeType: "application/json" };
 
@@ -103,11 +106,31 @@ const priceRoutes = {
   },
 };
 
+// A Casper route priced as the vectors were paid, and Casper typed data as our drafts write it.
+const casperRoutes = {
+  "GET /casper": { accepts: { scheme: "exact", network: casper.requirements.network, payTo: casper.requirements.payTo,
+    price: { amount: casper.requirements.amount, asset: casper.requirements.asset, extra: casper.requirements.extra } } },
+};
+const casperTypedData = (p) => {
+  const f = (name, type) => ({ name, type });
+  const a = p.payload.payload.authorization;
+  return {
+    types: {
+      EIP712Domain: [f("name", "string"), f("version", "string"), f("chain_name", "string"), f("contract_package_hash", "bytes32")],
+      TransferWithAuthorization: [f("from", "address"), f("to", "address"), f("value", "uint256"), f("validAfter", "uint256"), f("validBefore", "uint256"), f("nonce", "bytes32")],
+    },
+    primaryType: "TransferWithAuthorization",
+    domain: { ...casper.requirements.extra, chain_name: casper.requirements.network, contract_package_hash: casper.requirements.asset },
+    message: a,
+  };
+};
+
 const seeds = {
   decode_header: {
     "header-v2-eip3009": V2_EIP3009.header,
     "header-v1-eip3009": V1_EIP3009.header,
     "header-v2-permit2": V2_PERMIT2.header,
+    "header-casper": CASPER_ED.header,
     "header-sdk-v2-permit2": SDK_V2_PERMIT2.header,
     "header-required-v2": b64(requiredV2(V2_EIP3009, V2_PERMIT2)),
     "header-settle": b64({ success: true, transaction: `0x${"ab".repeat(32)}`, network: "eip155:84532", payer: V2_EIP3009.expect.payer }),
@@ -125,6 +148,8 @@ const seeds = {
       ["v2-permit2", V2_PERMIT2],
       ["sdk-v2-permit2", SDK_V2_PERMIT2],
       ["sdk-v1-eip3009", SDK_V1_EIP3009],
+      ["casper-ed25519", CASPER_ED],
+      ["casper-secp256k1", CASPER_SECP],
     ].map(([name, p]) => [name, Buffer.concat([u64le(p.now), parts(unb64(p.header), JSON.stringify(p.requirements))])]),
   ),
 
@@ -137,6 +162,7 @@ const seeds = {
       extensions: { "payment-identifier": { info: { required: false }, schema: { type: "object" } } },
     }),
     "v1-one": JSON.stringify(requiredV1(V1_EIP3009)),
+    "v2-evm-and-casper": JSON.stringify(requiredV2(V2_EIP3009, CASPER_ED)),
   },
 
   typed_data: {
@@ -144,6 +170,7 @@ const seeds = {
     "eip3009-spec-example": JSON.stringify(typedData(typed("eip3009/spec-example"))),
     "permit2-exact": JSON.stringify(typedData(typed("permit2-exact/eip155:8453"))),
     "permit2-upto": JSON.stringify(typedData(typed("permit2-upto/eip155:4326"))),
+    "casper-transfer": JSON.stringify(casperTypedData(CASPER_ED)),
   },
 
   // routes JSON ‖ 0xff ‖ method ‖ 0xff ‖ path ‖ 0xff ‖ payment header
@@ -154,6 +181,7 @@ const seeds = {
     "patterns-wildcard": parts(JSON.stringify(patternRoutes), "GET", "/api%2Fx/y/v1", SDK_V2_EIP3009.header),
     "bare-config": parts(JSON.stringify({ accepts: { ...option, network: "eip155:4326" } }), "PUT", "//Anything//at/all/", V2_PERMIT2.header),
     "prices": parts(JSON.stringify(priceRoutes), "GET", "/a", V2_EIP3009_BASE.header),
+    "casper": parts(JSON.stringify(casperRoutes), "GET", "/casper", CASPER_SECP.header),
   },
 };
 

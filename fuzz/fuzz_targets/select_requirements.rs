@@ -1,10 +1,12 @@
 //! Client selection and drafting: which `accepts` a policy allows, and for each, the typed data a
-//! wallet is shown must hash to the digest a local key signs.
+//! wallet is shown must hash to the digest a local key signs (EVM and Casper payers).
 #![no_main]
 
 use alloy_primitives::{address, Address, U256};
 use libfuzzer_sys::fuzz_target;
-use x402_wasm::client::{self, PaymentDraft, Policy};
+use x402_wasm::casper::keys::{Algorithm, SecretKey};
+use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
+use x402_wasm::network::Family;
 use x402_wasm::evm::eip712::typed_data_digest;
 use x402_wasm::wire::PaymentRequired;
 
@@ -18,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
         Policy::default(),
         Policy::uncapped(),
         Policy { max_amount: Some(U256::from(10_000u64)), allow_unknown_assets: true, ..Policy::uncapped() },
+        Policy { families: vec![Family::Evm, Family::Casper], allow_unknown_assets: true, ..Policy::uncapped() },
     ];
+    let casper = SecretKey::from_hex(Algorithm::Ed25519, &"4f".repeat(32)).expect("a valid seed").public_key();
     for policy in &policies {
         let Ok(indices) = client::acceptable(&required, policy) else { continue };
         assert!(!indices.is_empty(), "acceptable returned Ok with no index");
@@ -26,14 +30,20 @@ fuzz_target!(|data: &[u8]| {
         assert!(indices.iter().all(|&i| i < required.len()), "index past accepts: {indices:?}");
         assert_eq!(client::select(&required, policy).ok(), indices.first().copied());
         for &i in &indices {
-            let Ok(draft) = PaymentDraft::new(&required, i, FROM, NOW, NONCE) else { continue };
-            let typed_data = draft.typed_data();
-            let digest = draft.digest();
-            match typed_data_digest(&typed_data) {
-                Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),
-                Err(e) => panic!("the draft's own typed data is refused: {e}\n{typed_data:#}"),
+            for payer in [Payer::Evm(FROM), Payer::Casper(casper.clone())] {
+                let Ok(draft) = PaymentDraft::new(&required, i, payer.clone(), NOW, NONCE) else { continue };
+                let typed_data = draft.typed_data();
+                let digest = draft.digest();
+                let rehashed = match payer {
+                    Payer::Evm(_) => typed_data_digest(&typed_data),
+                    _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data),
+                };
+                match rehashed {
+                    Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),
+                    Err(e) => panic!("the draft's own typed data is refused: {e}\n{typed_data:#}"),
+                }
+                assert_eq!(draft.payer(), payer);
             }
-            assert_eq!(draft.payer(), FROM);
         }
     }
 });
