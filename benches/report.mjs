@@ -84,7 +84,7 @@ const machine = table(["", ""], [
   ["Node", process.version],
   ["rustc", r.native.rustc ?? sh("rustc --version")],
   ["load average (1 min) at start→end of each script", loads],
-  ["other compilations (cargo/rustc) seen during the run", busy.length ? `yes, during: ${busy.join(", ")} (those figures are skewed)` : "none"],
+  ["other builds (cargo, rustc, wasm-bindgen, wasm-opt) seen at a script's start or end", busy.length ? `yes, during: ${busy.join(", ")} (those figures are skewed)` : "none"],
   ["pkg/ or worker/dist rebuilt during the run", builds.size > 1 ? "yes: the figures mix two builds" : "no"],
 ]);
 const PEERS = ["viem", "@x402/core", "@x402/evm", "@x402/fetch", "@x402/hono", "@x402/extensions", "hono", "wrangler", "miniflare", "workerd", "esbuild", "autocannon"];

@@ -10,10 +10,11 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--quick" ]; then export BENCH_QUICK=1; fi
 export PATH="$PWD/node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false
 
-# On a small machine another compilation skews every figure: wait until none runs.
+# On a small machine another build skews every figure: wait until none runs (cargo, rustc,
+# wasm-bindgen, wasm-opt; benches/lib/common.mjs looks for the same).
 wait_for_builds() {
-  while pgrep -x 'cargo|rustc' >/dev/null; do
-    echo "bench: another cargo build is running; waiting" >&2
+  while pgrep -x 'cargo|rustc' >/dev/null || pgrep -f 'wasm-bindge[n]|wasm-op[t]' >/dev/null; do
+    echo "bench: another build is running; waiting" >&2
     sleep 10
   done
 }

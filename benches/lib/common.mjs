@@ -32,9 +32,10 @@ export function summaryByField(records) {
 
 export const log = (...args) => console.error(...args);
 
-/** Other compilations running now: their CPU skews the figures on a small machine. */
+/** Other builds running now (as scripts/bench.sh waits for): they skew the figures on a small machine. */
 function otherBuilds() {
-  return execSync("pgrep -a -x 'cargo|rustc' || true", { encoding: "utf8" }).split("\n").filter(Boolean).length;
+  const pgrep = "pgrep -x 'cargo|rustc'; pgrep -f 'wasm-bindge[n]|wasm-op[t]'; true";
+  return execSync(pgrep, { encoding: "utf8" }).split("\n").filter(Boolean).length;
 }
 /** When the measured builds were made: a rebuild during a run would mix two builds' figures. */
 const builtAt = () => ["pkg/x402_wasm_bg.wasm", "worker/dist/index.js"].map((f) => statSync(fromRoot(f), { throwIfNoEntry: false })?.mtimeMs ?? 0).join();
