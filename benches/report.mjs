@@ -75,7 +75,7 @@ const os = readFileSync("/etc/os-release", "utf8").match(/^PRETTY_NAME="?(.*?)"?
 const busy = BENCHES.filter((b) => r[b].machine && (r[b].machine.start.otherBuilds || r[b].machine.end.otherBuilds));
 const builds = new Set(BENCHES.filter((b) => r[b].machine).flatMap((b) => [r[b].machine.start.builtAt, r[b].machine.end.builtAt]));
 const loads = BENCHES.filter((b) => r[b].machine).map((b) => `${b} ${r[b].machine.start.loadavg1.toFixed(2)}→${r[b].machine.end.loadavg1.toFixed(2)}`).join(", ");
-const dirty = sh("git status --porcelain --untracked-files=no") ? " with uncommitted changes" : "";
+const commits = [...new Set(BENCHES.map((b) => r[b].machine?.start.commit).filter(Boolean))].map((c) => c.replace(/-dirty$/, " with uncommitted changes"));
 const wasmBuilt = statSync(fromRoot("pkg/x402_wasm_bg.wasm")).mtime.toISOString().replace(/\.\d+Z$/, "Z");
 const machine = table(["", ""], [
   ["CPU", `${cpuModel} (/proc/cpuinfo), ${cpus().length} cores`],
@@ -96,7 +96,7 @@ const versions = table(["package", "version"], [
 const md = `# Benchmarks
 
 ${QUICK ? "**Quick run (minimal iteration counts): these figures only show that the harness works.**\n\n" : ""}\
-Written by \`./scripts/bench.sh\` on ${new Date().toISOString().slice(0, 10)} at commit ${sh("git rev-parse --short HEAD")}${dirty}.
+Written by \`./scripts/bench.sh\` on ${new Date().toISOString().slice(0, 10)}, measured at commit ${commits.join(" and ") || "unknown"}.
 **These numbers are from one machine** (below), in one run; each ratio compares contenders measured
 in that same run. Medians of several runs; the details give min–max. Nothing here is asserted: the
 benchmarks only report.${failed.length ? `\n\n**Failed in this run:** ${failed.map((b) => `${b} (${r[b].error})`).join(", ")}.` : ""}
@@ -153,10 +153,11 @@ stand still during CPU work); wall time is measured in Node around \`dispatchFet
 - **hono**: \`benches/hono-worker/\`, the same paywall on \`@x402/hono\` + \`@x402/evm\` server +
   hono, bundled by wrangler with \`nodejs_compat\` (which it needs). It verifies **and** settles
   through the facilitator, so its first paid request includes HTTP round trips on loopback.
-- Both build their paywall on the first request (it needs \`env\`), and both fetch the facilitator's
-  \`/supported\` then; the facilitator is a double on loopback (\`worker/test/facilitator.mjs\`, in a
-  child process), so each round trip costs well under a millisecond here, far less than to a real
-  facilitator. The last column counts the calls it received during the request.
+- Both build their paywall on the first request (it needs \`env\`); \`@x402/hono\` then fetches the
+  facilitator's \`/supported\` before it answers. The last column counts the facilitator calls
+  made during the request (\`/supported\`, \`/verify\`, \`/settle\`). The facilitator is a double on
+  loopback (\`worker/test/facilitator.mjs\`, in a child process), so each round trip costs well under
+  a millisecond here, far less than to a real facilitator.
 - The paid request carries a fresh valid payment each time (signed with our client against the
   Worker's own 402 terms).
 
@@ -206,7 +207,7 @@ ${sizeTable}
 \`\`\`
 
 It installs what is missing (\`scripts/install.sh\`), builds \`pkg/\` and \`worker/dist\` only if they are
-absent, bundles the \`@x402/hono\` peer Worker, waits while another cargo build runs, then runs
+absent, bundles the \`@x402/hono\` peer Worker, waits while another build runs (before each step), then runs
 \`benches/{size,verify,native,cold,load}.mjs\` one after another (each prints one JSON line, kept in
 \`target/bench/\`) and \`benches/report.mjs\`, which writes this file. Each script also runs alone,
 e.g. \`node benches/verify.mjs --quick\`.

@@ -40,7 +40,7 @@ function otherBuilds() {
 /** When the measured builds were made: a rebuild during a run would mix two builds' figures. */
 const builtAt = () => ["pkg/x402_wasm_bg.wasm", "worker/dist/index.js"].map((f) => statSync(fromRoot(f), { throwIfNoEntry: false })?.mtimeMs ?? 0).join();
 const state = () => ({ loadavg1: loadavg()[0], otherBuilds: otherBuilds(), builtAt: builtAt() });
-const started = state();
+const started = { ...state(), commit: execSync("git describe --always --dirty", { cwd: fromRoot(""), encoding: "utf8" }).trim() };
 
 /** Prints the script's result line, with how busy the machine was at its start and end. */
 export function emit(result) {
