@@ -474,7 +474,7 @@ fn casper_proof(
     serde_json::to_value(crate::casper::Payload {
         signature: hex::encode(signature),
         public_key: key.to_hex(),
-        authorization: crate::casper::Authorization {
+        authorization: Authorization {
             from: key.account(),
             to: terms.pay_to.to_owned(),
             value: terms.amount.to_string(),

@@ -53,6 +53,12 @@ fn payment_from_js(value: &JsValue) -> Result<PaymentPayload, JsValue> {
     }
 }
 
+/// A typed data object given to a signer, as JSON.
+fn typed_data_from_js(typed_data: &JsValue) -> Result<serde_json::Value, JsValue> {
+    let text = json_text(typed_data, "typedData")?;
+    Ok(serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?)
+}
+
 fn now_from_options(options: &JsValue) -> Result<u64, JsValue> {
     if !options.is_object() {
         return Ok(js_now());
@@ -291,9 +297,7 @@ impl PrivateKeySigner {
     /// Signs an `eth_signTypedData_v4` object of an x402 payment type; returns 65-byte hex.
     #[wasm_bindgen(js_name = signTypedData)]
     pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
-        let text = json_text(&typed_data, "typedData")?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?;
-        let digest = crate::evm::eip712::typed_data_digest(&value)?;
+        let digest = crate::evm::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?)?;
         Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
     }
 }
@@ -346,9 +350,7 @@ impl CasperPrivateKeySigner {
     /// signature as hex without `0x`.
     #[wasm_bindgen(js_name = signTypedData)]
     pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
-        let text = json_text(&typed_data, "typedData")?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?;
-        let digest = crate::casper::eip712::typed_data_digest(&value)?;
+        let digest = crate::casper::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?)?;
         Ok(alloy_primitives::hex::encode(self.key.sign(digest.as_slice())))
     }
 }

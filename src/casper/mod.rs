@@ -17,24 +17,6 @@ pub use verify::verify_exact;
 /// Decimals of a Casper token when the requirement does not say (the reference server's default).
 pub const DEFAULT_DECIMALS: u8 = 9;
 
-/// The authorization a payer signs (`payload.authorization`), as on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Authorization {
-    /// Payer: `00` + account hash.
-    pub from: String,
-    /// Recipient: `payTo`, verbatim.
-    pub to: String,
-    /// Atomic amount: `amount`, verbatim.
-    pub value: String,
-    /// Unix seconds after which it is valid, decimal.
-    pub valid_after: String,
-    /// Unix seconds before which it is valid, decimal.
-    pub valid_before: String,
-    /// 32 random bytes, 64 hex without `0x`.
-    pub nonce: String,
-}
-
 /// `payload` of a Casper payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,8 +25,9 @@ pub struct Payload {
     pub signature: String,
     /// The signer's tagged public key, hex.
     pub public_key: String,
-    /// The signed authorization.
-    pub authorization: Authorization,
+    /// The signed authorization: EIP-3009's fields, in Casper's forms (`from` is `00` + an account
+    /// hash, `nonce` 64 hex without `0x`; `to` and `value` are `payTo` and `amount` verbatim).
+    pub authorization: crate::evm::Authorization,
 }
 
 /// Whether `s` is `n` hex digits (any case).

@@ -95,7 +95,10 @@ fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<String
         value: decimal::parse(&a.value).or_else(|_| fail(ExactCasperMalformedPayload, "invalid value"))?,
         valid_after: alloy_primitives::U256::from(valid_after),
         valid_before: alloy_primitives::U256::from(valid_before),
-        nonce: if is_hex(&a.nonce, 64) { a.nonce.parse::<B256>().or_else(|_| fail(ExactCasperMalformedPayload, "invalid nonce"))? } else { return fail(ExactCasperMalformedPayload, "invalid nonce") },
+        nonce: Some(&a.nonce)
+            .filter(|n| is_hex(n, 64))
+            .and_then(|n| n.parse::<B256>().ok())
+            .map_or_else(|| fail(ExactCasperMalformedPayload, "invalid nonce"), Ok)?,
     };
     let package_hash: B256 = terms.asset.parse().or_else(|_| fail(ExactCasperInvalidAsset, "invalid asset"))?;
     let digest = message.digest(&eip712::domain(name, version, terms.network, package_hash));

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 pub use verify::verify_exact;
 
-/// The EIP-3009 authorization a payer signs (`payload.authorization`), as on the wire.
+/// The EIP-3009 authorization a payer signs (`payload.authorization`), as on the wire. Casper
+/// payloads carry the same fields, in Casper's forms ([`crate::casper::Payload`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorization {
