@@ -210,10 +210,23 @@ fn invalid_permit2_signature() {
 
 #[test]
 fn smart_wallet_signatures_are_left_to_the_facilitator() {
-    let (mut payload, req, now, _) = common::payload_case(V2);
-    let long = format!("0x{}", "ab".repeat(200));
-    payload["payload"]["signature"] = json!(long);
-    let verdict = common::verify_json(&payload, &req, now);
-    assert!(verdict.is_valid());
-    assert!(verdict.deferred.contains(&x402_wasm::evm::Deferred::ContractSignature));
+    let (payload, req, now, _) = common::payload_case(V2);
+    let word = |n: u8| format!("{:064x}", n);
+    // Shapes smart wallets make: ABI-encoded (offset word first), and two Safe owners' signatures.
+    let abi = format!("0x{}{}{}{}", word(32), word(64), word(0), "cd".repeat(96));
+    let safe = format!("0x{}", "1b".repeat(130));
+    for sig in [abi, safe] {
+        let mut p = payload.clone();
+        p["payload"]["signature"] = json!(sig);
+        let verdict = common::verify_json(&p, &req, now);
+        assert!(verdict.is_valid(), "{sig}");
+        assert!(verdict.deferred.contains(&x402_wasm::evm::Deferred::ContractSignature));
+    }
+    // Long hex that no wallet makes is refused here, without a facilitator call (attack review M5).
+    let erc6492_zero_factory = format!("0x{}{}{}{}{}{}{}", word(0), word(96), word(128), word(0), word(0), word(0), "6492".repeat(16));
+    for sig in [format!("0x{}", "ab".repeat(200)), format!("0x{}", "ab".repeat(66)), format!("0x{}", "00".repeat(9000)), erc6492_zero_factory] {
+        let mut p = payload.clone();
+        p["payload"]["signature"] = json!(sig);
+        assert_eq!(common::verify_json(&p, &req, now).reason.map(|r| r.as_str()), Some("invalid_exact_evm_signature"), "{}", &sig[..80.min(sig.len())]);
+    }
 }

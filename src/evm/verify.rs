@@ -10,7 +10,7 @@ use alloy_primitives::{Address, B256, U256};
 use serde_json::{Map, Value};
 
 use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
-use super::signature::{decode_signature, parse_address, recover, SignatureError};
+use super::signature::{decode_signature, parse_address, recover};
 use super::{Deferred, Eip3009Payload, Permit2Payload};
 use crate::network;
 use crate::reason::Reason;
@@ -97,26 +97,69 @@ fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
     })
 }
 
-/// Reads the signature: `Ok(Some)` for 65 bytes, `Ok(None)` for a longer smart-wallet signature.
-fn signature_bytes(hex: &str) -> Result<Option<[u8; 65]>, SignatureError> {
+/// Reads the signature: `Ok(Some)` for 65 bytes, `Ok(None)` for a longer smart-wallet signature
+/// of a shape such wallets make ([`contract_signature_shape`]); anything else is an error.
+fn signature_bytes(hex: &str) -> Result<Option<[u8; 65]>, String> {
     match decode_signature(hex) {
         Ok(sig) => Ok(Some(sig)),
         Err(e) => {
             let digits = hex.strip_prefix("0x").unwrap_or(hex);
-            let is_hex = digits.len() % 2 == 0 && digits.bytes().all(|b| b.is_ascii_hexdigit());
-            if is_hex && digits.len() > 130 {
-                Ok(None)
-            } else {
-                Err(e)
+            if digits.len() <= 130 {
+                return Err(e.to_string());
             }
+            let bytes = alloy_primitives::hex::decode(digits).map_err(|_| e.to_string())?;
+            contract_signature_shape(&bytes).map(|()| None)
         }
     }
+}
+
+/// The ERC-6492 suffix: a signature of a wallet not yet deployed.
+const ERC6492_MAGIC: [u8; 32] = [
+    0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92,
+    0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92, 0x64, 0x92,
+];
+/// The longest smart-wallet signature taken (a WebAuthn passkey signature wrapped in ERC-6492 with
+/// its factory call is about 1.5 KB).
+pub const MAX_CONTRACT_SIGNATURE_BYTES: usize = 8192;
+
+/// Whether a signature longer than 65 bytes has a shape smart wallets make, so that a facilitator
+/// is asked about it only then (each such payment costs a `/verify` call, with no key needed):
+/// - ERC-6492: `abi.encode(address factory, bytes factoryCalldata, bytes signature) ‖ magic`,
+///   decoded strictly, with a factory, a call and an inner signature of one of these shapes;
+/// - ERC-1271, ABI-encoded (Coinbase Smart Wallet's `SignatureWrapper`, most ERC-4337 accounts):
+///   whole 32-byte words whose first word is the offset of data inside the signature;
+/// - ERC-1271, concatenated 65-byte ECDSA signatures (Safe owners).
+pub fn contract_signature_shape(sig: &[u8]) -> Result<(), String> {
+    use alloy_sol_types::SolValue;
+    if sig.len() > MAX_CONTRACT_SIGNATURE_BYTES {
+        return Err(format!("a {}-byte signature is longer than any wallet's ({MAX_CONTRACT_SIGNATURE_BYTES})", sig.len()));
+    }
+    if let Some(body) = sig.strip_suffix(&ERC6492_MAGIC) {
+        let (factory, call, inner) = <(Address, alloy_primitives::Bytes, alloy_primitives::Bytes)>::abi_decode_params_validate(body)
+            .map_err(|e| format!("ERC-6492 signature does not decode: {e}"))?;
+        if factory.is_zero() || call.is_empty() {
+            return Err("ERC-6492 signature has no factory or no factory call".into());
+        }
+        return match inner.len() {
+            65 => Ok(()),
+            n if n > 65 && !inner.ends_with(&ERC6492_MAGIC) => contract_signature_shape(&inner),
+            n => Err(format!("ERC-6492 inner signature of {n} bytes is not a signature")),
+        };
+    }
+    let abi_encoded = sig.len() % 32 == 0 && {
+        let offset = U256::from_be_slice(&sig[..32]);
+        offset >= U256::from(32) && offset < U256::from(sig.len()) && offset % U256::from(32) == U256::ZERO
+    };
+    if abi_encoded || sig.len() % 65 == 0 {
+        return Ok(());
+    }
+    Err(format!("a {}-byte signature is neither ECDSA (65 bytes) nor a smart-wallet shape (ERC-6492, ABI-encoded ERC-1271, concatenated ECDSA)", sig.len()))
 }
 
 /// Checks that `signature` over `digest` recovers to `from`. `Ok(false)` means a contract
 /// signature that only the chain can judge.
 fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
-    match signature_bytes(signature).map_err(|e| e.to_string())? {
+    match signature_bytes(signature)? {
         None => Ok(false),
         Some(sig) => {
             let signer = recover(digest, &sig).map_err(|e| e.to_string())?;
