@@ -22,31 +22,143 @@ pub const V1_VALID_AFTER_SKEW_SECONDS: u64 = 600;
 /// What a client is willing to pay with.
 ///
 /// [`Policy::default`] allows known assets on any EVM network and caps each payment at
-/// [`DEFAULT_MAX_USD`]; unknown assets must be listed in `assets` (or `allow_unknown_assets` set).
-/// Casper tokens are never "known": a Casper payer lists the token it pays with.
+/// [`DEFAULT_MAX_USD`]. Any other token is paid only when it is listed in `assets` for its network
+/// with a cap of its own, or when `allow_unknown_assets` is set together with `max_amount`: no token
+/// is ever paid without a cap. Casper tokens are never "known": a Casper payer lists the token it pays with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// The chain families the client has a signer for (default: EVM only).
     pub families: Vec<Family>,
     /// Allowed networks (CAIP-2 or legacy names); `None` allows all.
     pub networks: Option<Vec<String>>,
-    /// Allowed asset addresses in addition to the known tokens.
-    pub assets: Vec<String>,
-    /// Accept assets this crate does not know.
+    /// Tokens allowed besides the known ones, each on one network.
+    pub assets: Vec<AllowedAsset>,
+    /// Accept assets this crate does not know, up to `max_amount` (refused without it).
     pub allow_unknown_assets: bool,
     /// Largest amount per payment, in atomic units, for any asset.
     pub max_amount: Option<U256>,
     /// Largest payment in US dollars (decimal string), for the known tokens (all USD stablecoins,
     /// each counted at $1 as the reference client does).
     pub max_usd: Option<String>,
+    /// Longest validity a server may ask a payment to have (`maxTimeoutSeconds`).
+    pub max_timeout_seconds: u64,
+}
+
+/// A token a client pays with besides the known ones (the reference's `allowedAssets` entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllowedAsset {
+    /// Its network, CAIP-2 or a legacy name.
+    pub network: String,
+    /// Its address (EVM) or contract package hash (Casper).
+    pub asset: String,
+    /// Largest amount per payment in atomic units; without it, the policy's `max_amount` applies,
+    /// and without that the token is not paid.
+    pub max_amount: Option<U256>,
 }
 
 /// The per-payment cap a client has unless told otherwise, as the legacy reference client had it.
 pub const DEFAULT_MAX_USD: &str = "0.10";
 
+/// The longest payment validity a client signs unless told otherwise (the reference server asks 300 s).
+pub const DEFAULT_MAX_TIMEOUT_SECONDS: u64 = 3600;
+
 impl Default for Policy {
     fn default() -> Self {
-        Policy { families: vec![Family::Evm], networks: None, assets: Vec::new(), allow_unknown_assets: false, max_amount: None, max_usd: Some(DEFAULT_MAX_USD.to_owned()) }
+        Policy {
+            families: vec![Family::Evm],
+            networks: None,
+            assets: Vec::new(),
+            allow_unknown_assets: false,
+            max_amount: None,
+            max_usd: Some(DEFAULT_MAX_USD.to_owned()),
+            max_timeout_seconds: DEFAULT_MAX_TIMEOUT_SECONDS,
+        }
+    }
+}
+
+/// The client options of the JS face, as JSON: `{maxAmount?, maxUsd?, maxTimeoutSeconds?, networks?,
+/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?}`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PolicyOptions {
+    #[serde(default)]
+    max_amount: Option<String>,
+    /// A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
+    #[serde(default = "default_max_usd")]
+    max_usd: Value,
+    #[serde(default)]
+    max_timeout_seconds: Option<u64>,
+    #[serde(default)]
+    networks: Option<Vec<String>>,
+    #[serde(default)]
+    assets: Vec<Value>,
+    #[serde(default)]
+    allow_unknown_assets: bool,
+    #[serde(default)]
+    families: Option<Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AssetOption {
+    network: String,
+    asset: String,
+    #[serde(default, alias = "maxAmountPerPayment")]
+    max_amount: Option<String>,
+}
+
+fn default_max_usd() -> Value {
+    Value::String(DEFAULT_MAX_USD.into())
+}
+
+impl Policy {
+    /// Reads the JS face's options (see `wrapFetchWithPayment`). A token that would be paid
+    /// without a cap is refused here, when the client is made: a listed asset needs its own
+    /// `maxAmount` or the global one, and so does `allowUnknownAssets`.
+    pub fn from_json(json: &str) -> Result<Policy> {
+        let o: PolicyOptions = serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
+        let atomic = |what: &'static str, s: &str| crate::wire::decimal::parse(s).map_err(|e| Error::field(what, e));
+        let max_amount = o.max_amount.as_deref().map(|s| atomic("maxAmount", s)).transpose()?;
+        let max_usd = match o.max_usd {
+            Value::Null | Value::Bool(false) => None,
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            other => return Err(Error::field("maxUsd", format!("expected a decimal, false or null, got {other}"))),
+        };
+        if let Some(usd) = &max_usd {
+            asset::to_atomic(usd, 0).map_err(|_| Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal")))?;
+        }
+        let families = match o.families {
+            None => vec![Family::Evm],
+            Some(names) => names
+                .iter()
+                .map(|n| Family::from_namespace(n).ok_or_else(|| Error::field("families", format!("`{n}` is not a chain family this package pays on"))))
+                .collect::<Result<_>>()?,
+        };
+        let mut assets = Vec::with_capacity(o.assets.len());
+        for entry in o.assets {
+            if let Value::String(s) = &entry {
+                return Err(Error::field("assets", format!("`{s}`: an entry is {{network, asset, maxAmount}}, so a token is allowed on one network and with a cap")));
+            }
+            let a: AssetOption = serde_json::from_value(entry).map_err(|e| Error::json("assets entry", e))?;
+            let cap = a.max_amount.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
+            if cap.is_none() && max_amount.is_none() {
+                return Err(Error::field("assets", format!("{} on {} has no cap: give the entry a maxAmount (atomic units), or set maxAmount", a.asset, a.network)));
+            }
+            assets.push(AllowedAsset { network: a.network, asset: a.asset, max_amount: cap });
+        }
+        if o.allow_unknown_assets && max_amount.is_none() {
+            return Err(Error::field("allowUnknownAssets", "paying in any token needs a cap: set maxAmount (atomic units)"));
+        }
+        Ok(Policy {
+            families,
+            networks: o.networks,
+            assets,
+            allow_unknown_assets: o.allow_unknown_assets,
+            max_amount,
+            max_usd,
+            max_timeout_seconds: o.max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
+        })
     }
 }
 
@@ -60,7 +172,7 @@ pub enum Refusal {
 }
 
 impl Policy {
-    /// No caps and every known asset: for callers that decide amounts themselves.
+    /// No USD cap on the known tokens: for callers that decide amounts themselves.
     pub fn uncapped() -> Self {
         Policy { max_usd: None, ..Policy::default() }
     }
@@ -82,20 +194,29 @@ impl Policy {
             }
             Some(_) => {}
         }
+        let wanted = network::to_caip2(terms.network);
         if let Some(allowed) = &self.networks {
-            let wanted = network::to_caip2(terms.network);
             if !allowed.iter().any(|n| network::to_caip2(n) == wanted) {
                 return no(format!("network `{}` is not in the allowed networks", terms.network));
             }
         }
-        let known = asset::find(terms.network, terms.asset);
-        let listed = self.assets.iter().any(|a| a.eq_ignore_ascii_case(terms.asset));
-        if known.is_none() && !listed && !self.allow_unknown_assets {
-            return no(format!("asset {} on {} is neither a known token nor allowed", terms.asset, terms.network));
+        if terms.max_timeout_seconds > self.max_timeout_seconds {
+            return no(format!("maxTimeoutSeconds {} is longer than the {} s this client signs for", terms.max_timeout_seconds, self.max_timeout_seconds));
         }
-        if let Some(max) = self.max_amount {
+        let known = asset::find(terms.network, terms.asset);
+        let listed = self.assets.iter().find(|a| a.asset.eq_ignore_ascii_case(terms.asset) && network::to_caip2(&a.network) == wanted);
+        // Every payment has a cap: the listed one, else maxAmount, else (known tokens) maxUsd.
+        let listed_cap = listed.and_then(|a| a.max_amount).or(self.max_amount);
+        if known.is_none() {
+            match (listed, self.allow_unknown_assets, listed_cap) {
+                (None, false, _) => return no(format!("asset {} on {} is neither a known token nor allowed", terms.asset, terms.network)),
+                (_, _, None) => return no(format!("asset {} on {} has no cap: give its entry a maxAmount, or set maxAmount", terms.asset, terms.network)),
+                _ => {}
+            }
+        }
+        if let Some(max) = listed_cap {
             if terms.amount > max {
-                return Some(Refusal::OverCap(format!("amount {} exceeds maxAmount {max}", terms.amount)));
+                return Some(Refusal::OverCap(format!("amount {} exceeds the cap {max}", terms.amount)));
             }
         }
         if let (Some(usd), Some(token)) = (&self.max_usd, known) {

@@ -94,13 +94,15 @@ fn policy_pays_casper_only_with_a_casper_signer_and_a_listed_token() {
     let (_, req) = case("ed25519");
     let required = PaymentRequired::from_json(&json!({"x402Version": 2, "resource": {"url": "https://x.test"}, "accepts": [req]}).to_string()).unwrap();
     let asset = req["asset"].as_str().unwrap().to_owned();
-    let evm_only = Policy { assets: vec![asset.clone()], ..Policy::default() };
+    let network = req["network"].as_str().unwrap().to_owned();
+    let listing = |asset: String| vec![client::AllowedAsset { network: network.clone(), asset, max_amount: Some(alloy_primitives::U256::from(10_000_000u64)) }];
+    let evm_only = Policy { assets: listing(asset.clone()), ..Policy::default() };
     assert_eq!(client::select(&required, &evm_only).unwrap_err().code(), "no_acceptable_requirement");
     let unlisted = Policy { families: vec![Family::Casper], ..Policy::default() };
     assert_eq!(client::select(&required, &unlisted).unwrap_err().code(), "no_acceptable_requirement");
-    let casper = Policy { families: vec![Family::Casper], assets: vec![asset.to_uppercase()], ..Policy::default() };
+    let casper = Policy { families: vec![Family::Casper], assets: listing(asset.to_uppercase()), ..Policy::default() };
     assert_eq!(client::select(&required, &casper).unwrap(), 0);
-    let capped = Policy { max_amount: Some(alloy_primitives::U256::from(2_499_999u64)), ..casper };
+    let capped = Policy { assets: vec![client::AllowedAsset { max_amount: Some(alloy_primitives::U256::from(2_499_999u64)), ..casper.assets[0].clone() }], ..casper };
     assert_eq!(client::select(&required, &capped).unwrap_err().code(), "amount_exceeds_max");
 }
 

@@ -7,7 +7,7 @@ use alloy_primitives::U256;
 use serde_json::json;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-use x402_wasm::client::{select, PaymentDraft, Policy};
+use x402_wasm::client::{select, AllowedAsset, PaymentDraft, Policy};
 use x402_wasm::evm::signature::PrivateKey;
 use x402_wasm::wire::{PaymentPayload, PaymentRequired};
 use x402_wasm::{codec, Error};
@@ -37,8 +37,18 @@ fn selection_follows_server_order_under_the_policy() {
     ]);
     let capped = Policy { max_amount: Some(U256::from(100_000u64)), max_usd: None, ..Policy::default() };
     assert_eq!(select(&req, &capped).unwrap(), 2, "unknown asset skipped, over-cap skipped");
-    let allow_unknown = Policy { assets: vec![UNKNOWN_TOKEN.to_lowercase()], ..capped.clone() };
-    assert_eq!(select(&req, &allow_unknown).unwrap(), 0);
+    let listed = |network: &str, cap: Option<u64>| AllowedAsset { network: network.into(), asset: UNKNOWN_TOKEN.to_lowercase(), max_amount: cap.map(U256::from) };
+    let allow_unknown = Policy { assets: vec![listed("base-sepolia", None)], ..capped.clone() };
+    assert_eq!(select(&req, &allow_unknown).unwrap(), 0, "listed on its network (by legacy name), under maxAmount");
+    let elsewhere = Policy { assets: vec![listed("eip155:8453", None)], ..capped.clone() };
+    assert_eq!(select(&req, &elsewhere).unwrap(), 2, "a listing is for one network (attack review H3)");
+    let own_cap = Policy { assets: vec![listed("eip155:84532", Some(9))], ..Policy::default() };
+    assert_eq!(select(&req, &own_cap).unwrap(), 2, "over the entry's own cap");
+    let no_cap = Policy { assets: vec![listed("eip155:84532", None)], max_usd: None, ..Policy::default() };
+    let unknown_only = required(vec![offer("eip155:84532", UNKNOWN_TOKEN, "10")]);
+    assert_eq!(select(&unknown_only, &no_cap).unwrap_err().code(), "no_acceptable_requirement", "a listed token is never paid uncapped");
+    let unknown_uncapped = Policy { allow_unknown_assets: true, ..Policy::uncapped() };
+    assert_eq!(select(&unknown_only, &unknown_uncapped).unwrap_err().code(), "no_acceptable_requirement");
     let other_chain = Policy { networks: Some(vec!["base".into()]), ..Policy::uncapped() };
     let err = select(&req, &other_chain).unwrap_err();
     assert_eq!(err.code(), "no_acceptable_requirement");
@@ -53,6 +63,27 @@ fn selection_follows_server_order_under_the_policy() {
     assert_eq!(select(&only_big, &Policy::default()).unwrap_err().code(), "amount_exceeds_max");
     let at_cap = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "100000")]);
     assert_eq!(select(&at_cap, &Policy::default()).unwrap(), 0, "the cap itself is allowed");
+}
+
+#[test]
+fn options_give_every_token_a_cap() {
+    let ok = |v: serde_json::Value| Policy::from_json(&v.to_string());
+    let code = |v: serde_json::Value| ok(v).unwrap_err().code();
+    assert_eq!(code(json!({"assets": [UNKNOWN_TOKEN]})), "invalid_field", "a bare address is not scoped to a network");
+    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}]})), "invalid_field", "no cap");
+    assert_eq!(code(json!({"allowUnknownAssets": true})), "invalid_field", "no cap");
+    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "maxAmount": "1.5"}]})), "invalid_field");
+    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "cap": "1"}]})), "invalid_json");
+    let p = ok(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "maxAmountPerPayment": "10"}]})).unwrap();
+    assert_eq!(p.assets[0].max_amount, Some(U256::from(10u64)));
+    assert!(ok(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}], "maxAmount": "10"})).is_ok());
+    assert!(ok(json!({"allowUnknownAssets": true, "maxAmount": "10"})).is_ok());
+    // A server may not make a client sign a payment valid for a week.
+    let mut week = offer("eip155:84532", BASE_SEPOLIA_USDC, "10");
+    week["maxTimeoutSeconds"] = json!(604_800);
+    let long = required(vec![week]);
+    assert_eq!(select(&long, &Policy::default()).unwrap_err().code(), "no_acceptable_requirement");
+    assert_eq!(select(&long, &ok(json!({"maxTimeoutSeconds": 604_800})).unwrap()).unwrap(), 0);
 }
 
 #[test]
@@ -161,20 +192,34 @@ fn finish_checked_refuses_another_signer() {
 
 #[test]
 fn typed_data_digest_matches_every_vector_and_refuses_other_types() {
-    use x402_wasm::evm::eip712::typed_data_digest;
+    use x402_wasm::evm::eip712::{typed_data_digest, SigningScope};
     let v = common::vectors();
     for t in v["typedData"].as_array().unwrap() {
         // Rebuild the wallet JSON the way a client would hand it over, from the vector's domain and message.
         let td = json!({"types": types_of(t["kind"].as_str().unwrap()), "primaryType": if t["kind"] == "eip3009" { "TransferWithAuthorization" } else { "PermitWitnessTransferFrom" },
             "domain": t["domain"], "message": t["message"]});
-        assert_eq!(typed_data_digest(&td).unwrap().to_string(), t["digest"].as_str().unwrap(), "{}", t["name"]);
+        let all = SigningScope { upto: true };
+        assert_eq!(typed_data_digest(&td, all).unwrap().to_string(), t["digest"].as_str().unwrap(), "{}", t["name"]);
         let mut extra_field = td.clone();
         extra_field["message"]["memo"] = json!("not signed");
-        assert_eq!(typed_data_digest(&extra_field).unwrap_err().code(), "unsupported_typed_data");
+        assert_eq!(typed_data_digest(&extra_field, all).unwrap_err().code(), "unsupported_typed_data");
+        if t["kind"] == "eip3009" {
+            continue;
+        }
+        // A permit is signed for the x402 proxy under the Permit2 domain only, and upto only when
+        // allowed (attack review M3: any other spender could drain what the payer approved to Permit2).
+        let upto = td["message"]["witness"].get("facilitator").is_some();
+        assert_eq!(typed_data_digest(&td, SigningScope::default()).is_ok(), !upto, "{}", t["name"]);
+        let mut other_spender = td.clone();
+        other_spender["message"]["spender"] = json!(BASE_SEPOLIA_USDC);
+        assert_eq!(typed_data_digest(&other_spender, all).unwrap_err().code(), "unsupported_typed_data");
+        let mut other_contract = td.clone();
+        other_contract["domain"]["verifyingContract"] = json!(BASE_SEPOLIA_USDC);
+        assert_eq!(typed_data_digest(&other_contract, all).unwrap_err().code(), "unsupported_typed_data");
     }
     let permit = json!({"types": {"Permit": [{"name": "owner", "type": "address"}]}, "primaryType": "Permit",
         "domain": {"name": "USDC", "version": "2", "chainId": 1, "verifyingContract": BASE_SEPOLIA_USDC}, "message": {"owner": BASE_SEPOLIA_USDC}});
-    assert_eq!(typed_data_digest(&permit).unwrap_err().code(), "unsupported_typed_data");
+    assert_eq!(typed_data_digest(&permit, SigningScope::default()).unwrap_err().code(), "unsupported_typed_data");
 }
 
 /// The EIP-712 `types` of each vector kind, written out as viem's callers write them.

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use x402_wasm::casper::keys::{Algorithm, SecretKey};
 use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
 use x402_wasm::network::Family;
-use x402_wasm::evm::eip712::typed_data_digest;
+use x402_wasm::evm::eip712::{typed_data_digest, SigningScope};
 use x402_wasm::wire::PaymentRequired;
 
 const FROM: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -35,8 +35,8 @@ fuzz_target!(|data: &[u8]| {
                 let typed_data = draft.typed_data();
                 let digest = draft.digest();
                 let rehashed = match payer {
-                    Payer::Evm(_) => typed_data_digest(&typed_data),
-                    _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data),
+                    Payer::Evm(_) => typed_data_digest(&typed_data, SigningScope { upto: true }),
+                    _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data, SigningScope { upto: true }),
                 };
                 match rehashed {
                     Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),

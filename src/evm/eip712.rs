@@ -224,17 +224,40 @@ fn typed_data_json<T: SolStruct>(domain: &Eip712Domain, message: Value) -> Value
     })
 }
 
+/// What a local key agrees to sign besides exact payments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SigningScope {
+    /// Permit2 `upto` permits, which authorize up to an amount that is settled later.
+    pub upto: bool,
+}
+
 /// The digest of an `eth_signTypedData_v4` object, for the x402 payment types only
 /// (`TransferWithAuthorization`, Permit2 `PermitWitnessTransferFrom` with the exact or upto witness).
 ///
 /// The object's `types` must be exactly this crate's definitions, so what is hashed is what the
 /// object shows. Anything else is [`Error::UnsupportedTypedData`]: a local key signs payments, not
-/// arbitrary messages a server might slip in.
-pub fn typed_data_digest(typed_data: &Value) -> Result<B256> {
+/// arbitrary messages a server might slip in. A Permit2 permit is signed only under the Permit2
+/// domain and for the x402 proxy as spender (a permit for any other spender could move every
+/// token the payer approved to Permit2), and an `upto` permit only when `scope.upto` allows it.
+pub fn typed_data_digest(typed_data: &Value, scope: SigningScope) -> Result<B256> {
     let bad = |why: &str| Error::UnsupportedTypedData(why.to_owned());
     let domain = typed_data_domain(&typed_data["domain"]).ok_or_else(|| bad("domain must be {name, version?, chainId, verifyingContract}"))?;
     let m = &typed_data["message"];
     let primary = typed_data["primaryType"].as_str().unwrap_or_default();
+    if primary == "PermitWitnessTransferFrom" {
+        let upto = m["witness"].get("facilitator").is_some();
+        let chain_id = domain.chain_id.and_then(|c| u64::try_from(c).ok()).ok_or_else(|| bad("a Permit2 domain needs a chainId"))?;
+        if domain != permit2_domain(chain_id) {
+            return Err(bad("a Permit2 permit is signed only under the Permit2 domain (name \"Permit2\", the canonical Permit2 contract)"));
+        }
+        let (proxy, name) = if upto { (UPTO_PERMIT2_PROXY, "upto") } else { (EXACT_PERMIT2_PROXY, "exact") };
+        if address_field(&m["spender"]) != Some(proxy) {
+            return Err(bad(&format!("a Permit2 permit is signed only for the x402 {name} proxy {proxy} as spender")));
+        }
+        if upto && !scope.upto {
+            return Err(bad("an upto permit authorizes more than one price: this signer was not allowed to sign upto permits"));
+        }
+    }
     let digest = match primary {
         "TransferWithAuthorization" => checked::<TransferWithAuthorization>(typed_data, &domain, || {
             Some(TransferWithAuthorization {
