@@ -31,6 +31,7 @@ mod error;
 pub mod evm;
 pub mod matching;
 pub mod network;
+pub mod path;
 pub mod reason;
 pub mod server;
 mod verify;

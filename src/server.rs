@@ -15,11 +15,15 @@ use crate::codec;
 use crate::error::{Error, Result};
 use crate::evm::{Eip3009Payload, Permit2Payload};
 use crate::matching;
+use crate::path::{self, Pattern};
 use crate::reason::Reason;
 use crate::wire::{decimal, v1, v2, PaymentPayload, PaymentRequirements, Version};
 
 /// Default `maxTimeoutSeconds` of a route's requirement, as the reference server's.
 pub const DEFAULT_MAX_TIMEOUT_SECONDS: u64 = 300;
+/// How far a payer's clock may run ahead of ours when its payment's expiry is checked against
+/// `maxTimeoutSeconds`.
+pub const CLOCK_SKEW_SECONDS: u64 = 120;
 /// The `error` of a 402 when no payment was sent.
 pub const PAYMENT_REQUIRED: &str = "Payment required";
 /// The `error` of a 402 when the payment answers none of the route's requirements.
@@ -122,7 +126,7 @@ pub struct Route {
     /// The key it was declared under, e.g. `"GET /weather"`.
     pub key: String,
     method: Option<String>,
-    pattern: Vec<Segment>,
+    pattern: Pattern,
     /// The requirements a payment may answer, in preference order.
     pub accepts: Vec<v2::PaymentRequirements>,
     /// Shown in the resource info.
@@ -131,178 +135,54 @@ pub struct Route {
     pub mime_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Segment {
-    Literal(String),
-    /// `*`: any run of characters, `/` included.
-    Wildcard,
-    /// `:id` or `[id]`: one path segment.
-    Param,
-}
+/// The methods a route key may name (`"GET /weather"`); a key without one protects every method.
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-fn compile(pattern: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut literal = String::new();
-    let mut chars = pattern.chars().peekable();
-    let flush = |literal: &mut String, out: &mut Vec<Segment>| {
-        if !literal.is_empty() {
-            out.push(Segment::Literal(std::mem::take(literal).to_lowercase()));
+/// Splits a route key into its method and path pattern: `*`, `/path` or `METHOD /path`. Anything
+/// else (`"GET\t/x"`, `"FETCH /x"`, `"weather"`) is refused: a key that protects nothing must
+/// not load silently.
+fn parse_key(key: &str) -> Result<(Option<String>, &str)> {
+    let bad = |why: &str| Error::field("routes", format!("route key `{key}`: {why}"));
+    let key = key.trim_matches(' ');
+    let (method, pattern) = match key.split_once(' ') {
+        Some((m, p)) => {
+            let m = m.to_ascii_uppercase();
+            if !METHODS.contains(&m.as_str()) {
+                return Err(bad(&format!("`{m}` is not one of {}", METHODS.join(", "))));
+            }
+            (Some(m), p.trim_start_matches(' '))
         }
+        None => (None, key),
     };
-    while let Some(c) = chars.next() {
-        let starts_segment = literal.ends_with('/') || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
-        match c {
-            '*' => {
-                flush(&mut literal, &mut out);
-                out.push(Segment::Wildcard);
-            }
-            ':' | '[' if starts_segment => {
-                let close = if c == '[' { Some(']') } else { None };
-                while let Some(&n) = chars.peek() {
-                    if n == '/' {
-                        break;
-                    }
-                    chars.next();
-                    if Some(n) == close {
-                        break;
-                    }
-                }
-                flush(&mut literal, &mut out);
-                out.push(Segment::Param);
-            }
-            _ => literal.push(c),
-        }
+    if pattern != "*" && !pattern.starts_with('/') {
+        return Err(bad("expected `*`, `/path` or `METHOD /path`"));
     }
-    flush(&mut literal, &mut out);
-    out
+    if pattern.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("the path has whitespace or control characters in it"));
+    }
+    Ok((method, pattern))
 }
 
-/// Whether `path` matches `pattern`, in O(segments × path length) whatever the pattern: the set of
-/// positions the path can have reached is carried through the segments (no backtracking, so an
-/// operator's `/*/*/*` cannot be turned into a CPU sink by a long request path).
-fn matches(pattern: &[Segment], path: &str) -> bool {
-    let n = path.len();
-    let mut reached = vec![false; n + 1];
-    reached[0] = true;
-    for segment in pattern {
-        let mut next = vec![false; n + 1];
-        match segment {
-            Segment::Literal(lit) => {
-                for p in (0..=n).filter(|&p| reached[p]) {
-                    if path[p..].starts_with(lit.as_str()) {
-                        next[p + lit.len()] = true;
-                    }
-                }
-            }
-            // Any run of characters: every boundary from the first reached position on.
-            Segment::Wildcard => {
-                if let Some(first) = reached.iter().position(|&r| r) {
-                    for q in (first..=n).filter(|&q| path.is_char_boundary(q)) {
-                        next[q] = true;
-                    }
-                }
-            }
-            // One or more characters of one segment (no '/'): from the first reached position
-            // within each run of non-'/' characters, every later boundary of that run.
-            Segment::Param => {
-                let mut start: Option<usize> = None;
-                for (q, c) in path.char_indices().chain(std::iter::once((n, '/'))) {
-                    if start.is_some_and(|s| q > s) {
-                        next[q] = true;
-                    }
-                    if c == '/' {
-                        start = None;
-                    } else if start.is_none() && reached[q] {
-                        start = Some(q);
-                    }
-                }
-            }
-        }
-        reached = next;
-    }
-    reached[n]
-}
-
-/// A request path as routes see it: `\` as `/`, repeated `/` collapsed, no trailing `/`,
-/// lower-case, no query. Percent-decoding is left to [`path_candidates`].
-fn normalize(path: &str) -> String {
-    let path = path.split(['?', '#']).next().unwrap_or_default().replace('\\', "/");
-    let mut out = String::with_capacity(path.len() + 1);
-    for c in path.chars() {
-        if !(c == '/' && out.ends_with('/')) {
-            out.push(c);
-        }
-    }
-    while out.len() > 1 && out.ends_with('/') {
-        out.pop();
-    }
-    if !out.starts_with('/') {
-        out.insert(0, '/');
-    }
-    out.to_lowercase()
-}
-
-/// The fully percent-decoded, normalized form of a path (the form route patterns are written in).
-pub fn normalize_path(path: &str) -> String {
-    normalize(&percent_decode(path, true).unwrap_or_else(|| path.to_owned()))
-}
-
-/// Every form a framework might route `path` as: undecoded, fully decoded, and decoded run by
-/// run, skipping runs that are not UTF-8 (as Hono's `decodeURI` does). A route protects the
-/// request if it matches any of them, so no spelling of a paid path reaches the handler unpaid.
-pub fn path_candidates(path: &str) -> Vec<String> {
-    let mut out = vec![normalize(path)];
-    for form in [percent_decode(path, true), percent_decode(path, false)].into_iter().flatten() {
-        let form = normalize(&form);
-        if !out.contains(&form) {
-            out.push(form);
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` sequences. `strict`: any malformed or non-UTF-8 sequence fails the whole path;
-/// otherwise each run of sequences that does not decode to UTF-8 is kept as written.
-fn percent_decode(s: &str, strict: bool) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'%' {
-            let next = s[i..].find('%').map_or(s.len(), |n| i + n);
-            out.push_str(&s[i..next]);
-            i = next;
-            continue;
-        }
-        // A run of %XX sequences.
-        let start = i;
-        let mut run = Vec::new();
-        while i < bytes.len() && bytes[i] == b'%' {
-            let Some(byte) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) else { break };
-            run.push(byte);
-            i += 3;
-        }
-        match String::from_utf8(run) {
-            Ok(text) if i > start => out.push_str(&text),
-            _ if strict => return None,
-            _ => {
-                // Keep the undecodable run (or a lone '%') as written.
-                let end = if i > start { i } else { start + 1 };
-                out.push_str(&s[start..end]);
-                i = end;
-            }
-        }
-    }
-    Some(out)
+/// How a request path reads to the route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteMatch {
+    /// No route protects it: serve it.
+    Free,
+    /// Route `i` protects it.
+    Paid(usize),
+    /// No route matched, but the path has a reading that was a guess (see [`path::PathView::clear`]):
+    /// refuse the request rather than serve what a framework might route to a paid handler.
+    Unclear,
 }
 
 impl Route {
     /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        let method_ok = self.method.as_deref().is_none_or(|m| {
-            m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD"))
-        });
-        method_ok && path_candidates(path).iter().any(|p| matches(&self.pattern, p))
+        self.method_matches(method) && self.pattern.matches(&path::read(path).path)
+    }
+
+    fn method_matches(&self, method: &str) -> bool {
+        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD")))
     }
 
     /// The v2 402 terms for this route at `url`.
@@ -360,7 +240,14 @@ impl Route {
         let Some((nonce_key, valid_before)) = nonce_of(&payload, &requirements) else {
             return Decision::Invalid { reason: Reason::InvalidPayload, message: "payment has no nonce".into(), payer: Some(payer) };
         };
-        let replay_reason = replay_reason(requirements.terms().network);
+        // A payment valid for longer than the route allows would outlive its nonce record.
+        let terms = requirements.terms();
+        let latest = now.saturating_add(terms.max_timeout_seconds).saturating_add(CLOCK_SKEW_SECONDS);
+        if valid_before > latest {
+            let message = format!("valid until {valid_before}, beyond now + maxTimeoutSeconds ({latest}, {CLOCK_SKEW_SECONDS} s of clock skew allowed)");
+            return Decision::Invalid { reason: Reason::InvalidPayload, message, payer: Some(payer) };
+        }
+        let replay_reason = replay_reason(terms.network);
         Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, replay_reason, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
     }
 }
@@ -457,10 +344,8 @@ impl Routes {
         let mut routes = Vec::with_capacity(entries.len());
         for (key, config) in entries {
             let config: RouteConfig = serde_json::from_value(config).map_err(|e| Error::Json { what: "route config", detail: format!("{key}: {e}") })?;
-            let (method, pattern) = match key.trim().split_once(' ') {
-                Some((m, p)) => (Some(m.to_ascii_uppercase()), p.trim()),
-                None => (None, key.trim()),
-            };
+            let (method, pattern) = parse_key(&key)?;
+            let pattern = Pattern::new(pattern);
             let options = match config.accepts {
                 OneOrMany::One(o) => vec![o],
                 OneOrMany::Many(v) => v,
@@ -469,7 +354,9 @@ impl Routes {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
             let accepts = options.into_iter().map(PaymentOption::requirements).collect::<Result<Vec<_>>>()?;
-            let pattern = if pattern == "*" { vec![Segment::Wildcard] } else { compile(&normalize_path(pattern)) };
+            if let Some(free) = accepts.iter().find(|r| r.amount.is_zero()) {
+                return Err(Error::Price { price: "0".into(), reason: format!("route `{key}` on {} costs nothing: leave a free route out of the table", free.network) });
+            }
             routes.push(Route {
                 key,
                 method,
@@ -484,7 +371,33 @@ impl Routes {
 
     /// The first route protecting `method` `path`.
     pub fn find(&self, method: &str, path: &str) -> Option<(usize, &Route)> {
-        self.routes.iter().enumerate().find(|(_, r)| r.matches(method, path))
+        match self.route(method, &[path], None) {
+            RouteMatch::Paid(i) => Some((i, &self.routes[i])),
+            RouteMatch::Free | RouteMatch::Unclear => None,
+        }
+    }
+
+    /// How a request reads to the table, given every view of its path a framework may route on
+    /// (the URL's raw path, the framework's decoded path, …) and, for a sub-app, the pattern it is
+    /// mounted at (each view is then also matched with that prefix removed). The first route, in
+    /// declaration order, that matches any view protects the request; failing that, a view that
+    /// was a guess makes it [`RouteMatch::Unclear`].
+    pub fn route(&self, method: &str, paths: &[&str], mount: Option<&str>) -> RouteMatch {
+        let mut views: Vec<path::PathView> = paths.iter().flat_map(|p| [path::read(p), path::read_decoded(p)]).collect();
+        views.dedup();
+        if let Some(mount) = mount.map(Pattern::new).filter(|m| !m.matches("/")) {
+            let stripped: Vec<path::PathView> = views
+                .iter()
+                .flat_map(|v| mount.strip_prefix(&v.path).map(|rest| path::PathView { path: rest.to_owned(), clear: v.clear }).collect::<Vec<_>>())
+                .collect();
+            views.extend(stripped);
+        }
+        let hit = self.routes.iter().position(|r| r.method_matches(method) && views.iter().any(|v| r.pattern.matches(&v.path)));
+        match hit {
+            Some(i) => RouteMatch::Paid(i),
+            None if !self.routes.is_empty() && views.iter().any(|v| !v.clear) => RouteMatch::Unclear,
+            None => RouteMatch::Free,
+        }
     }
 
     /// Route `i`.
@@ -544,6 +457,49 @@ mod tests {
         assert!(stars.find("GET", "/a/b/c/d/x").is_some());
         let all = routes(json!({"accepts": option}));
         assert!(all.find("PUT", "/anything/at/all").is_some());
+    }
+
+    #[test]
+    fn an_escape_in_a_literal_or_a_parameter_does_not_get_past_the_gate() {
+        // The attack review's C1: percent-encode a literal, put a separator inside the parameter.
+        let option = json!({"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0.01"});
+        let r = routes(json!({"GET /reports/:id": {"accepts": option}, "/api/*": {"accepts": option}}));
+        let hit = |p: &str| r.route("GET", &[p], None);
+        for path in ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/REPORTS/%78"] {
+            assert_eq!(hit(path), RouteMatch::Paid(0), "{path}");
+        }
+        for path in ["/ap%69/%3Fx/y", "/ap%69/%23", "/api", "/api/", "/API//"] {
+            assert_eq!(hit(path), RouteMatch::Paid(1), "{path}");
+        }
+        assert_eq!(hit("/apix"), RouteMatch::Free);
+        assert_eq!(hit("/health"), RouteMatch::Free);
+        // A path that cannot be read one way only is refused, not served.
+        for path in ["/health%", "/x%ff", "/a/%2e%2e/api"] {
+            assert_eq!(hit(path), RouteMatch::Unclear, "{path}");
+        }
+        assert_eq!(hit("/api/%ff"), RouteMatch::Paid(1), "a guess that matches a route is protected by it");
+        // A framework's own view, and the path inside a sub-app mounted at /v1.
+        let sub = routes(json!({"GET /report": {"accepts": option}}));
+        assert_eq!(sub.route("GET", &["/v1/report"], Some("/v1")), RouteMatch::Paid(0));
+        assert_eq!(sub.route("GET", &["/v1/report"], Some("/:version")), RouteMatch::Paid(0));
+        assert_eq!(sub.route("GET", &["/v1/report"], None), RouteMatch::Free);
+        assert_eq!(sub.route("GET", &["/v1/report"], Some("/")), RouteMatch::Free);
+        assert_eq!(sub.route("GET", &["/x", "/report"], None), RouteMatch::Paid(0));
+        assert_eq!(Routes::from_json("{}").unwrap().route("GET", &["/x%ff"], None), RouteMatch::Free, "no paid routes, nothing to protect");
+    }
+
+    #[test]
+    fn route_keys_that_protect_nothing_do_not_load() {
+        let option = json!({"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0.01"});
+        for key in ["GET\t/x", "FETCH /x", "weather", "GET weather", "GET /a b", "/x\n"] {
+            let err = Routes::from_json(&json!({key: {"accepts": option}}).to_string()).unwrap_err();
+            assert_eq!(err.code(), "invalid_field", "{key:?}");
+        }
+        for key in ["*", "/x", "get /x", "DELETE  /x/:id", " /x "] {
+            assert!(Routes::from_json(&json!({key: {"accepts": option}}).to_string()).is_ok(), "{key:?}");
+        }
+        let free = json!({"/x": {"accepts": {"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0"}}});
+        assert_eq!(Routes::from_json(&free.to_string()).unwrap_err().code(), "invalid_price");
     }
 
     #[test]

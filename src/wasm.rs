@@ -156,63 +156,24 @@ pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsVal
     Ok(codec::encode(&settle))
 }
 
-/// Client options as JSON: `{maxAmount?, maxUsd?, networks?, assets?, allowUnknownAssets?,
-/// families?}` (`families`: the CAIP-2 namespaces the client has signers for, default `["eip155"]`).
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PolicyOptions {
-    #[serde(default)]
-    max_amount: Option<String>,
-    /// A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
-    #[serde(default = "default_max_usd")]
-    max_usd: serde_json::Value,
-    #[serde(default)]
-    networks: Option<Vec<String>>,
-    #[serde(default)]
-    assets: Vec<String>,
-    #[serde(default)]
-    allow_unknown_assets: bool,
-    #[serde(default)]
-    families: Option<Vec<String>>,
-}
-
-fn default_max_usd() -> serde_json::Value {
-    serde_json::Value::String(client::DEFAULT_MAX_USD.into())
-}
-
-impl PolicyOptions {
-    fn into_policy(self) -> Result<Policy, Error> {
-        let max_amount = match self.max_amount {
-            None => None,
-            Some(s) => Some(crate::wire::decimal::parse(&s).map_err(|e| Error::field("maxAmount", e))?),
-        };
-        let max_usd = match self.max_usd {
-            serde_json::Value::Null | serde_json::Value::Bool(false) => None,
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            other => return Err(Error::field("maxUsd", format!("expected a decimal, false or null, got {other}"))),
-        };
-        if let Some(usd) = &max_usd {
-            crate::asset::to_atomic(usd, 0).map_err(|_| Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal")))?;
-        }
-        let families = match self.families {
-            None => vec![Family::Evm],
-            Some(names) => names
-                .iter()
-                .map(|n| Family::from_namespace(n).ok_or_else(|| Error::field("families", format!("`{n}` is not a chain family this package pays on"))))
-                .collect::<Result<_, _>>()?,
-        };
-        Ok(Policy { families, networks: self.networks, assets: self.assets, allow_unknown_assets: self.allow_unknown_assets, max_amount, max_usd })
+/// Reads a facilitator's `/settle` answer (strictly: see `SettleResponse::from_json`) into
+/// `{settlement, header}`: the normalized SettleResponse and its `PAYMENT-RESPONSE` value.
+#[wasm_bindgen(js_name = readSettleResponse)]
+pub fn read_settle_response(response: JsValue) -> Result<JsValue, JsValue> {
+    let settlement = SettleResponse::from_json(&json_text(&response, "settleResponse")?)?;
+    #[derive(Serialize)]
+    struct Receipt<'a> {
+        settlement: &'a SettleResponse,
+        header: String,
     }
+    to_js(&Receipt { header: codec::encode(&settlement), settlement: &settlement })
 }
 
 fn policy_from_js(options: &JsValue) -> Result<Policy, JsValue> {
     if options.is_undefined() || options.is_null() {
-        return Ok(PolicyOptions { max_usd: default_max_usd(), ..PolicyOptions::default() }.into_policy()?);
+        return Ok(Policy::default());
     }
-    let text = json_text(options, "options")?;
-    let parsed: PolicyOptions = serde_json::from_str(&text).map_err(|e| Error::json("payment options", e))?;
-    Ok(parsed.into_policy()?)
+    Ok(Policy::from_json(&json_text(options, "options")?)?)
 }
 
 /// The indices of `accepts` this client may pay, in the server's order. Throws
@@ -278,14 +239,17 @@ impl JsPaymentDraft {
 #[wasm_bindgen]
 pub struct PrivateKeySigner {
     key: PrivateKey,
+    scope: crate::evm::eip712::SigningScope,
 }
 
 #[wasm_bindgen]
 impl PrivateKeySigner {
-    /// Reads a 32-byte hex key (with or without `0x`).
+    /// Reads a 32-byte hex key (with or without `0x`); `allow_upto` lets it sign Permit2 `upto`
+    /// permits too (off by default).
     #[wasm_bindgen(constructor)]
-    pub fn new(hex_key: &str) -> Result<PrivateKeySigner, JsValue> {
-        Ok(PrivateKeySigner { key: PrivateKey::from_hex(hex_key)? })
+    pub fn new(hex_key: &str, allow_upto: Option<bool>) -> Result<PrivateKeySigner, JsValue> {
+        let scope = crate::evm::eip712::SigningScope { upto: allow_upto.unwrap_or(false) };
+        Ok(PrivateKeySigner { key: PrivateKey::from_hex(hex_key)?, scope })
     }
 
     /// The checksummed address.
@@ -297,7 +261,7 @@ impl PrivateKeySigner {
     /// Signs an `eth_signTypedData_v4` object of an x402 payment type; returns 65-byte hex.
     #[wasm_bindgen(js_name = signTypedData)]
     pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
-        let digest = crate::evm::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?)?;
+        let digest = crate::evm::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?, self.scope)?;
         Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
     }
 }
@@ -377,6 +341,8 @@ enum JsDecision<'a> {
     #[serde(rename_all = "camelCase")]
     Verified {
         x402_version: u8,
+        /// The CAIP-2 network (v1 names translated), for choosing the facilitator.
+        network: &'a str,
         payer: &'a str,
         nonce_key: &'a str,
         valid_before: u64,
@@ -407,9 +373,17 @@ impl PaymentGate {
         Ok(PaymentGate { routes: crate::server::Routes::from_json(&json_text(&routes, "routes")?)? })
     }
 
-    /// The index of the first route protecting `method` `path`, or -1.
-    pub fn route(&self, method: &str, path: &str) -> i32 {
-        self.routes.find(method, path).map_or(-1, |(i, _)| i as i32)
+    /// The index of the first route protecting `method` on any of `paths` (the views of one
+    /// request's path: the URL's, the framework's; with `mount`, the pattern a sub-app is mounted
+    /// at, also without that prefix); -1 when none does; -2 when none does but a view was a guess
+    /// (a malformed or non-UTF-8 escape, a dot segment): refuse such a request, do not serve it.
+    pub fn route(&self, method: &str, paths: Vec<String>, mount: Option<String>) -> i32 {
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        match self.routes.route(method, &paths, mount.as_deref()) {
+            crate::server::RouteMatch::Paid(i) => i as i32,
+            crate::server::RouteMatch::Free => -1,
+            crate::server::RouteMatch::Unclear => -2,
+        }
     }
 
     fn get(&self, route: u32) -> Result<&crate::server::Route, JsValue> {
@@ -439,6 +413,7 @@ impl PaymentGate {
             }
             Decision::Verified(v) => to_js(&JsDecision::Verified {
                 x402_version: v.payload.version() as u8,
+                network: &crate::network::to_caip2(v.requirements.terms().network),
                 payer: &v.payer,
                 nonce_key: &v.nonce_key,
                 valid_before: v.valid_before,
@@ -482,7 +457,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn draft_signer_and_verify_round_trip_across_the_boundary() {
-        let signer = PrivateKeySigner::new(KEY).unwrap();
+        let signer = PrivateKeySigner::new(KEY, None).unwrap();
         let req = required("10000");
         let mut draft = JsPaymentDraft::new(req.clone(), 0, &signer.address(), now()).unwrap();
         assert_eq!(draft.valid_before().unwrap(), NOW + 300.0);
@@ -511,8 +486,8 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn bad_input_is_a_coded_error() {
-        assert_eq!(code(PrivateKeySigner::new("0x1234").err().unwrap()), "invalid_private_key");
-        let signer = PrivateKeySigner::new(KEY).unwrap();
+        assert_eq!(code(PrivateKeySigner::new("0x1234", None).err().unwrap()), "invalid_private_key");
+        let signer = PrivateKeySigner::new(KEY, None).unwrap();
         assert_eq!(code(signer.sign_typed_data(js(r#"{"primaryType":"Mail","types":{},"domain":{},"message":{}}"#)).unwrap_err()), "unsupported_typed_data");
         assert_eq!(code(JsPaymentDraft::new(required("1"), 0, "0xnot-an-address", now()).err().unwrap()), "invalid_field");
         assert_eq!(code(verify_payment("%%%".into(), JsValue::NULL, JsValue::UNDEFINED).unwrap_err()), "invalid_base64");

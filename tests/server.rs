@@ -81,3 +81,28 @@ fn one_authorization_has_one_key_whatever_the_wrapping() {
     let Decision::Verified(as_v1) = route.evaluate(url, None, Some(&codec::encode(&v1)), now) else { panic!("v1 wrapping verifies") };
     assert_eq!(as_v1.nonce_key, as_v2.nonce_key, "the store sees one payment");
 }
+
+#[test]
+fn a_payment_valid_for_longer_than_the_route_allows_is_refused() {
+    let routes = weather_routes("10000");
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let (payload, _, _, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
+    let header = codec::encode(&payload);
+    let valid_before: u64 = payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse().unwrap();
+    // Signed for maxTimeoutSeconds (300) from `now`: seen from 10 minutes earlier it would outlive
+    // the nonce record kept for it.
+    let early = valid_before - 300 - x402_wasm::server::CLOCK_SKEW_SECONDS - 1;
+    let Decision::Invalid { reason, message, .. } = route.evaluate("https://x.test/weather", Some(&header), None, early) else { panic!("must be refused") };
+    assert_eq!(reason, Reason::InvalidPayload, "{message}");
+    assert!(matches!(route.evaluate("https://x.test/weather", Some(&header), None, early + 1), Decision::Verified(_)));
+}
+
+#[test]
+fn a_settle_answer_is_read_one_way() {
+    use x402_wasm::wire::SettleResponse;
+    let ok = SettleResponse::from_json(r#"{"success":false,"errorReason":"x","transaction":null,"network":"eip155:8453"}"#).unwrap();
+    assert_eq!(ok.transaction, "", "null is no transaction, as the JS check took it");
+    for bad in [r#"{"success":true,"transaction":"","network":"eip155:8453"}"#, r#"{"success":true,"network":"eip155:8453"}"#, r#"{"success":"yes","transaction":"0x1","network":"n"}"#, r#"{"success":true,"transaction":"0x1"}"#] {
+        assert!(SettleResponse::from_json(bad).is_err(), "{bad}");
+    }
+}

@@ -297,8 +297,8 @@ pub struct SettleResponse {
     /// The paying address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<String>,
-    /// Transaction hash; `""` on failure.
-    #[serde(default)]
+    /// Transaction hash; `""` on failure (`null` is read as `""`).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub transaction: String,
     /// Network settled on (CAIP-2 in v2, legacy name in v1).
     pub network: String,
@@ -308,6 +308,22 @@ pub struct SettleResponse {
     /// Extension data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Map<String, Value>>,
+}
+
+impl SettleResponse {
+    /// Reads a facilitator's `/settle` answer strictly: the shape above, and a success that names
+    /// its transaction (a settlement without one is not a settlement). Both faces read it this way.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let settle: SettleResponse = serde_json::from_str(json).map_err(|e| Error::json("SettleResponse", e))?;
+        if settle.success && settle.transaction.is_empty() {
+            return Err(Error::field("transaction", "a successful settlement must name its transaction"));
+        }
+        Ok(settle)
+    }
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One (version, scheme, network) a facilitator supports.
