@@ -13,4 +13,5 @@ export {
   encodePaymentResponseHeader,
 } from "./x402_wasm.js";
 export { wrapFetchWithPayment, privateKeySigner, casperPrivateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";
-export { paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore } from "./server.js";
+export { paymentMiddleware, withPayment, createPaymentHandler } from "./server.js";
+export { InMemoryNonceStore, durableObjectNonceStore } from "./nonces.js";

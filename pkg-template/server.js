@@ -1,51 +1,14 @@
 // The Worker face: payment middleware for Cloudflare Workers (Hono or plain module Workers).
 // Decisions (routes, terms, decoding, matching, verification) are made in wasm by PaymentGate;
 // this file does the I/O: the nonce store, the facilitator, the handler, the headers.
-import { PaymentGate, encodePaymentResponseHeader } from "./x402_wasm.js";
+import { PaymentGate, readSettleResponse } from "./x402_wasm.js";
 import { x402Error } from "./client.js";
+import { InMemoryNonceStore } from "./nonces.js";
 
 const EXPOSE = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE";
 /** Seconds a used payment's key is kept past its expiry (clock skew between us and the chain). */
 const KEEP_AFTER_EXPIRY = 120;
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** Nonce reservations in this isolate's memory: for tests and single-isolate deployments. */
-export class InMemoryNonceStore {
-  #entries = new Map();
-
-  /** Reserves `key` until `expiresAt` (unix seconds); false if it is reserved or used. */
-  async reserve(key, expiresAt) {
-    const now = Math.floor(Date.now() / 1000);
-    for (const [k, e] of this.#entries) if (e.expiresAt < now) this.#entries.delete(k);
-    if (this.#entries.has(key)) return false;
-    this.#entries.set(key, { state: "reserved", expiresAt });
-    return true;
-  }
-
-  /** Frees a reservation whose payment was not settled. */
-  async release(key) {
-    if (this.#entries.get(key)?.state === "reserved") this.#entries.delete(key);
-  }
-
-  /** Marks a reservation as settled: it is never released. */
-  async commit(key) {
-    const entry = this.#entries.get(key);
-    if (entry) entry.state = "settled";
-  }
-}
-
-/**
- * A nonce store over the `X402NonceStore` Durable Object namespace `namespace`: consistent across
- * isolates. Keys are spread over objects by payer, so one payer's payments meet in one object.
- */
-export function durableObjectNonceStore(namespace) {
-  const stub = (key) => namespace.get(namespace.idFromName(key.split(":").at(-2) ?? key));
-  return {
-    reserve: (key, expiresAt) => stub(key).reserve(key, expiresAt),
-    release: (key) => stub(key).release(key),
-    commit: (key) => stub(key).commit(key),
-  };
-}
 
 class FacilitatorError extends Error {
   constructor(status, code, message) {
@@ -78,41 +41,44 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
     }
     return { status: res.status, json };
   };
-  const shaped = (kind, { status, json }, valid) => {
-    if (json && typeof json === "object" && valid(json)) return json;
-    throw new FacilitatorError(502, "facilitator_invalid_response", `facilitator /${kind} answered ${status} with an unexpected body`);
-  };
+  const invalid = (kind, status) => new FacilitatorError(502, "facilitator_invalid_response", `facilitator /${kind} answered ${status} with an unexpected body`);
   return {
     async verify(body) {
-      return shaped("verify", await call("verify", "POST", body), (j) => typeof j.isValid === "boolean");
+      const { status, json } = await call("verify", "POST", body);
+      if (json && typeof json === "object" && typeof json.isValid === "boolean") return json;
+      throw invalid("verify", status);
     },
+    /** `{settlement, header}`, read by the same Rust reader as every receipt. */
     async settle(body) {
-      // success:true must name its transaction: a settlement without one is not a settlement.
-      const optionalString = (v) => v === undefined || v === null || typeof v === "string";
-      return shaped("settle", await call("settle", "POST", body), (j) =>
-        typeof j.success === "boolean" && typeof j.network === "string" &&
-        optionalString(j.transaction) && optionalString(j.amount) && optionalString(j.errorReason) && optionalString(j.payer) &&
-        (!j.success || (typeof j.transaction === "string" && j.transaction.length > 0)));
+      const { status, json } = await call("settle", "POST", body);
+      try {
+        return readSettleResponse(json);
+      } catch {
+        throw invalid("settle", status);
+      }
     },
     async supported() {
-      return shaped("supported", await call("supported", "GET"), (j) => Array.isArray(j.kinds));
+      const { status, json } = await call("supported", "GET");
+      if (json && typeof json === "object" && Array.isArray(json.kinds)) return json;
+      throw invalid("supported", status);
     },
   };
 }
 
-/** Whether `network` matches a pattern: exact, or `namespace:*`. */
-const networkMatches = (pattern, network) => pattern === network || (pattern.endsWith(":*") && network.startsWith(pattern.slice(0, -1)));
+/** Whether `network` (CAIP-2) matches a pattern: exact, `namespace:*`, or a v1 name the gate translated. */
+const networkMatches = (pattern, network, v1Name) =>
+  pattern === network || pattern === v1Name || (pattern.endsWith(":*") && network.startsWith(pattern.slice(0, -1)));
 
 /**
  * One facilitator, or several each serving the networks it lists (`networks: ["casper:*"]`); a
- * facilitator without `networks` serves the rest. Returns network -> client.
+ * facilitator without `networks` serves the rest. Returns (network, v1 name) -> client.
  */
 function facilitatorRouter(config) {
   const configs = Array.isArray(config) ? config : [config];
   if (configs.length === 0) throw x402Error("invalid_argument", "options.facilitator needs at least one facilitator");
   const clients = configs.map((c) => ({ networks: c.networks, client: facilitatorClient(c) }));
-  return (network) => {
-    const entry = clients.find((c) => c.networks?.some((p) => networkMatches(p, network))) ?? clients.find((c) => !c.networks);
+  return (network, v1Name) => {
+    const entry = clients.find((c) => c.networks?.some((p) => networkMatches(p, network, v1Name))) ?? clients.find((c) => !c.networks);
     if (!entry) throw new FacilitatorError(502, "facilitator_unavailable", `no facilitator is configured for ${network}`);
     return entry.client;
   };
@@ -129,10 +95,20 @@ function json(status, body, headers = {}) {
   return withHeaders(new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } }), headers);
 }
 
+/** A facilitator fault as the client sees it: its status and code; the detail goes to the log only. */
+function facilitatorFault(e) {
+  console.error(`x402: ${e.message}`);
+  return json(e.status, { error: e.code });
+}
+
 /** Statuses whose responses carry no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 /** Reasons the reference answers with 412 instead of 402. */
 const PRECONDITION = new Set(["permit2_allowance_required"]);
+/** The facilitator's word for a settlement broadcast but not final (2.27). */
+const SETTLEMENT_PENDING = "settlement_pending";
+/** What `gate.route` answers for a path it cannot read one way only. */
+const UNCLEAR_PATH = -2;
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -145,15 +121,67 @@ function defaultPaywall(paymentRequired) {
 }
 
 /**
- * The framework-free core: `handle(request, next, ctx)` answers a request, calling `next()` (the
- * protected handler, returning a Response) only for a verified, reserved payment.
+ * The paid response: the handler's, with the receipt. Money has moved, so nothing here may throw:
+ * a response that cannot be rebuilt (a WebSocket upgrade, an immutable one) goes out as it is.
+ */
+function deliver(response, content, extra) {
+  try {
+    if (response.webSocket || response.status === 101) {
+      const headers = new Headers(response.headers);
+      for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+      headers.set("Access-Control-Expose-Headers", EXPOSE);
+      return new Response(null, { status: 101, statusText: response.statusText, headers, webSocket: response.webSocket });
+    }
+    const cacheControl = response.headers.get("Cache-Control");
+    return withHeaders(
+      new Response(NULL_BODY.has(response.status) ? null : content, { status: response.status, statusText: response.statusText, headers: response.headers }),
+      { ...extra, "Cache-Control": cacheControl ? `${cacheControl}, private` : "private" },
+    );
+  } catch (e) {
+    console.error("x402: a paid response could not be rebuilt; it is sent without its receipt", e);
+    return response;
+  }
+}
+
+/** Contract-signature checks a payer may have the facilitator run per minute (each is a /verify call no key pays for). */
+const DEFERRED_PER_PAYER_PER_MINUTE = 10;
+
+/** A per-isolate count of deferred signature checks by payer, over fixed one-minute windows. */
+function deferredLimiter(limit) {
+  let window = 0;
+  let counts = new Map();
+  return (payer) => {
+    const now = Math.floor(Date.now() / 60_000);
+    if (now !== window) {
+      window = now;
+      counts = new Map();
+    }
+    const n = (counts.get(payer) ?? 0) + 1;
+    counts.set(payer, n);
+    return n <= limit;
+  };
+}
+
+let warnedInMemory = false;
+
+/**
+ * The framework-free core: `handle(request, next, ctx, routing)` answers a request, calling `next()`
+ * (the protected handler, returning a Response) only for a verified, reserved payment. `routing`
+ * gives a framework's own view of the path: `{paths: [its decoded path], mount: the pattern of
+ * the sub-app the middleware runs in}`; the gate protects the request if any view matches a route.
  */
 export function createPaymentHandler(routes, options = {}) {
   const gate = new PaymentGate(routes);
   const facilitatorFor = facilitatorRouter(options.facilitator ?? {});
-  const mode = options.verify ?? "local";
-  if (mode !== "local" && mode !== "local+facilitator") throw x402Error("invalid_argument", `options.verify must be "local" or "local+facilitator"`);
+  const mode = options.verify ?? "local+facilitator";
+  if (mode !== "local" && mode !== "local+facilitator") throw x402Error("invalid_argument", `options.verify must be "local+facilitator" (default) or "local"`);
+  const settleFirst = options.settleBeforeHandler === true;
+  if (!options.nonceStore && !warnedInMemory) {
+    warnedInMemory = true;
+    console.warn("x402: no nonceStore given, so used payments are remembered in this isolate only; on Workers pass durableObjectNonceStore(env.X402_NONCES)");
+  }
   const store = options.nonceStore ?? new InMemoryNonceStore();
+  const deferredAllowed = deferredLimiter(options.deferredChecksPerMinute ?? DEFERRED_PER_PAYER_PER_MINUTE);
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
 
   const refuse = (route, request, url, error, extra = {}) => {
@@ -168,11 +196,11 @@ export function createPaymentHandler(routes, options = {}) {
     return json(PRECONDITION.has(error) ? 412 : 402, terms.v1Body, headers);
   };
 
-  return async function handle(request, next, ctx) {
+  return async function handle(request, next, ctx, routing = {}) {
     const url = new URL(request.url);
-    const route = gate.route(request.method, url.pathname);
+    const route = gate.route(request.method, [url.pathname, ...(routing.paths ?? [])], routing.mount);
+    if (route === UNCLEAR_PATH) return json(400, { error: "invalid_path", message: "the request path has escapes that do not decode one way only" });
     if (route < 0) return next();
-
 
     const now = Math.floor(Date.now() / 1000);
     const decision = gate.evaluate(route, url.href, request.headers.get("PAYMENT-SIGNATURE"), request.headers.get("X-PAYMENT"), now);
@@ -187,62 +215,140 @@ export function createPaymentHandler(routes, options = {}) {
 
     let facilitator;
     try {
-      facilitator = facilitatorFor(decision.paymentRequirements.network);
+      facilitator = facilitatorFor(decision.network, decision.paymentRequirements.network);
     } catch (e) {
-      return json(e.status, { error: e.code, message: e.message });
+      return facilitatorFault(e);
+    }
+    const contractSignature = decision.deferred.includes("contract_signature");
+    if (contractSignature && !deferredAllowed(decision.payer)) {
+      return json(429, { error: "too_many_deferred_checks", message: "too many smart-wallet payments from this payer; try again in a minute" }, { "Retry-After": "60" });
     }
     const key = decision.nonceKey;
-    if (!(await store.reserve(key, decision.validBefore + KEEP_AFTER_EXPIRY))) {
-      return refuse(route, request, url, decision.replayReason);
-    }
+    const claimed = await store.reserve(key, decision.validBefore + KEEP_AFTER_EXPIRY);
+    if (!claimed) return refuse(route, request, url, decision.replayReason);
+    // An earlier settlement of this very payment has no final answer: finish it, do not refuse it.
+    const retry = claimed === "retry";
     const body = { x402Version: decision.x402Version, paymentPayload: decision.paymentPayload, paymentRequirements: decision.paymentRequirements };
     const responseHeader = decision.x402Version === 1 ? "X-PAYMENT-RESPONSE" : "PAYMENT-RESPONSE";
-    let settling = false;
+    // Until /settle is called nothing has moved: the key is released on any failure. After, it
+    // stays claimable by the same payment only (`unknown`), never free for a replay.
+    let sentToSettle = retry;
+    const free = async () => {
+      if (sentToSettle) await store.unknown?.(key);
+      else await store.release(key);
+    };
+
+    /** Settles (once more if the facilitator says pending), recording each step; `ctx.waitUntil`
+     * keeps it running if the client goes away. */
+    const settle = () => {
+      const run = (async () => {
+        sentToSettle = true;
+        await store.settling?.(key);
+        try {
+          let result = await facilitator.settle(body);
+          if (isPending(result)) result = await facilitator.settle(body);
+          if (isPending(result)) await store.unknown?.(key);
+          else if (result.settlement.success) await safely(() => store.commit(key));
+          else await store.release?.(key);
+          return result;
+        } catch (e) {
+          await store.unknown?.(key);
+          throw e;
+        }
+      })();
+      try {
+        ctx?.waitUntil?.(run.catch(() => {}));
+      } catch {
+        // Not every runtime has a waitUntil that takes promises at this point.
+      }
+      return run;
+    };
+    const pending = (result) =>
+      json(503, { error: SETTLEMENT_PENDING, message: "the settlement of this payment has no final answer yet: send the same payment again, do not sign a new one" },
+        { [responseHeader]: result.header, "Retry-After": "5" });
+    const unsettled = async (result) => {
+      await safely(() => onSettleFailed?.({ payer: decision.payer, settlement: result.settlement }));
+      return refuse(route, request, url, result.settlement.errorReason ?? "settlement_failed", { [responseHeader]: result.header });
+    };
+    const paid = async (result) => safely(() => onSettled?.({ payer: decision.payer, settlement: result.settlement }));
+
     try {
-      // A signature only the chain can check (smart wallet) is never taken on local word alone.
-      if (mode === "local+facilitator" || decision.deferred.includes("contract_signature")) {
+      // The handler runs only for a payment known to be fundable: the facilitator's /verify, unless
+      // the operator chose "local" (then it may run for unfunded payers). A smart-wallet signature
+      // is never taken on local word alone. A retry was verified when it was first presented.
+      if (!retry && (mode === "local+facilitator" || contractSignature)) {
         const verdict = await facilitator.verify(body);
         if (!verdict.isValid) {
-          await store.release(key);
+          await free();
           return refuse(route, request, url, verdict.invalidReason ?? "invalid_payment");
         }
       }
       await onVerified?.({ payer: decision.payer, paymentPayload: decision.paymentPayload, requirements: decision.paymentRequirements });
 
+      if (settleFirst) {
+        const result = await settle();
+        if (isPending(result)) return pending(result);
+        if (!result.settlement.success) return unsettled(result);
+        await paid(result);
+        // Paid before the handler ran: whatever it answers, its answer is what was bought, and
+        // even a handler that throws leaves the payer its receipt.
+        try {
+          const response = await next();
+          return deliver(response, NULL_BODY.has(response.status) ? null : await response.arrayBuffer(), { [responseHeader]: result.header });
+        } catch (e) {
+          console.error("x402: the handler failed after the payment was settled", e);
+          return json(500, { error: "handler_failed" }, { [responseHeader]: result.header });
+        }
+      }
+
       const response = await next();
       if (response.status >= 400) {
-        await store.release(key);
+        await free();
         return withHeaders(response, {});
       }
       // Buffer the content: it is released only once the money has moved.
-      const content = await response.arrayBuffer();
-      settling = true;
-      const settlement = await facilitator.settle(body);
-      const receipt = encodePaymentResponseHeader(settlement);
-      if (!settlement.success) {
-        await store.release(key);
-        await onSettleFailed?.({ payer: decision.payer, settlement });
-        return refuse(route, request, url, settlement.errorReason ?? "settlement_failed", { [responseHeader]: receipt });
-      }
-      // Paid: from here on nothing may lose the content.
-      try {
-        await store.commit(key);
-        await onSettled?.({ payer: decision.payer, settlement });
-      } catch (e) {
-        console.error("x402: after a successful settlement", e);
-      }
-      const cacheControl = response.headers.get("Cache-Control");
-      return withHeaders(
-        new Response(NULL_BODY.has(response.status) ? null : content, { status: response.status, statusText: response.statusText, headers: response.headers }),
-        { [responseHeader]: receipt, "Cache-Control": cacheControl ? `${cacheControl}, private` : "private" },
-      );
+      const content = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+      const result = await settle();
+      if (isPending(result)) return pending(result);
+      if (!result.settlement.success) return unsettled(result);
+      await paid(result);
+      return deliver(response, content, { [responseHeader]: result.header });
     } catch (e) {
-      // A settlement that may have happened keeps its reservation: the payment is never honoured twice.
-      if (!settling) await store.release(key);
-      if (e instanceof FacilitatorError) return json(e.status, { error: e.code, message: e.message });
+      await free();
+      if (e instanceof FacilitatorError) {
+        // Sent to /settle with no final answer: the client is to re-send this same payment.
+        if (sentToSettle) return json(e.status, { error: e.code, message: "the settlement has no final answer: send the same payment again, do not sign a new one" }, { "Retry-After": "5" });
+        return facilitatorFault(e);
+      }
       throw e;
     }
   };
+}
+
+/** A 2.27 facilitator's non-final answer: broadcast, not yet confirmed. */
+const isPending = (result) => !result.settlement.success && result.settlement.errorReason === SETTLEMENT_PENDING && result.settlement.transaction !== "";
+
+/** Runs a step after money moved: its failure is logged, never thrown. */
+async function safely(step) {
+  try {
+    await step();
+  } catch (e) {
+    console.error("x402: after a settlement", e);
+  }
+}
+
+/** How Hono routes this request: its decoded path, and the pattern of the sub-app (`app.route`,
+ * `basePath`) this middleware was registered in, as `@x402/hono` reads them. */
+function honoRouting(c) {
+  const routing = { paths: [] };
+  try {
+    if (typeof c.req.path === "string") routing.paths.push(c.req.path);
+    const mount = c.req.matchedRoutes?.[c.req.routeIndex]?.basePath;
+    if (typeof mount === "string") routing.mount = mount;
+  } catch {
+    // An older or newer Hono without these: the URL's path alone is matched.
+  }
+  return routing;
 }
 
 /** Payment middleware for Hono: `app.use(paymentMiddleware(routes, options))`. */
@@ -260,7 +366,7 @@ export function paymentMiddleware(routes, options) {
       ran = true;
       await next();
       return c.res;
-    }, ctx);
+    }, ctx, honoRouting(c));
     if (ran) c.res = undefined; // replace the handler's response instead of merging into it
     c.res = response;
     return c.res;

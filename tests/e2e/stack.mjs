@@ -12,7 +12,7 @@ import { startWww } from "../../www/serve.mjs";
 export const AMOUNT = "1000";
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
-export async function startWorker(chain, facilitatorUrl, { port = 0, verify = "local" } = {}) {
+export async function startWorker(chain, facilitatorUrl, { port = 0, verify } = {}) {
   const mf = startWorkerd({
     FACILITATOR_URL: facilitatorUrl,
     PAY_TO: chain.addresses.payTo,
@@ -21,7 +21,7 @@ export async function startWorker(chain, facilitatorUrl, { port = 0, verify = "l
     TOKEN_NAME: chain.token.name,
     TOKEN_VERSION: chain.token.version,
     AMOUNT,
-    VERIFY: verify,
+    ...(verify ? { VERIFY: verify } : {}),
   }, { port });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, close: () => mf.dispose() };

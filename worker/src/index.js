@@ -1,4 +1,4 @@
-// An x402 paywall: /weather and /reports/:id cost money (and /casper/weather, on Casper, when
+// An x402 paywall: /weather, /reports/:id and the /live WebSocket cost money (and /casper/weather, on Casper, when
 // CASPER_ASSET is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
 import { Hono } from "hono";
@@ -16,6 +16,7 @@ function routes(env) {
   const table = {
     "GET /weather": { accepts, description: "Today's weather", mimeType: "application/json" },
     "GET /reports/:id": { accepts, description: "A report", mimeType: "application/json" },
+    "GET /live": { accepts, description: "Live weather over a WebSocket", mimeType: "text/plain" },
   };
   if (env.CASPER_ASSET) {
     // A Casper-priced route: an amount of a CEP-18 token (its contract package hash).
@@ -48,6 +49,7 @@ app.use(async (c, next) => {
   paywall ??= paymentMiddleware(routes(c.env), {
     facilitator: facilitators(c.env),
     verify: c.env.VERIFY,
+    settleBeforeHandler: c.env.SETTLE_BEFORE_HANDLER === "true",
     nonceStore: durableObjectNonceStore(c.env.X402_NONCES),
   });
   return paywall(c, next);
@@ -56,6 +58,13 @@ app.use(async (c, next) => {
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/weather", (c) => c.json({ city: "Lisbon", forecast: "sunny", temperatureC: 24 }));
 app.get("/casper/weather", (c) => c.json({ city: "Zug", forecast: "snow", temperatureC: -2 }));
+app.get("/live", (c) => {
+  if (c.req.header("Upgrade") !== "websocket") return c.json({ error: "expected a WebSocket upgrade" }, 426);
+  const [client, server] = Object.values(new WebSocketPair());
+  server.accept();
+  server.send("live: sunny, 24 C");
+  return new Response(null, { status: 101, webSocket: client });
+});
 app.get("/reports/:id", (c) => {
   const id = c.req.param("id");
   if (id === "missing") return c.json({ error: "no such report" }, 404);

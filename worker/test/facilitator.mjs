@@ -3,7 +3,12 @@
 // local chain, comes with the end-to-end suite.)
 import { createServer } from "node:http";
 
-/** Modes: "ok", "error500", "hang", "garbage", "settle_fail", "no_tx", "verify_invalid". */
+/**
+ * Modes: "ok", "error500", "hang", "garbage", "settle_fail", "no_tx", "verify_invalid",
+ * "fail_null_tx" (a refusal with `transaction: null`), "pending" (every /settle answers the 2.27
+ * `settlement_pending` with a transaction), and "pending_once" / "hang_settle_once" (the next
+ * /settle is pending / never answered, later ones succeed).
+ */
 export async function startFacilitator() {
   const state = { mode: "ok", calls: [] };
   let txCounter = 0;
@@ -34,6 +39,16 @@ export async function startFacilitator() {
         return send(200, { isValid: true, payer });
       }
       if (path === "/settle") {
+        const pendingTx = `0x${"e".repeat(64)}`;
+        if (state.mode === "hang_settle_once") {
+          state.mode = "ok";
+          return; // never answers
+        }
+        if (state.mode === "pending" || state.mode === "pending_once") {
+          if (state.mode === "pending_once") state.mode = "ok";
+          return send(200, { success: false, errorReason: "settlement_pending", transaction: pendingTx, network, payer });
+        }
+        if (state.mode === "fail_null_tx") return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: null, network, payer });
         if (state.mode === "settle_fail") {
           return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: "", network, payer });
         }

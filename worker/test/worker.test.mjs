@@ -6,30 +6,35 @@ import assert from "node:assert/strict";
 import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
 import { startFacilitator } from "./facilitator.mjs";
 import { startWorkerd } from "./workerd.mjs";
+import { serializeErc6492Signature } from "viem";
 
 const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const signer = privateKeySigner(KEY);
 const BASE = "http://worker.test";
-let facilitator, worker, workerWithVerify;
+let facilitator, worker, workerWithVerify, workerDefault, workerSettleFirst;
 
 function startWorker(vars) {
-  return startWorkerd({ PAY_TO, NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local", FACILITATOR_TIMEOUT_MS: "500", ...vars });
+  const all = { PAY_TO, NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local", FACILITATOR_TIMEOUT_MS: "500", ...vars };
+  return startWorkerd(Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)));
 }
 
 before(async () => {
   facilitator = await startFacilitator();
   worker = startWorker({ FACILITATOR_URL: facilitator.url });
   workerWithVerify = startWorker({ FACILITATOR_URL: facilitator.url, VERIFY: "local+facilitator" });
-  await worker.ready;
-  await workerWithVerify.ready;
+  // As deployed: the example's wrangler.toml sets no VERIFY, so the package's default holds.
+  workerDefault = startWorker({ FACILITATOR_URL: facilitator.url, VERIFY: undefined });
+  workerSettleFirst = startWorker({ FACILITATOR_URL: facilitator.url, VERIFY: undefined, SETTLE_BEFORE_HANDLER: "true" });
+  await Promise.all([worker.ready, workerWithVerify.ready, workerDefault.ready, workerSettleFirst.ready]);
 });
 
 after(async () => {
-  await worker?.dispose();
-  await workerWithVerify?.dispose();
+  for (const mf of [worker, workerWithVerify, workerDefault, workerSettleFirst]) await mf?.dispose();
   await facilitator?.close();
 });
+
+const calls = (path) => facilitator.state.calls.filter((c) => c.path === path).length;
 
 const get = (path, headers = {}, mf = worker) => mf.dispatchFetch(BASE + path, { headers });
 
@@ -201,7 +206,9 @@ test("an unreachable facilitator is a 502", async () => {
     const { header, name } = await pay("/weather", { mf: lonely });
     const res = await get("/weather", { [name]: header }, lonely);
     assert.equal(res.status, 502);
-    assert.equal((await res.json()).error, "facilitator_unavailable");
+    const text = await res.text();
+    assert.equal(JSON.parse(text).error, "facilitator_unavailable");
+    assert.doesNotMatch(text, /127\.0\.0\.1|refused|fetch|:9\b/i, "the facilitator's address and error text stay in the log");
   } finally {
     await lonely.dispose();
   }
@@ -238,13 +245,107 @@ test("oversize and garbage headers are unpaid requests, and the isolate lives on
 });
 
 test("no spelling of a paid path gets in free: encoded separators, run-by-run decoding, HEAD", async () => {
-  for (const path of ["/reports/a%2Fb", "/reports/a%5Cb", "/%72eports/x%ff", "/Weather", "/weather/", "//weather"]) {
+  // The attack review's C1: an escaped literal with a separator inside the parameter.
+  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/reports/a%2Fb", "/reports/a%5Cb", "/%72eports/x%ff", "/Weather", "/weather/", "//weather"]) {
     const res = await get(path);
     assert.equal(res.status, 402, path);
     assert.doesNotMatch(await res.text(), /report a|Lisbon/, path);
   }
   const head = await worker.dispatchFetch(BASE + "/weather", { method: "HEAD" });
   assert.equal(head.status, 402);
+  // A path no reading agrees on is refused on a host with paid routes, not served.
+  for (const path of ["/health%", "/health%zz", "/health/%c3"]) {
+    const res = await get(path);
+    assert.equal(res.status, 400, path);
+    assert.equal((await res.json()).error, "invalid_path", path);
+  }
+});
+
+test("default mode: the handler runs only once the facilitator's /verify vouches for the payer", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  const [verifies, settles] = [calls("/verify"), calls("/settle")];
+  const ok = await pay("/weather", { mf: workerDefault });
+  assert.equal((await get("/weather", { [ok.name]: ok.header }, workerDefault)).status, 200);
+  assert.equal(calls("/verify"), verifies + 1);
+  // A fresh key with no funds: signed correctly, so local checks pass; /verify refuses it.
+  facilitator.state.mode = "verify_invalid";
+  const unfunded = await pay("/reports/expensive", { mf: workerDefault });
+  const res = await get("/reports/expensive", { [unfunded.name]: unfunded.header }, workerDefault);
+  assert.equal(res.status, 402);
+  assert.equal(reasonOf(res), "invalid_exact_evm_insufficient_balance");
+  assert.doesNotMatch(await res.text(), /report expensive/);
+  assert.equal(calls("/settle"), settles + 1, "the refused payment was never sent to /settle");
+});
+
+test("settleBeforeHandler: the money moves before the handler runs, and its answer carries the receipt", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  const settles = calls("/settle");
+  const p = await pay("/reports/broken", { mf: workerSettleFirst });
+  const res = await get("/reports/broken", { [p.name]: p.header }, workerSettleFirst);
+  assert.equal(res.status, 500, "the handler's own answer, after payment");
+  assert.equal(decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE")).success, true);
+  assert.equal(calls("/settle"), settles + 1);
+  facilitator.state.mode = "settle_fail";
+  const q = await pay("/reports/7", { mf: workerSettleFirst });
+  const refused = await get("/reports/7", { [q.name]: q.header }, workerSettleFirst);
+  assert.equal(refused.status, 402);
+  assert.doesNotMatch(await refused.text(), /report 7/, "no settlement, no handler");
+});
+
+test("a settlement with no final answer is finished by the same payment, never refused as a replay", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  // (a) /settle times out: 504, then the same payment again settles and gets the content.
+  facilitator.state.mode = "hang_settle_once";
+  const p = await pay("/weather");
+  const first = await get("/weather", { [p.name]: p.header });
+  assert.equal(first.status, 504);
+  assert.doesNotMatch(await first.text(), /Lisbon/);
+  const again = await get("/weather", { [p.name]: p.header });
+  assert.equal(again.status, 200, "re-presented after an unknown outcome: settled again, served");
+  assert.match(await again.text(), /Lisbon/);
+  const third = await get("/weather", { [p.name]: p.header });
+  assert.equal(reasonOf(third), "invalid_exact_evm_nonce_already_used", "once settled, a replay is refused");
+
+  // (b) settlement_pending: retried once at once, as the reference server does.
+  facilitator.state.mode = "pending_once";
+  const q = await pay("/weather");
+  const settles = calls("/settle");
+  const res = await get("/weather", { [q.name]: q.header });
+  assert.equal(res.status, 200);
+  assert.equal(calls("/settle"), settles + 2);
+
+  // Still pending after the retry: 503 "send the same payment again", then it is finished.
+  facilitator.state.mode = "pending";
+  const r = await pay("/weather");
+  const pending = await get("/weather", { [r.name]: r.header });
+  assert.equal(pending.status, 503);
+  assert.equal((await pending.json()).error, "settlement_pending");
+  assert.equal(decodePaymentResponseHeader(pending.headers.get("PAYMENT-RESPONSE")).errorReason, "settlement_pending");
+  facilitator.state.mode = "ok";
+  assert.equal((await get("/weather", { [r.name]: r.header })).status, 200);
+});
+
+test("a paid WebSocket upgrade is delivered after settlement, not a 500", async () => {
+  const p = await pay("/live");
+  const res = await worker.dispatchFetch(BASE + "/live", { headers: { Upgrade: "websocket", [p.name]: p.header } });
+  assert.equal(res.status, 101);
+  assert.ok(res.webSocket, "the socket is handed over");
+  assert.equal(decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE")).success, true);
+  const message = new Promise((resolve) => res.webSocket.addEventListener("message", (e) => resolve(e.data)));
+  res.webSocket.accept();
+  assert.equal(await message, "live: sunny, 24 C");
+  res.webSocket.close();
+});
+
+test("a refusal with transaction: null is a 402 with its receipt, as the JS and Rust readers agree", async (t) => {
+  t.after(() => { facilitator.state.mode = "ok"; });
+  facilitator.state.mode = "fail_null_tx";
+  const p = await pay("/weather");
+  const res = await get("/weather", { [p.name]: p.header });
+  assert.equal(res.status, 402);
+  const receipt = decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE"));
+  assert.equal(receipt.errorReason, "invalid_exact_evm_insufficient_balance");
+  assert.equal(receipt.transaction, "");
 });
 
 test("a paid 204 is delivered with its receipt", async () => {
@@ -254,12 +355,13 @@ test("a paid 204 is delivered with its receipt", async () => {
   assert.equal(decodePaymentResponseHeader(res.headers.get("PAYMENT-RESPONSE")).success, true);
 });
 
-test("a smart-wallet signature is sent to the facilitator's /verify even in local mode", async (t) => {
+test("a smart-wallet signature is sent to the facilitator's /verify even in local mode; junk long hex is not", async (t) => {
   t.after(() => { facilitator.state.mode = "ok"; });
-  const verifies = () => facilitator.state.calls.filter((c) => c.path === "/verify").length;
-  const forge = async () => {
+  const verifies = () => calls("/verify");
+  // An ERC-6492 signature as viem serializes it (a wallet not deployed yet), around an ECDSA one.
+  const forge = async (signature) => {
     const p = await pay("/weather");
-    p.payload.payload.signature = "0x" + "ab".repeat(200);
+    p.payload.payload.signature = signature ?? serializeErc6492Signature({ address: "0x0000000000ffe8b47b3e2130213b802212439497", data: "0xdeadbeef", signature: p.payload.payload.signature });
     return encodePaymentSignatureHeader(p.payload);
   };
   const before = verifies();
@@ -270,4 +372,20 @@ test("a smart-wallet signature is sent to the facilitator's /verify even in loca
   assert.doesNotMatch(await refused.text(), /Lisbon/);
   facilitator.state.mode = "ok";
   assert.equal((await get("/weather", { "PAYMENT-SIGNATURE": await forge() })).status, 200, "the facilitator vouched for it");
+  // Long hex no wallet makes is refused here: no /verify call for it (attack review M5).
+  const junk = await get("/weather", { "PAYMENT-SIGNATURE": await forge("0x" + "ab".repeat(200)) });
+  assert.equal(reasonOf(junk), "invalid_exact_evm_signature");
+  assert.equal(verifies(), before + 2);
+});
+
+test("deferred signature checks are limited per payer", async () => {
+  const verifies = calls("/verify");
+  const statuses = [];
+  for (let i = 0; i < 12; i++) {
+    const p = await pay("/weather");
+    p.payload.payload.signature = serializeErc6492Signature({ address: "0x0000000000ffe8b47b3e2130213b802212439497", data: "0xdeadbeef", signature: p.payload.payload.signature });
+    statuses.push((await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(p.payload) })).status);
+  }
+  assert.ok(statuses.includes(429), `statuses: ${statuses}`);
+  assert.ok(calls("/verify") - verifies <= 10, "at most 10 facilitator checks a minute for one payer (the earlier test spent some)");
 });

@@ -1,0 +1,148 @@
+// The gate against Hono's own router, differentially: whatever spelling of a path Hono routes to a
+// paid handler, the payment middleware must stop unpaid. The paths are randomly encoded (escaped
+// letters, escaped separators and delimiters, doubled slashes, dot segments, malformed escapes,
+// case), from a seeded generator; X402_ROUTE_FUZZ=<count> runs more of them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { paymentMiddleware, InMemoryNonceStore } from "x402-wasm";
+
+const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+const accepts = { scheme: "exact", network: "eip155:84532", payTo: PAY_TO, price: "$0.001" };
+// Unpaid requests never reach the facilitator: nothing listens here.
+const options = () => ({ facilitator: { url: "http://127.0.0.1:9" }, nonceStore: new InMemoryNonceStore() });
+
+/** Route pattern (ours and Hono's, the same text) → a sample path that reaches it. */
+const PAID = {
+  "/reports/:id": "/reports/42",
+  "/api/*": "/api/v1/items",
+  "/weather": "/weather",
+  "/files/:name/meta": "/files/a.txt/meta",
+  "/users/:id/orders/:order": "/users/7/orders/9",
+};
+const FREE = { "/health": "/health", "/public/:x": "/public/readme", "/reports": "/reports" };
+
+/** Hono app with every route, paid handlers answering "PAID <pattern>"; `gated` puts our middleware in front. */
+function app(gated) {
+  const hono = new Hono();
+  if (gated) hono.use(paymentMiddleware(Object.fromEntries(Object.keys(PAID).map((p) => [`GET ${p}`, { accepts }])), options()));
+  for (const pattern of Object.keys(PAID)) hono.get(pattern, (c) => c.text(`PAID ${pattern} ${JSON.stringify(c.req.param())}`));
+  for (const pattern of Object.keys(FREE)) hono.get(pattern, (c) => c.text(`free ${pattern}`));
+  return hono;
+}
+
+/** A small seeded PRNG (mulberry32), so a failure names its seed and replays. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEPARATORS = ["%2F", "%2f", "%5C", "%5c", "%3F", "%3f", "%23", "%25", "%2e", "%2E", "%20", "%00", "%", "%zz", "%ff", "%c3", "%C3%A9", "%e2%82", "/", "//", "\\", ".", "..", ";", "?", "#"];
+
+/** One random spelling of `path`. */
+function mangle(path, r) {
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  let out = "";
+  for (const c of path) {
+    const roll = r();
+    if (roll < 0.12 && /[a-z0-9.]/i.test(c)) out += `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`[r() < 0.5 ? "toUpperCase" : "toLowerCase"]();
+    else if (roll < 0.16 && /[a-z]/i.test(c)) out += c.toUpperCase();
+    else if (roll < 0.2 && c === "/") out += pick(["//", "/./", "\\", "%2F", "/%2e/"]);
+    else out += c;
+    if (r() < 0.06) out += pick(SEPARATORS);
+  }
+  if (r() < 0.1) out += pick(["/", "?q=1", "#f", "%2F", "/x", "%"]);
+  return out.startsWith("/") ? out : `/${out}`;
+}
+
+const samples = [...Object.values(PAID), ...Object.values(FREE)];
+
+async function answer(hono, path) {
+  const res = await hono.request(`http://shop.test${path}`);
+  return { status: res.status, text: await res.text() };
+}
+
+test("the attack review's paths: escaped literals with a separator inside the parameter", async () => {
+  const gated = app(true);
+  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/ap%69/%3Fx/y", "/api", "/api/", "/%57eather", "/files/a%2Fb/m%65ta"]) {
+    const { status, text } = await answer(gated, path);
+    assert.doesNotMatch(text, /^PAID/, `${path} was served free`);
+    assert.equal(status, 402, path);
+  }
+  // Hono itself serves these from the paid handlers: the test would catch a gate that let them by.
+  const open = app(false);
+  assert.match((await answer(open, "/r%65ports/x%2Fy")).text, /^PAID \/reports\/:id/);
+  assert.match((await answer(open, "/api")).text, /^PAID \/api\/\*/);
+  // Free routes stay free; a path with an escape no reading agrees on is refused, not served.
+  assert.equal((await answer(gated, "/health")).status, 200);
+  assert.equal((await answer(gated, "/reports")).status, 200);
+  assert.equal((await answer(gated, "/health%zz")).status, 400);
+});
+
+test("differential: no random spelling that Hono routes to a paid handler gets past the gate", async () => {
+  const count = Number(process.env.X402_ROUTE_FUZZ ?? 3000);
+  const seed = Number(process.env.X402_ROUTE_SEED ?? 0x402);
+  const r = rng(seed);
+  const open = app(false);
+  const gated = app(true);
+  let reachedPaid = 0;
+  let protectedCount = 0;
+  for (let i = 0; i < count; i++) {
+    const path = mangle(samples[Math.floor(r() * samples.length)], r);
+    let url;
+    try {
+      url = new URL(`http://shop.test${path}`);
+    } catch {
+      continue; // not a URL a request can carry
+    }
+    const plain = await answer(open, url.pathname + url.search);
+    if (!plain.text.startsWith("PAID")) continue;
+    reachedPaid++;
+    const { status, text } = await answer(gated, url.pathname + url.search);
+    assert.ok(!text.startsWith("PAID"), `seed ${seed}, case ${i}: ${path} reached ${plain.text} unpaid (status ${status})`);
+    assert.ok(status === 402 || status === 400, `seed ${seed}, case ${i}: ${path} answered ${status}`);
+    protectedCount++;
+  }
+  // The generator must reach paid handlers through odd spellings often, or it proves nothing.
+  assert.ok(reachedPaid > count / 5, `only ${reachedPaid} of ${count} spellings reached a paid handler`);
+  console.log(`# route differential: ${count} spellings, ${reachedPaid} routed by Hono to a paid handler, ${protectedCount} protected, 0 served free (seed ${seed})`);
+});
+
+test("sub-apps and basePath: a table written for @x402/hono protects the sub-app's routes", async () => {
+  const sub = new Hono();
+  sub.use(paymentMiddleware({ "GET /report": { accepts } }, options()));
+  sub.get("/report", (c) => c.text("PAID sub"));
+  sub.get("/free", (c) => c.text("free sub"));
+  const root = new Hono();
+  root.route("/v1", sub);
+  root.get("/report", (c) => c.text("free root"));
+  assert.equal((await answer(root, "/v1/report")).status, 402);
+  assert.equal((await answer(root, "/v1/r%65port")).status, 402);
+  assert.equal((await answer(root, "/v1/free")).status, 200);
+  assert.equal((await answer(root, "/report")).text, "free root", "the table is the sub-app's: the root's /report is not gated");
+
+  const tenants = new Hono();
+  tenants.use(paymentMiddleware({ "GET /report": { accepts } }, options()));
+  tenants.get("/report", (c) => c.text("PAID tenant"));
+  const byTenant = new Hono();
+  byTenant.route("/:tenant", tenants);
+  assert.equal((await answer(byTenant, "/acme/report")).status, 402, "a parameterized mount");
+
+  const based = new Hono().basePath("/api");
+  based.use(paymentMiddleware({ "GET /report": { accepts } }, options()));
+  based.get("/report", (c) => c.text("PAID based"));
+  assert.equal((await answer(based, "/api/report")).status, 402);
+
+  const fullPaths = new Hono();
+  fullPaths.use(paymentMiddleware({ "GET /v1/report": { accepts } }, options()));
+  fullPaths.get("/report", (c) => c.text("PAID full"));
+  const mounted = new Hono();
+  mounted.route("/v1", fullPaths);
+  assert.equal((await answer(mounted, "/v1/report")).status, 402, "a table of full paths still works");
+});
