@@ -10,6 +10,7 @@ import {
   decodePaymentResponseHeader,
   encodePaymentSignatureHeader,
   findMatchingRequirements,
+  checkPaymentOptions,
 } from "./x402_wasm.js";
 
 const PAYMENT_HEADERS = ["PAYMENT-SIGNATURE", "X-PAYMENT"];
@@ -34,13 +35,23 @@ export function x402Error(code, message, cause) {
  * A signer that holds its key in wasm memory: the key is never handed back to JavaScript, is
  * zeroized when freed, and signs x402 payment typed data only.
  */
-export function privateKeySigner(hexKey) {
-  const key = new PrivateKeySigner(hexKey);
+export function privateKeySigner(hexKey, { allowUpto = false } = {}) {
+  return keySigner(new PrivateKeySigner(hexKey, allowUpto === true), (key) => ({ address: key.address }), jsonTypedData);
+}
+
+/** A signer over a key held in wasm; `dispose()` zeroizes and frees the key, after which it signs nothing. */
+function keySigner(key, fields, prepare = (t) => t) {
+  let live = key;
   return Object.freeze({
-    address: key.address,
+    ...fields(key),
     [JSON_TYPED_DATA]: true,
     async signTypedData(typedData) {
-      return key.signTypedData(jsonTypedData(typedData));
+      if (!live) throw x402Error("signer_disposed", "this signer was disposed: its key is gone");
+      return live.signTypedData(prepare(typedData));
+    },
+    dispose() {
+      live?.free();
+      live = null;
     },
   });
 }
@@ -51,16 +62,7 @@ export function privateKeySigner(hexKey) {
  * requirements; `address` is the account (`00` + account hash) and `publicKey` the tagged key.
  */
 export function casperPrivateKeySigner(secretKey, { algorithm = "ed25519" } = {}) {
-  const key = new CasperPrivateKeySigner(secretKey, algorithm);
-  return Object.freeze({
-    family: "casper",
-    address: key.address,
-    publicKey: key.publicKey,
-    [JSON_TYPED_DATA]: true,
-    async signTypedData(typedData) {
-      return key.signTypedData(typedData);
-    },
-  });
+  return keySigner(new CasperPrivateKeySigner(secretKey, algorithm), (key) => ({ family: "casper", address: key.address, publicKey: key.publicKey }));
 }
 
 /** The CAIP-2 namespace of a network: `eip155` for v1 legacy names. */
@@ -159,15 +161,29 @@ async function readTerms(response, preferVersion) {
   throw x402Error("invalid_payment_required", `a ${response.status} without x402 terms (no PAYMENT-REQUIRED header, no v1 body)`);
 }
 
+/** Whether a paid retry's answer leaves the payment's outcome open: a 5xx (the facilitator timed out
+ * mid-settlement, say) or a settlement the facilitator calls pending. The same payment is then sent
+ * again on the next call, never a new one signed. */
+function outcomeOpen(paid) {
+  if (paid.status >= 500) return true;
+  try {
+    return decodePaymentResponse(paid)?.errorReason === "settlement_pending";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Wraps `fetch` so that a 402 is paid once and the request retried with the payment.
  * `signer` is one signer or an array of them, one per chain family (EVM, Casper): only
  * requirements some signer can pay are considered.
  *
  * Options: `maxAmount` (atomic units, string or bigint), `maxUsd` (default "0.10"; `false` turns it
- * off), `networks`, `assets`, `allowUnknownAssets`, `select(candidates, paymentRequired)`,
- * `preferVersion`, and hooks `onPaymentRequired` (may return `{abort: true, reason}`),
- * `onPaymentCreated`, `onPaymentResponse`.
+ * off), `maxTimeoutSeconds`, `networks`, `assets` (`[{network, asset, maxAmount}]`),
+ * `allowUnknownAssets` (with `maxAmount`), `select(candidates, paymentRequired)`, `preferVersion`,
+ * `allowCrossOriginPayment`, and hooks `onPaymentRequired` and `onBeforePaymentCreation` (both see
+ * the chosen requirement; either may return `{abort: true, reason}`), `onPaymentCreated`,
+ * `onPaymentResponse`.
  */
 export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   if (typeof fetchImpl !== "function") throw x402Error("invalid_argument", "wrapFetchWithPayment needs a fetch function");
@@ -180,17 +196,23 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     if (signers.has(family)) throw x402Error("invalid_argument", `two signers for the ${family} family`);
     signers.set(family, s);
   }
-  const { select, preferVersion = 2, onPaymentRequired, onPaymentCreated, onPaymentResponse } = options;
+  const { select, preferVersion = 2, onPaymentRequired, onBeforePaymentCreation, onPaymentCreated, onPaymentResponse } = options;
   const policy = {
     maxAmount: options.maxAmount === undefined ? undefined : String(options.maxAmount),
     maxUsd: options.maxUsd,
+    maxTimeoutSeconds: options.maxTimeoutSeconds,
     networks: options.networks,
-    assets: options.assets,
+    assets: options.assets?.map((a) => (a && typeof a === "object" && a.maxAmount !== undefined ? { ...a, maxAmount: String(a.maxAmount) } : a)),
     allowUnknownAssets: options.allowUnknownAssets,
     families: [...signers.keys()],
   };
-  // Signed payments whose paid retry got no answer, by request, until they expire.
+  // A policy that would pay some token uncapped is refused now, not on the first 402.
+  checkPaymentOptions(policy);
+  // Signed payments whose paid retry got no final answer, by request, until they expire.
   const unanswered = new Map();
+  const aborted = (hook, verdict) => {
+    if (verdict && verdict.abort) throw x402Error("payment_aborted", `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
+  };
 
   return async function fetchWithPayment(input, init) {
     const request = new Request(input, init);
@@ -208,15 +230,12 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
 
     const response = await send();
     if (response.status !== 402) return response;
-
-    const paymentRequired = await readTerms(response, preferVersion);
-    if (onPaymentRequired) {
-      const verdict = await onPaymentRequired({ paymentRequired, request: new Request(request, { body }) });
-      if (verdict && verdict.abort) {
-        throw x402Error("payment_aborted", `payment aborted by onPaymentRequired: ${verdict.reason ?? "no reason given"}`);
-      }
+    // A redirect may lead anywhere: pay only the origin that was asked, unless told otherwise.
+    if (response.redirected && response.url && new URL(response.url).origin !== new URL(request.url).origin && options.allowCrossOriginPayment !== true) {
+      throw x402Error("cross_origin_payment", `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`);
     }
 
+    const paymentRequired = await readTerms(response, preferVersion);
     const key = `${request.method} ${request.url} ${await sha256Hex(body)}`;
     const now = Math.floor(Date.now() / 1000);
     let kept = unanswered.get(key);
@@ -226,6 +245,7 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     }
 
     if (!kept) {
+      // Choose first, so that every hook and the wallet see the requirement that is paid.
       const indices = Array.from(selectPaymentRequirements(paymentRequired, policy));
       const candidates = indices.map((i) => paymentRequired.accepts[i]);
       let index = indices[0];
@@ -235,26 +255,32 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
         if (at < 0) throw x402Error("invalid_argument", "select() must return one of the candidates it was given");
         index = indices[at];
       }
-      const payer = signers.get(familyOf(paymentRequired.accepts[index].network));
+      const selectedRequirements = paymentRequired.accepts[index];
+      if (onPaymentRequired) {
+        aborted("onPaymentRequired", await onPaymentRequired({ paymentRequired, selectedRequirements, request: new Request(request, { body }) }));
+      }
+      const payer = signers.get(familyOf(selectedRequirements.network));
       const draft = new PaymentDraft(paymentRequired, index, await signerPayer(payer), { now });
       try {
         const typedData = draft.typedData();
+        if (onBeforePaymentCreation) {
+          aborted("onBeforePaymentCreation", await onBeforePaymentCreation({ paymentRequired, selectedRequirements, typedData }));
+        }
         const signature = await payer.signTypedData(payer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
         kept = { validBefore: draft.validBefore, payload: draft.finish(signature) };
       } finally {
         draft.free();
       }
       kept.header = encodePaymentSignatureHeader(kept.payload);
-      if (onPaymentCreated) await onPaymentCreated({ paymentPayload: kept.payload, requirements: paymentRequired.accepts[index] });
+      if (onPaymentCreated) await onPaymentCreated({ paymentPayload: kept.payload, requirements: selectedRequirements });
     }
 
     unanswered.set(key, kept);
     const headerName = kept.payload.x402Version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE";
     const paid = await send({ [headerName]: kept.header });
-    // An answer arrived: the payment was received and judged, so it is never sent again; except
-    // a 5xx (e.g. the facilitator timed out mid-settlement), after which the money may have moved:
-    // then the next call re-sends this same payment rather than signing a second one.
-    if (paid.status < 500) unanswered.delete(key);
+    // A final answer arrived: the payment was judged, so it is never sent again. An open outcome
+    // (5xx, settlement pending) keeps it: the next call re-sends this same payment.
+    if (!outcomeOpen(paid)) unanswered.delete(key);
     if (onPaymentResponse) await onPaymentResponse({ response: paid.clone(), settleResponse: decodePaymentResponse(paid) });
     return paid;
   };

@@ -129,6 +129,8 @@ export interface X402Error extends Error {
     | "user_rejected"
     | "wallet_error"
     | "invalid_argument"
+    | "signer_disposed"
+    | "cross_origin_payment"
     | "internal";
 }
 
@@ -180,8 +182,18 @@ export interface Eip1193Provider {
   request(args: { method: string; params?: unknown[] | object }): Promise<any>;
 }
 
-/** Signs inside wasm; the key never returns to JavaScript and is zeroized when freed. */
-export function privateKeySigner(hexKey: string): Signer & { readonly address: string };
+/** A signer whose key is held in wasm: `dispose()` zeroizes and frees it, after which it signs nothing. */
+export interface KeySigner extends Signer {
+  readonly address: string;
+  dispose(): void;
+}
+
+/**
+ * Signs inside wasm; the key never returns to JavaScript and is zeroized when freed. It signs x402
+ * payments only: EIP-3009 authorizations, and Permit2 permits under the Permit2 domain for the x402
+ * exact proxy (the upto proxy too with `allowUpto`).
+ */
+export function privateKeySigner(hexKey: string, options?: { allowUpto?: boolean }): KeySigner;
 
 /**
  * A Casper key (32-byte secret as hex), signing inside wasm like `privateKeySigner`; it pays
@@ -190,12 +202,22 @@ export function privateKeySigner(hexKey: string): Signer & { readonly address: s
 export function casperPrivateKeySigner(
   secretKey: string,
   options?: { algorithm?: "ed25519" | "secp256k1" },
-): Signer & { readonly family: "casper"; readonly address: string; readonly publicKey: string };
+): KeySigner & { readonly family: "casper"; readonly publicKey: string };
 
 /** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
 export function injectedWalletSigner(provider: Eip1193Provider, options?: { address?: string }): Signer & { getAddress(): Promise<string> };
 
-/** Options of `wrapFetchWithPayment`; every cap and list narrows what is paid. */
+/** A token paid besides the known ones: on one network, with a cap (atomic units). */
+export interface AllowedAsset {
+  network: string;
+  /** EVM address or Casper contract package hash. */
+  asset: string;
+  /** Largest payment in atomic units; required unless `maxAmount` is set. `maxAmountPerPayment` is read too. */
+  maxAmount?: string | bigint;
+  maxAmountPerPayment?: string;
+}
+
+/** Options of `wrapFetchWithPayment`; every cap and list narrows what is paid, and no token is paid uncapped. */
 export interface PaymentOptions {
   /** Largest amount per payment in atomic units, any asset. */
   maxAmount?: string | bigint;
@@ -203,16 +225,22 @@ export interface PaymentOptions {
   maxUsd?: string | number | false | null;
   /** Allowed networks, CAIP-2 (`eip155:8453`) or v1 names (`base`). */
   networks?: string[];
-  /** Allowed tokens besides the known ones: EVM addresses, Casper contract package hashes. */
-  assets?: string[];
-  /** Pay in tokens this package does not know (still subject to `maxAmount`). */
+  /** Longest validity a server may ask a payment to have, in seconds; default 3600. */
+  maxTimeoutSeconds?: number;
+  /** Tokens allowed besides the known ones, each on its network with a cap. */
+  assets?: AllowedAsset[];
+  /** Pay in tokens this package does not know; needs `maxAmount`. */
   allowUnknownAssets?: boolean;
+  /** Pay a 402 that a redirect led to on another origin; default false (`cross_origin_payment`). */
+  allowCrossOriginPayment?: boolean;
   /** Chooses among the acceptable requirements (server order); default the first. */
   select?(candidates: (PaymentRequirements | PaymentRequirementsV1)[], paymentRequired: PaymentRequired | PaymentRequiredV1): (PaymentRequirements | PaymentRequirementsV1) | Promise<PaymentRequirements | PaymentRequirementsV1>;
   /** Which terms to read when a 402 carries both: 2 (header, default) or 1 (JSON body). */
   preferVersion?: X402Version;
-  /** Called with the terms before paying; `{abort: true}` throws `payment_aborted`. */
-  onPaymentRequired?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; request: Request }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
+  /** Called with the terms and the requirement chosen to be paid; `{abort: true}` throws `payment_aborted`. */
+  onPaymentRequired?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; selectedRequirements: PaymentRequirements | PaymentRequirementsV1; request: Request }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
+  /** Called with the chosen requirement and the typed data before the signer sees it; `{abort: true}` throws `payment_aborted`. */
+  onBeforePaymentCreation?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; selectedRequirements: PaymentRequirements | PaymentRequirementsV1; typedData: TypedData }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
   /** Called with the signed payment before it is sent. */
   onPaymentCreated?(context: { paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
   /** Called with the paid response and its decoded settlement (null when absent). */
@@ -232,7 +260,7 @@ export function decodePaymentResponse(response: Response): SettleResponse | null
 /** Indices of the acceptable entries of `accepts` under the options' caps and lists (server order). */
 export function selectPaymentRequirements(
   paymentRequired: PaymentRequired | PaymentRequiredV1,
-  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "networks" | "assets" | "allowUnknownAssets"> & {
+  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "maxTimeoutSeconds" | "networks" | "assets" | "allowUnknownAssets"> & {
     /** The chain families the client can sign for; default `["eip155"]`. */
     families?: ("eip155" | "casper")[];
   },
@@ -271,10 +299,21 @@ export interface RouteConfig {
 /** `"GET /weather"`, `"/items/:id"`, `"/api/*"`: first match wins. A bare RouteConfig protects everything. */
 export type Routes = Record<string, RouteConfig> | RouteConfig;
 
-/** Where used payments are recorded: each (payer, nonce) is honoured once. */
+/**
+ * Where used payments are recorded: each (payer, nonce) is honoured once. A key is `reserved`,
+ * then `settling` (sent to /settle), then `settled`; or `unknown` when /settle gave no final answer.
+ */
 export interface NonceStore {
-  /** Reserves `key` until `expiresAt` (unix seconds); false if reserved or used already. */
-  reserve(key: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Reserves `key` until `expiresAt` (unix seconds): true; false if in use or used; `"retry"` when
+   * the key is `unknown` (or `settling` past a 60 s lease): the caller finishes that settlement.
+   */
+  reserve(key: string, expiresAt: number): Promise<boolean | "retry">;
+  /** Marks the key as sent to /settle. Optional: without it a key never becomes claimable by `"retry"`. */
+  settling?(key: string): Promise<void>;
+  /** Marks the key's settlement as having no final answer. */
+  unknown?(key: string): Promise<void>;
+  /** Frees a key whose payment moved no money. */
   release(key: string): Promise<void>;
   commit(key: string): Promise<void>;
 }
@@ -292,9 +331,17 @@ export interface FacilitatorConfig {
 export interface PaymentMiddlewareOptions {
   /** One facilitator, or one per network family (the first listing a payment's network, else the first without `networks`). */
   facilitator: FacilitatorConfig | FacilitatorConfig[];
-  /** "local" (default): verify in wasm only; "local+facilitator": also ask /verify. */
+  /**
+   * "local+facilitator" (default): verify in wasm, then ask the facilitator's /verify, so the
+   * handler runs only for a payment known to be fundable. "local": wasm only; the handler may then
+   * run for unfunded payers (settlement fails after it).
+   */
   verify?: "local" | "local+facilitator";
-  /** Default: an in-memory store (one isolate). Use `durableObjectNonceStore` across isolates. */
+  /** Settle before running the handler (for expensive handlers); its answer, whatever it is, is what was paid for. */
+  settleBeforeHandler?: boolean;
+  /** Smart-wallet signature checks (facilitator calls) a payer may cause per minute per isolate; default 10. */
+  deferredChecksPerMinute?: number;
+  /** Default: an in-memory store (one isolate; a warning is logged). Use `durableObjectNonceStore` across isolates. */
   nonceStore?: NonceStore;
   onVerified?(context: { payer: string; paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
   onSettled?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
@@ -313,13 +360,19 @@ export function withPayment<Env = unknown, Ctx = unknown>(
   options: PaymentMiddlewareOptions | ((env: Env) => PaymentMiddlewareOptions),
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response>;
 
-/** The framework-free core: answers `request`, calling `next()` only for a verified payment. */
+/**
+ * The framework-free core: answers `request`, calling `next()` only for a verified payment.
+ * `routing` adds a framework's view of the path: its decoded path(s), and the pattern of the
+ * sub-app it is mounted at; the request is protected if any view matches a route.
+ */
 export function createPaymentHandler(routes: Routes, options: PaymentMiddlewareOptions):
-  (request: Request, next: () => Promise<Response>, ctx?: { waitUntil(promise: Promise<unknown>): void }) => Promise<Response>;
+  (request: Request, next: () => Promise<Response>, ctx?: { waitUntil(promise: Promise<unknown>): void }, routing?: { paths?: string[]; mount?: string }) => Promise<Response>;
 
 /** Reservations in this isolate's memory. */
 export class InMemoryNonceStore implements NonceStore {
-  reserve(key: string, expiresAt: number): Promise<boolean>;
+  reserve(key: string, expiresAt: number): Promise<boolean | "retry">;
+  settling(key: string): Promise<void>;
+  unknown(key: string): Promise<void>;
   release(key: string): Promise<void>;
   commit(key: string): Promise<void>;
 }

@@ -32,7 +32,7 @@ const before = await chain.balanceOf(payer);
 console.log(`Paying from Node: wrapFetchWithPayment + privateKeySigner (the key stays in wasm), payer ${payer}`);
 console.log(`  → GET ${worker.url}/weather`);
 const pay = wrapFetchWithPayment(fetch, privateKeySigner(key), {
-  assets: [token.address],
+  assets: [{ network: chain.network, asset: token.address, maxAmount: 10n ** BigInt(token.decimals) / 10n }], // 0.10 of the demo token
   onPaymentRequired: ({ paymentRequired }) => {
     const r = paymentRequired.accepts[0];
     console.log(`  ← 402 Payment Required: ${units(r.amount, token.decimals)} ${token.symbol} on ${r.network} to ${r.payTo}`);

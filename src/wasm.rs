@@ -176,6 +176,12 @@ fn policy_from_js(options: &JsValue) -> Result<Policy, JsValue> {
     Ok(Policy::from_json(&json_text(options, "options")?)?)
 }
 
+/// Checks client options as `selectPaymentRequirements` reads them; throws what it would throw.
+#[wasm_bindgen(js_name = checkPaymentOptions)]
+pub fn check_payment_options(options: JsValue) -> Result<(), JsValue> {
+    policy_from_js(&options).map(|_| ())
+}
+
 /// The indices of `accepts` this client may pay, in the server's order. Throws
 /// `no_acceptable_requirement`, or `amount_exceeds_max` when only the cap refused.
 #[wasm_bindgen(js_name = selectPaymentRequirements)]

@@ -29,9 +29,13 @@ try {
   } else {
     // Made once, so that a payment whose answer was lost is sent again on the next click, not paid twice.
     paidFetch = x402.wrapFetchWithPayment(fetch, x402.injectedWalletSigner(window.ethereum), {
-      allowUnknownAssets: true, // the demo token is not one the package knows
-      onPaymentRequired({ paymentRequired }) {
-        showTerms(paymentRequired.accepts[0]);
+      // The demo token is not one the package knows: any token is taken, capped at 0.10 of it
+      // (a USD token of config.token.decimals), so the page's limit holds whatever it is asked.
+      allowUnknownAssets: true,
+      maxAmount: 10n ** BigInt(config.token?.decimals ?? 6) / 10n,
+      // Called with the requirement that will be paid, before the wallet is asked to sign it.
+      onBeforePaymentCreation({ selectedRequirements }) {
+        showTerms(selectedRequirements);
         advance("signing");
       },
       onPaymentCreated({ requirements }) {

@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse, decodePaymentSignatureHeader } from "x402-wasm";
 import { privateKeyToAccount } from "viem/accounts";
+import { createServer } from "node:http";
 import { startX402Server, UNKNOWN } from "../js/x402-server.mjs";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -74,7 +75,7 @@ test("several accepts: the first one the policy allows, or the one select() pick
   assert.equal(amountPaid(), "50000");
   assert.equal((await wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: false })(`${server.url}/v2/multi`)).status, 200);
   assert.equal(amountPaid(), "500000");
-  const allowUnknown = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [UNKNOWN] });
+  const allowUnknown = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "10" }] });
   assert.equal((await allowUnknown(`${server.url}/v2/multi`)).status, 200);
   assert.equal(amountPaid(), "10");
   const pickLast = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: "1", select: (c) => c.at(-1) });
@@ -106,6 +107,100 @@ test("hooks: onPaymentRequired can abort", async () => {
   assert.equal(await codeOf(() => pay(`${server.url}/v2/weather`)), "payment_aborted");
   assert.equal(terms.accepts[0].amount, "10000");
   assert.equal(signer.calls, 0);
+});
+
+test("hooks see the requirement that is paid, and the typed data before the wallet does", async () => {
+  // /v2/multi lists an unknown token first: the consent hook must show what is paid (attack review M4).
+  const signer = countingSigner();
+  const seen = [];
+  const pay = wrapFetchWithPayment(fetch, signer, {
+    onPaymentRequired: ({ selectedRequirements }) => { seen.push(["required", selectedRequirements.amount]); },
+    onBeforePaymentCreation: ({ selectedRequirements, typedData }) => {
+      seen.push(["before", selectedRequirements.amount, typedData.message.value]);
+      return { abort: true, reason: "the user said no" };
+    },
+  });
+  assert.equal(await codeOf(() => pay(`${server.url}/v2/multi`)), "payment_aborted");
+  assert.deepEqual(seen, [["required", "50000"], ["before", "50000", "50000"]]);
+  assert.equal(signer.calls, 0, "aborted before signing");
+});
+
+test("options that would pay a token uncapped are refused when the client is made", () => {
+  const make = (options) => () => wrapFetchWithPayment(fetch, privateKeySigner(KEY), options);
+  const code = (options) => { try { make(options)(); } catch (e) { return e.code; } return "ok"; };
+  assert.equal(code({ assets: [UNKNOWN] }), "invalid_field", "a bare address: on which network, up to what?");
+  assert.equal(code({ assets: [{ network: "eip155:84532", asset: UNKNOWN }] }), "invalid_field");
+  assert.equal(code({ allowUnknownAssets: true }), "invalid_field");
+  assert.equal(code({ assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: 10n }] }), "ok");
+  assert.equal(code({ allowUnknownAssets: true, maxAmount: "10" }), "ok");
+});
+
+test("a listed token is paid on its network only, up to its cap", async () => {
+  const multi = `${server.url}/v2/multi`;
+  const paidAmount = () => decodePaymentSignatureHeader(paidTo("/v2/multi").at(-1).paymentHeader).accepted.amount;
+  const elsewhere = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:8453", asset: UNKNOWN, maxAmount: "10" }] });
+  assert.equal((await elsewhere(multi)).status, 200);
+  assert.equal(paidAmount(), "50000", "listed for Base, so not paid on Base Sepolia");
+  const under = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "9" }] });
+  assert.equal((await under(multi)).status, 200);
+  assert.equal(paidAmount(), "50000", "over the entry's own cap");
+});
+
+test("a 402 reached through a redirect to another origin is not paid", async () => {
+  const signer = countingSigner();
+  const redirector = createServer((req, res) => { res.writeHead(302, { location: `${server.url}/v2/weather` }); res.end(); });
+  await new Promise((r) => redirector.listen(0, "127.0.0.1", r));
+  try {
+    // 127.0.0.1 and localhost are different origins.
+    const from = `http://localhost:${redirector.address().port}/go`;
+    assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer)(from)), "cross_origin_payment");
+    assert.equal(signer.calls, 0);
+    const allowed = await wrapFetchWithPayment(fetch, signer, { allowCrossOriginPayment: true })(from);
+    assert.equal(allowed.status, 200);
+  } finally {
+    redirector.close();
+  }
+});
+
+test("a disposed key signs nothing; an upto permit is signed only when allowed", async () => {
+  const signer = privateKeySigner(KEY);
+  signer.dispose();
+  assert.equal(await codeOf(() => signer.signTypedData({})), "signer_disposed");
+  const permit = (witness) => ({
+    types: {
+      PermitWitnessTransferFrom: [{ name: "permitted", type: "TokenPermissions" }, { name: "spender", type: "address" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }, { name: "witness", type: "Witness" }],
+      TokenPermissions: [{ name: "token", type: "address" }, { name: "amount", type: "uint256" }],
+      Witness: witness.facilitator ? [{ name: "to", type: "address" }, { name: "facilitator", type: "address" }, { name: "validAfter", type: "uint256" }] : [{ name: "to", type: "address" }, { name: "validAfter", type: "uint256" }],
+    },
+    primaryType: "PermitWitnessTransferFrom",
+    domain: { name: "Permit2", chainId: 84532, verifyingContract: "0x000000000022D473030F116dDEE9F6B43aC78BA3" },
+    message: { permitted: { token: UNKNOWN, amount: "1000" }, spender: witness.facilitator ? "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002" : "0x402085c248EeA27D92E8b30b2C58ed07f9E20001", nonce: "1", deadline: "2000000000", witness },
+  });
+  const exact = permit({ to: ADDRESS, validAfter: "0" });
+  const upto = permit({ to: ADDRESS, facilitator: ADDRESS, validAfter: "0" });
+  assert.match(await privateKeySigner(KEY).signTypedData(exact), /^0x[0-9a-f]{130}$/);
+  assert.equal(await codeOf(() => privateKeySigner(KEY).signTypedData(upto)), "unsupported_typed_data");
+  assert.match(await privateKeySigner(KEY, { allowUpto: true }).signTypedData(upto), /^0x[0-9a-f]{130}$/);
+  const drain = { ...exact, message: { ...exact.message, spender: ADDRESS } };
+  assert.equal(await codeOf(() => privateKeySigner(KEY).signTypedData(drain)), "unsupported_typed_data", "any other spender could drain Permit2 approvals");
+});
+
+test("a settlement the server calls pending keeps the payment: the next call sends it again", async () => {
+  const signer = countingSigner();
+  let attempt = 0;
+  const flaky = async (request) => {
+    if (!request.headers.has("PAYMENT-SIGNATURE")) return fetch(request);
+    attempt += 1;
+    if (attempt === 1) {
+      const receipt = Buffer.from(JSON.stringify({ success: false, errorReason: "settlement_pending", transaction: `0x${"e".repeat(64)}`, network: "eip155:84532" })).toString("base64");
+      return new Response("{}", { status: 402, headers: { "PAYMENT-RESPONSE": receipt } });
+    }
+    return fetch(request);
+  };
+  const pay = wrapFetchWithPayment(flaky, signer);
+  assert.equal((await pay(`${server.url}/v2/weather`)).status, 402);
+  assert.equal((await pay(`${server.url}/v2/weather`)).status, 200);
+  assert.equal(signer.calls, 1, "one signature for both attempts");
 });
 
 test("a streamed request body is sent again with the payment", async () => {

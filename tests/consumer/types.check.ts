@@ -22,7 +22,8 @@ const twoFacilitators: PaymentMiddlewareOptions = {
 };
 const casper = casperPrivateKeySigner("4f".repeat(32), { algorithm: "secp256k1" });
 const casperFamily: "casper" = casper.family;
-const payBoth = wrapFetchWithPayment(fetch, [privateKeySigner("0x" + "11".repeat(32)), casper], { assets: [casper.publicKey] });
+const payBoth = wrapFetchWithPayment(fetch, [privateKeySigner("0x" + "11".repeat(32)), casper], { assets: [{ network: "casper:casper-test", asset: "ab".repeat(32), maxAmount: "1000000" }] });
+casper.dispose();
 void [twoFacilitators, casperFamily, payBoth, selectPaymentRequirements({ x402Version: 2, resource: { url: "u" }, accepts: [] }, { families: ["casper"] })];
 const moduleWorker = { fetch: withPayment((request: Request, env: { NONCES: unknown }) => new Response("ok"), routes, (env) => ({ ...serverOptions, nonceStore: durableObjectNonceStore(env.NONCES) })) };
 const core = createPaymentHandler(routes, serverOptions);
@@ -59,10 +60,12 @@ async function pay(): Promise<void> {
   const paidFetch = wrapFetchWithPayment(fetch, custom, {
     maxAmount: 10_000n,
     maxUsd: "0.05",
-    assets: ["0x036CbD53842c5426634e7929541eC2318f3dCF7e"],
+    assets: [{ network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", maxAmount: 5_000n }],
+    maxTimeoutSeconds: 600,
     preferVersion: 2,
     select: (candidates) => candidates[0],
-    onPaymentRequired: ({ paymentRequired }) => (paymentRequired.accepts.length > 3 ? { abort: true, reason: "too many" } : undefined),
+    onPaymentRequired: ({ paymentRequired, selectedRequirements }) => (paymentRequired.accepts.length > 3 || selectedRequirements.scheme !== "exact" ? { abort: true, reason: "too many" } : undefined),
+    onBeforePaymentCreation: ({ typedData }) => (typedData.primaryType === "TransferWithAuthorization" ? undefined : { abort: true }),
     onPaymentCreated: ({ paymentPayload }) => void paymentPayload.x402Version,
     onPaymentResponse: ({ settleResponse }) => void settleResponse?.transaction,
   });

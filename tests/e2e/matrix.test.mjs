@@ -31,8 +31,9 @@ after(async () => {
   await stack?.stop();
 });
 
-/** Our client with a local key; the demo token is not a known asset, so it is listed. */
-const ours = (key, options = {}) => wrapFetchWithPayment(fetch, privateKeySigner(key), { assets: [stack.chain.token.address], ...options });
+/** Our client with a local key; the demo token is not a known asset, so it is listed, capped at one token. */
+const ours = (key, options = {}) =>
+  wrapFetchWithPayment(fetch, privateKeySigner(key), { assets: [{ network: stack.chain.network, asset: stack.chain.token.address, maxAmount: 10n ** BigInt(stack.chain.token.decimals) }], ...options });
 
 /** Runs `pay` and checks it moved exactly the price from `payer` to payTo, once, in a mined transaction. */
 async function expectSettled(payer, pay) {

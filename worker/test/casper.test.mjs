@@ -49,7 +49,7 @@ async function signedHeader(signer) {
       return header ? new Response("held back", { status: 418 }) : workerFetch(request);
     },
     signer,
-    { assets: [ASSET] },
+    { assets: [{ network: "casper:casper-test", asset: ASSET, maxAmount: "2500000" }] },
   );
   await pay(`${BASE}/casper/weather`);
   return header;
@@ -68,7 +68,7 @@ test("the Casper route's 402 offers the CEP-18 token as configured", async () =>
 for (const [name, signer] of [["ed25519", ed25519], ["secp256k1", secp256k1]]) {
   test(`a ${name} Casper key pays through the fetch wrapper, settled by the Casper facilitator only`, async () => {
     const before = { evm: evmFacilitator.settlements().length, casper: casperFacilitator.settlements().length };
-    const pay = wrapFetchWithPayment(workerFetch, [evm, signer], { assets: [ASSET] });
+    const pay = wrapFetchWithPayment(workerFetch, [evm, signer], { assets: [{ network: "casper:casper-test", asset: ASSET, maxAmount: "2500000" }] });
     const res = await pay(`${BASE}/casper/weather`);
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(await res.json(), { city: "Zug", forecast: "snow", temperatureC: -2 });
