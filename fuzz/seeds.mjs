@@ -182,6 +182,18 @@ const seeds = {
     "bare-config": parts(JSON.stringify({ accepts: { ...option, network: "eip155:4326" } }), "PUT", "//Anything//at/all/", V2_PERMIT2.header),
     "prices": parts(JSON.stringify(priceRoutes), "GET", "/a", V2_EIP3009_BASE.header),
     "casper": parts(JSON.stringify(casperRoutes), "GET", "/casper", CASPER_SECP.header),
+    "escaped-literal-separator-param": parts(JSON.stringify(workerRoutes), "GET", "/r%65ports/x%2Fy", ""),
+  },
+
+  // Hono-shaped route pattern ‖ 0xff ‖ path (the attack review's C1 and H1 spellings among them)
+  path_views: {
+    "param-escaped-separator": parts("/reports/:id", "/r%65ports/x%2Fy"),
+    "param-escaped-backslash": parts("/reports/:id", "/r%65ports/x%5Cy?q=1"),
+    "wildcard-escaped-query": parts("/api/*", "/ap%69/%3Fx/y"),
+    "wildcard-bare-prefix": parts("/api/*", "/api/"),
+    "malformed-escapes": parts("/files/:name/meta", "/files/a%zz%/m%65ta%ff"),
+    "utf8-runs": parts("/caf\u00e9/:x", "/caf%C3%A9/%E2%82%AC%e2%82"),
+    "dot-segments": parts("/a/:b/c", "/a/%2e%2e/c"),
   },
 };
 

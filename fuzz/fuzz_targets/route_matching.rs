@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use x402_wasm::server::{normalize_path, Decision, Routes};
+use x402_wasm::path;
+use x402_wasm::server::{Decision, RouteMatch, Routes};
 
 const NOW: u64 = 1_800_000_000;
 
@@ -15,10 +16,16 @@ fuzz_target!(|data: &[u8]| {
     let path = parts.next().unwrap_or_default();
     let header = parts.next().unwrap_or_default();
 
-    let normalized = normalize_path(&path);
+    let normalized = path::read(&path).path;
     assert!(normalized.starts_with('/'), "normalized path {normalized:?} does not start with /");
 
     let Ok(routes) = Routes::from_json(&routes_json) else { return };
+    // A sub-app mount and a second view only ever add protection.
+    let plain = routes.route(&method, &[&path], None);
+    let mounted = routes.route(&method, &[&path, "/x"], Some("/v1"));
+    if let RouteMatch::Paid(i) = plain {
+        assert!(matches!(mounted, RouteMatch::Paid(j) if j <= i), "{plain:?} then {mounted:?}");
+    }
     let Some((i, route)) = routes.find(&method, &path) else { return };
     assert!(routes.get(i).is_some_and(|r| r == route));
     assert!(route.matches(&method, &path));
