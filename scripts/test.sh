@@ -21,7 +21,7 @@ step "native: unit, vectors, reason codes, properties, bench smoke"
 cargo test --all-targets
 cargo test --doc
 
-step "fuzzing: five cargo-fuzz targets, 20 s each, seeded from the vectors (scripts/fuzz.sh)"
+step "fuzzing: six cargo-fuzz targets, 20 s each, seeded from the vectors (scripts/fuzz.sh)"
 ./scripts/fuzz.sh 20
 
 step "build pkg/"
