@@ -198,7 +198,8 @@ export function createPaymentHandler(routes, options = {}) {
 
   return async function handle(request, next, ctx, routing = {}) {
     const url = new URL(request.url);
-    const route = gate.route(request.method, [url.pathname, ...(routing.paths ?? [])], routing.mount);
+    // The framework's own reading first: it decides the route (the price); the URL's adds protection.
+    const route = gate.route(request.method, [...(routing.paths ?? []), url.pathname], routing.mount);
     if (route === UNCLEAR_PATH) return json(400, { error: "invalid_path", message: "the request path has escapes that do not decode one way only" });
     if (route < 0) return next();
 

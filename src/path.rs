@@ -1,8 +1,10 @@
 //! Request paths as route patterns see them, and the patterns themselves.
 //!
-//! A path is cut at `?` / `#` and split into segments on the raw `/` and `\` **before** anything
-//! is decoded; each segment is then percent-decoded on its own and any `/` or `\` it decodes to is
-//! re-escaped (`%2F`, `%5C`), so an escaped character never acts as a separator or a delimiter.
+//! A path is cut at `?` / `#` and split into segments on the raw `/` **before** anything is
+//! decoded; each segment is then percent-decoded on its own and any `/` or `\` in it is escaped
+//! (`%2F`, `%5C`), so an escaped character never acts as a separator or a delimiter. A `\` is a
+//! separator only in [`read_decoded`], the reading that adds protection: a URL parser has already
+//! turned a raw `\` into `/`, and Hono's decoded path (where `%5C` became `\`) splits on `/` only.
 //! This is the reference server's `normalizePath` (2.27), made total: it never fails, and says
 //! when its reading is not the only one a framework could make ([`PathView::clear`]).
 
@@ -19,9 +21,13 @@ pub struct PathView {
 
 /// Reads `raw` (a URL path, encoded or decoded) as routes see it.
 pub fn read(raw: &str) -> PathView {
-    let raw = raw.split(['?', '#']).next().unwrap_or_default();
+    read_segments(raw.split(['?', '#']).next().unwrap_or_default())
+}
+
+/// Reads a path with no query to cut (a route pattern, whose `?` marks an optional parameter).
+fn read_segments(raw: &str) -> PathView {
     let mut clear = true;
-    let segments = raw.split(['/', '\\']).filter(|s| !s.is_empty()).map(|segment| {
+    let segments = raw.split('/').filter(|s| !s.is_empty()).map(|segment| {
         let (decoded, ok) = decode_segment(segment);
         clear &= ok && decoded != "." && decoded != "..";
         decoded
@@ -112,6 +118,8 @@ enum Segment {
     Rest,
     /// `:id` or `[id]`: one non-empty segment.
     Param,
+    /// Hono's `/:id?`: nothing, or `/` and one non-empty segment.
+    OptionalParam,
 }
 
 impl Pattern {
@@ -120,7 +128,7 @@ impl Pattern {
         if pattern.trim() == "*" {
             return Pattern(vec![Segment::Wildcard]);
         }
-        let view = read(pattern);
+        let view = read_segments(pattern);
         let mut out = Vec::new();
         let mut literal = String::new();
         let mut chars = view.path.chars().peekable();
@@ -142,18 +150,34 @@ impl Pattern {
                     out.push(Segment::Wildcard);
                 }
                 ':' | '[' if starts_segment => {
-                    let close = if c == '[' { Some(']') } else { None };
+                    // The name runs to the next `/`; a Hono regex (`:path{.+}`) or a catch-all
+                    // (`[...slug]`) may span segments, so it matches like a wildcard.
+                    let mut name = String::new();
+                    let mut depth = 0usize;
                     while let Some(&n) = chars.peek() {
-                        if n == '/' {
+                        if n == '/' && depth == 0 {
                             break;
                         }
                         chars.next();
-                        if Some(n) == close {
-                            break;
+                        name.push(n);
+                        match n {
+                            '{' => depth += 1,
+                            '}' => depth = depth.saturating_sub(1),
+                            ']' if c == '[' && depth == 0 => break,
+                            _ => {}
                         }
                     }
-                    flush(&mut literal, &mut out);
-                    out.push(Segment::Param);
+                    if name.contains('{') || name.starts_with("...") {
+                        flush(&mut literal, &mut out);
+                        out.push(Segment::Wildcard);
+                    } else if name.ends_with('?') && literal.ends_with('/') {
+                        literal.pop();
+                        flush(&mut literal, &mut out);
+                        out.push(Segment::OptionalParam);
+                    } else {
+                        flush(&mut literal, &mut out);
+                        out.push(Segment::Param);
+                    }
                 }
                 _ => literal.push(c),
             }
@@ -205,6 +229,17 @@ impl Pattern {
                         next[n] = true;
                     }
                 }
+                Segment::OptionalParam => {
+                    for p in (0..=n).filter(|&p| reached[p]) {
+                        next[p] = true;
+                        if path.as_bytes().get(p) == Some(&b'/') {
+                            let end = path[p + 1..].find('/').map_or(n, |e| p + 1 + e);
+                            for q in (p + 2..=end).filter(|&q| path.is_char_boundary(q)) {
+                                next[q] = true;
+                            }
+                        }
+                    }
+                }
                 // One or more characters of one segment: from the first reached position within
                 // each run of non-'/' characters, every later boundary of that run.
                 Segment::Param => {
@@ -235,7 +270,8 @@ mod tests {
     fn a_decoded_character_never_separates() {
         assert_eq!(read("/r%65ports/x%2Fy").path, "/reports/x%2fy");
         assert_eq!(read("/ap%69/%3Fx/y").path, "/api/?x/y");
-        assert_eq!(read("/a%5Cb\\c//d/?q=/x").path, "/a%5cb/c/d");
+        assert_eq!(read("/a%5Cb\\c//d/?q=/x").path, "/a%5cb%5cc/d");
+        assert_eq!(read_decoded("/a%5Cb\\c//d/?q=/x").path, "/a/b/c/d");
         assert_eq!(read("/a%23b#frag").path, "/a#b");
         assert_eq!(read("").path, "/");
         assert_eq!(read("//").path, "/");
@@ -266,6 +302,21 @@ mod tests {
         assert!(root.matches("/") && root.matches("/x/y"));
         assert!(Pattern::new("/api/*/v1").matches("/api/x/y/v1"));
         assert!(!Pattern::new("/api/*/v1").matches("/api/v1"));
+    }
+
+    #[test]
+    fn hono_parameter_forms_are_covered() {
+        let optional = Pattern::new("/x/:id?");
+        assert!(optional.matches("/x") && optional.matches("/x/1"));
+        assert!(!optional.matches("/x/1/2") && !optional.matches("/xy"));
+        let optional_mid = Pattern::new("/x/:id?/y");
+        assert!(optional_mid.matches("/x/y") && optional_mid.matches("/x/1/y"));
+        // A regex parameter may span segments in Hono: matched like a wildcard.
+        let regex = Pattern::new("/files/:path{.+}");
+        assert!(regex.matches("/files/a/b/c"));
+        assert!(Pattern::new("/docs/[...slug]").matches("/docs/a/b"));
+        assert!(Pattern::new("/docs/[slug]/x").matches("/docs/a/x"));
+        assert!(!Pattern::new("/docs/[slug]/x").matches("/docs/a/b/x"));
     }
 
     #[test]

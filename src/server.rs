@@ -178,7 +178,7 @@ pub enum RouteMatch {
 impl Route {
     /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.method_matches(method) && self.pattern.matches(&path::read(path).path)
+        self.method_matches(method) && [path::read(path), path::read_decoded(path)].iter().any(|v| self.pattern.matches(&v.path))
     }
 
     fn method_matches(&self, method: &str) -> bool {
@@ -377,27 +377,36 @@ impl Routes {
         }
     }
 
-    /// How a request reads to the table, given every view of its path a framework may route on
-    /// (the URL's raw path, the framework's decoded path, …) and, for a sub-app, the pattern it is
-    /// mounted at (each view is then also matched with that prefix removed). The first route, in
-    /// declaration order, that matches any view protects the request; failing that, a view that
-    /// was a guess makes it [`RouteMatch::Unclear`].
+    /// How a request reads to the table, given the views of its path a framework may route on, in
+    /// order of authority (the framework's own first, then the URL's), and, for a sub-app, the
+    /// pattern it is mounted at. Readings are tried in turn: each view as read (then with the mount
+    /// removed), then each view decoded whole; the first reading that matches a route decides, the
+    /// first route in declaration order for that reading. So a further reading adds protection but
+    /// never picks another route (another price) than the framework's own reading does. Failing
+    /// all, a reading that was a guess makes the request [`RouteMatch::Unclear`].
     pub fn route(&self, method: &str, paths: &[&str], mount: Option<&str>) -> RouteMatch {
-        let mut views: Vec<path::PathView> = paths.iter().flat_map(|p| [path::read(p), path::read_decoded(p)]).collect();
-        views.dedup();
-        if let Some(mount) = mount.map(Pattern::new).filter(|m| !m.matches("/")) {
-            let stripped: Vec<path::PathView> = views
-                .iter()
-                .flat_map(|v| mount.strip_prefix(&v.path).map(|rest| path::PathView { path: rest.to_owned(), clear: v.clear }).collect::<Vec<_>>())
-                .collect();
-            views.extend(stripped);
+        let mount = mount.map(Pattern::new).filter(|m| !m.matches("/"));
+        let mut readings: Vec<path::PathView> = Vec::with_capacity(paths.len() * 4);
+        for read in [path::read as fn(&str) -> path::PathView, path::read_decoded] {
+            for p in paths {
+                let view = read(p);
+                let inside: Vec<path::PathView> = match &mount {
+                    Some(m) => m.strip_prefix(&view.path).map(|rest| path::PathView { path: rest.to_owned(), clear: view.clear }).collect(),
+                    None => Vec::new(),
+                };
+                readings.push(view);
+                readings.extend(inside);
+            }
         }
-        let hit = self.routes.iter().position(|r| r.method_matches(method) && views.iter().any(|v| r.pattern.matches(&v.path)));
-        match hit {
-            Some(i) => RouteMatch::Paid(i),
-            None if !self.routes.is_empty() && views.iter().any(|v| !v.clear) => RouteMatch::Unclear,
-            None => RouteMatch::Free,
+        for view in &readings {
+            if let Some(i) = self.routes.iter().position(|r| r.method_matches(method) && r.pattern.matches(&view.path)) {
+                return RouteMatch::Paid(i);
+            }
         }
+        if !self.routes.is_empty() && readings.iter().any(|v| !v.clear) {
+            return RouteMatch::Unclear;
+        }
+        RouteMatch::Free
     }
 
     /// Route `i`.
@@ -486,6 +495,13 @@ mod tests {
         assert_eq!(sub.route("GET", &["/v1/report"], Some("/")), RouteMatch::Free);
         assert_eq!(sub.route("GET", &["/x", "/report"], None), RouteMatch::Paid(0));
         assert_eq!(Routes::from_json("{}").unwrap().route("GET", &["/x%ff"], None), RouteMatch::Free, "no paid routes, nothing to protect");
+        // A further reading never picks an earlier (cheaper) route than the framework's own does:
+        // decoded whole, `/premium/a%2Fx` would read `/premium/a/x` and match the cheap route.
+        let priced = routes(json!({"GET /premium/a/x": {"accepts": option}, "GET /premium/:id": {"accepts": option}}));
+        assert_eq!(priced.route("GET", &["/premium/a%2Fx"], None), RouteMatch::Paid(1));
+        assert_eq!(priced.route("GET", &["/premium/a/x"], None), RouteMatch::Paid(0));
+        // Hono's view of `/premium/a%5Cx` is `/premium/a\x`: one segment there, so one here (found by fuzzing).
+        assert_eq!(priced.route("GET", &["/premium/a\\x", "/premium/a%5Cx"], None), RouteMatch::Paid(1));
     }
 
     #[test]

@@ -379,10 +379,11 @@ impl PaymentGate {
         Ok(PaymentGate { routes: crate::server::Routes::from_json(&json_text(&routes, "routes")?)? })
     }
 
-    /// The index of the first route protecting `method` on any of `paths` (the views of one
-    /// request's path: the URL's, the framework's; with `mount`, the pattern a sub-app is mounted
-    /// at, also without that prefix); -1 when none does; -2 when none does but a view was a guess
-    /// (a malformed or non-UTF-8 escape, a dot segment): refuse such a request, do not serve it.
+    /// The route protecting `method` on `paths` (the views of one request's path, the framework's
+    /// own first, then the URL's; with `mount`, the pattern a sub-app is mounted at, each also
+    /// without that prefix), as `Routes::route` decides it: its index; -1 when none does; -2 when
+    /// none does but a view was a guess (a malformed or non-UTF-8 escape, a dot segment): refuse
+    /// such a request, do not serve it.
     pub fn route(&self, method: &str, paths: Vec<String>, mount: Option<String>) -> i32 {
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         match self.routes.route(method, &paths, mount.as_deref()) {

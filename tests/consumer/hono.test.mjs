@@ -5,27 +5,37 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { paymentMiddleware, InMemoryNonceStore } from "x402-wasm";
+import { paymentMiddleware, InMemoryNonceStore, decodePaymentRequiredHeader } from "x402-wasm";
 
 const PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+const USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
 const accepts = { scheme: "exact", network: "eip155:84532", payTo: PAY_TO, price: "$0.001" };
 // Unpaid requests never reach the facilitator: nothing listens here.
 const options = () => ({ facilitator: { url: "http://127.0.0.1:9" }, nonceStore: new InMemoryNonceStore() });
 
-/** Route pattern (ours and Hono's, the same text) → a sample path that reaches it. */
+/** Route pattern (ours and Hono's, the same text) → a sample path that reaches it. Each has its own
+ * price, so a gate that protects a path at another route's price is caught too. The cheap
+ * `/premium/a/x` comes first: a reading that decodes `%2F` would match it for `/premium/a%2Fx`, which
+ * Hono gives to `/premium/:id`. (A wildcard inside a pattern is left out: the reference reads it as
+ * any run of characters, Hono as one segment, and this package keeps the reference's reading.) */
 const PAID = {
+  "/premium/a/x": "/premium/a/x",
+  "/premium/:id": "/premium/a%2Fx",
   "/reports/:id": "/reports/42",
   "/api/*": "/api/v1/items",
   "/weather": "/weather",
   "/files/:name/meta": "/files/a.txt/meta",
   "/users/:id/orders/:order": "/users/7/orders/9",
+  "/opt/:id?": "/opt",
 };
 const FREE = { "/health": "/health", "/public/:x": "/public/readme", "/reports": "/reports" };
+const PRICE = Object.fromEntries(Object.keys(PAID).map((p, i) => [p, String(1000 * (i + 1))]));
 
 /** Hono app with every route, paid handlers answering "PAID <pattern>"; `gated` puts our middleware in front. */
 function app(gated) {
   const hono = new Hono();
-  if (gated) hono.use(paymentMiddleware(Object.fromEntries(Object.keys(PAID).map((p) => [`GET ${p}`, { accepts }])), options()));
+  const table = Object.fromEntries(Object.keys(PAID).map((p) => [`GET ${p}`, { accepts: { ...accepts, price: { amount: PRICE[p], asset: USDC, extra: { name: "USDC", version: "2" } } } }]));
+  if (gated) hono.use(paymentMiddleware(table, options()));
   for (const pattern of Object.keys(PAID)) hono.get(pattern, (c) => c.text(`PAID ${pattern} ${JSON.stringify(c.req.param())}`));
   for (const pattern of Object.keys(FREE)) hono.get(pattern, (c) => c.text(`free ${pattern}`));
   return hono;
@@ -65,15 +75,21 @@ const samples = [...Object.values(PAID), ...Object.values(FREE)];
 
 async function answer(hono, path) {
   const res = await hono.request(`http://shop.test${path}`);
-  return { status: res.status, text: await res.text() };
+  const terms = res.headers.get("PAYMENT-REQUIRED");
+  return { status: res.status, text: await res.text(), price: terms ? decodePaymentRequiredHeader(terms).accepts[0].amount : undefined };
 }
+
+/** The pattern of the paid handler that answered ("PAID <pattern> {params}"). */
+const handlerOf = (text) => text.split(" ")[1];
 
 test("the attack review's paths: escaped literals with a separator inside the parameter", async () => {
   const gated = app(true);
-  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/ap%69/%3Fx/y", "/api", "/api/", "/%57eather", "/files/a%2Fb/m%65ta"]) {
-    const { status, text } = await answer(gated, path);
+  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/ap%69/%3Fx/y", "/api", "/api/", "/%57eather", "/files/a%2Fb/m%65ta", "/opt", "/opt/1", "/premium/a%2Fx", "/premium/a%5Cx"]) {
+    const { status, text, price } = await answer(gated, path);
     assert.doesNotMatch(text, /^PAID/, `${path} was served free`);
     assert.equal(status, 402, path);
+    const ran = (await answer(app(false), path)).text;
+    if (ran.startsWith("PAID")) assert.equal(price, PRICE[handlerOf(ran)], `${path} is priced as the route Hono runs`);
   }
   // Hono itself serves these from the paid handlers: the test would catch a gate that let them by.
   const open = app(false);
@@ -104,9 +120,12 @@ test("differential: no random spelling that Hono routes to a paid handler gets p
     const plain = await answer(open, url.pathname + url.search);
     if (!plain.text.startsWith("PAID")) continue;
     reachedPaid++;
-    const { status, text } = await answer(gated, url.pathname + url.search);
+    const { status, text, price } = await answer(gated, url.pathname + url.search);
     assert.ok(!text.startsWith("PAID"), `seed ${seed}, case ${i}: ${path} reached ${plain.text} unpaid (status ${status})`);
     assert.ok(status === 402 || status === 400, `seed ${seed}, case ${i}: ${path} answered ${status}`);
+    if (status === 402) {
+      assert.equal(price, PRICE[handlerOf(plain.text)], `seed ${seed}, case ${i}: ${path} runs ${handlerOf(plain.text)} but is priced as another route`);
+    }
     protectedCount++;
   }
   // The generator must reach paid handlers through odd spellings often, or it proves nothing.
