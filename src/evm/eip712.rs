@@ -246,13 +246,17 @@ pub fn typed_data_digest(typed_data: &Value, scope: SigningScope) -> Result<B256
     let primary = typed_data["primaryType"].as_str().unwrap_or_default();
     if primary == "PermitWitnessTransferFrom" {
         let upto = m["witness"].get("facilitator").is_some();
-        let chain_id = domain.chain_id.and_then(|c| u64::try_from(c).ok()).ok_or_else(|| bad("a Permit2 domain needs a chainId"))?;
-        if domain != permit2_domain(chain_id) {
+        let permit2 = domain.name.as_deref() == Some("Permit2")
+            && domain.version.is_none()
+            && domain.chain_id.is_some()
+            && domain.verifying_contract == Some(PERMIT2)
+            && domain.salt.is_none();
+        if !permit2 {
             return Err(bad("a Permit2 permit is signed only under the Permit2 domain (name \"Permit2\", the canonical Permit2 contract)"));
         }
-        let (proxy, name) = if upto { (UPTO_PERMIT2_PROXY, "upto") } else { (EXACT_PERMIT2_PROXY, "exact") };
-        if address_field(&m["spender"]) != Some(proxy) {
-            return Err(bad(&format!("a Permit2 permit is signed only for the x402 {name} proxy {proxy} as spender")));
+        let proxy = if upto { UPTO_PERMIT2_PROXY } else { EXACT_PERMIT2_PROXY };
+        if m["spender"].as_str().and_then(|s| s.parse::<Address>().ok()) != Some(proxy) {
+            return Err(bad("a Permit2 permit is signed only with the x402 proxy (exact or upto, as the witness says) as spender"));
         }
         if upto && !scope.upto {
             return Err(bad("an upto permit authorizes more than one price: this signer was not allowed to sign upto permits"));

@@ -146,9 +146,10 @@ pub fn contract_signature_shape(sig: &[u8]) -> Result<(), String> {
             n => Err(format!("ERC-6492 inner signature of {n} bytes is not a signature")),
         };
     }
-    let abi_encoded = sig.len() % 32 == 0 && {
-        let offset = U256::from_be_slice(&sig[..32]);
-        offset >= U256::from(32) && offset < U256::from(sig.len()) && offset % U256::from(32) == U256::ZERO
+    // The first word is a small offset: 24 zero bytes, then a multiple of 32 inside the signature.
+    let abi_encoded = sig.len() % 32 == 0 && sig[..24].iter().all(|&b| b == 0) && {
+        let offset = u64::from_be_bytes(sig[24..32].try_into().unwrap_or_default());
+        offset >= 32 && offset < sig.len() as u64 && offset % 32 == 0
     };
     if abi_encoded || sig.len() % 65 == 0 {
         return Ok(());
