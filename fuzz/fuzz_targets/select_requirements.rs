@@ -35,8 +35,9 @@ fuzz_target!(|data: &[u8]| {
                 let typed_data = draft.typed_data();
                 let digest = draft.digest();
                 let rehashed = match payer {
-                    Payer::Evm(_) => typed_data_digest(&typed_data, SigningScope { upto: true }),
-                    _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data, SigningScope { upto: true }),
+                    // The default scope: a local key signs whatever the client drafts.
+                    Payer::Evm(_) => typed_data_digest(&typed_data, SigningScope::default()),
+                    _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data),
                 };
                 match rehashed {
                     Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),

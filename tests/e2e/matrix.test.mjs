@@ -152,9 +152,9 @@ test("an underfunded payer gets the facilitator's reason and no content", async 
   const before = await chain.balanceOf(chain.addresses.payTo);
   const response = await ours(chain.keys.underfunded)(`${stack.worker.url}/weather`);
   assert.equal(response.status, 402);
-  const receipt = decodePaymentResponse(response);
-  assert.equal(receipt.success, false);
-  assert.match(receipt.errorReason, /insufficient_balance|transaction_failed|simulation_failed/);
+  // The Worker's default asks the facilitator's /verify before the handler: refused there, never settled.
+  assert.equal(decodePaymentResponse(response), null, "nothing was sent to /settle");
+  assert.match(decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")).error, /insufficient_balance|insufficient_funds|transaction_failed|simulation_failed/);
   assert.doesNotMatch(await response.text(), /Lisbon/);
   assert.equal(await chain.balanceOf(chain.addresses.payTo), before);
 });
