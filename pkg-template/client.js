@@ -162,10 +162,10 @@ async function readTerms(response, preferVersion) {
 }
 
 /** Whether a paid retry's answer leaves the payment's outcome open: a 5xx (the facilitator timed out
- * mid-settlement, say) or a settlement the facilitator calls pending. The same payment is then sent
- * again on the next call, never a new one signed. */
+ * mid-settlement, say), a 409 (another request is settling this payment) or a settlement the
+ * facilitator calls pending. The same payment is then sent again on the next call, never a new one signed. */
 function outcomeOpen(paid) {
-  if (paid.status >= 500) return true;
+  if (paid.status >= 500 || paid.status === 409) return true;
   try {
     return decodePaymentResponse(paid)?.errorReason === "settlement_pending";
   } catch {
@@ -222,14 +222,18 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     }
     // Read the body once, so the request can be sent twice (streams included).
     const body = request.body === null ? undefined : await request.arrayBuffer();
-    const send = (extra) => {
+    const send = (extra, url = request.url) => {
       const headers = new Headers(request.headers);
       for (const [k, v] of Object.entries(extra ?? {})) headers.set(k, v);
-      return fetchImpl(new Request(request, { headers, body }));
+      if (url === request.url) return fetchImpl(new Request(request, { headers, body }));
+      const { method, redirect, signal, credentials, cache, integrity, keepalive, referrerPolicy } = request;
+      return fetchImpl(new Request(url, { method, headers, body, redirect, signal, credentials, cache, integrity, keepalive, referrerPolicy }));
     };
 
     const response = await send();
     if (response.status !== 402) return response;
+    // The paid request goes where the 402 came from (a redirect is not followed twice).
+    const target = response.url || request.url;
     // A redirect may lead anywhere: pay only the origin that was asked, unless told otherwise.
     if (response.redirected && response.url && new URL(response.url).origin !== new URL(request.url).origin && options.allowCrossOriginPayment !== true) {
       throw x402Error("cross_origin_payment", `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`);
@@ -277,10 +281,11 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
 
     unanswered.set(key, kept);
     const headerName = kept.payload.x402Version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE";
-    const paid = await send({ [headerName]: kept.header });
+    const paid = await send({ [headerName]: kept.header }, target);
     // A final answer arrived: the payment was judged, so it is never sent again. An open outcome
-    // (5xx, settlement pending) keeps it: the next call re-sends this same payment.
-    if (!outcomeOpen(paid)) unanswered.delete(key);
+    // (5xx, 409, settlement pending) keeps it: the next call re-sends this same payment. Only the
+    // call that holds the kept payment may drop it (a concurrent call may have replaced it).
+    if (!outcomeOpen(paid) && unanswered.get(key) === kept) unanswered.delete(key);
     if (onPaymentResponse) await onPaymentResponse({ response: paid.clone(), settleResponse: decodePaymentResponse(paid) });
     return paid;
   };

@@ -1,48 +1,46 @@
 // The nonce store as a Durable Object: one consistent record of which payments were used, across
 // every isolate. Bind it as a Durable Object class and pass `durableObjectNonceStore(env.BINDING)`.
-// The states and the rule for taking a key over are `claim`'s (nonces.js).
+// The states and transitions are `step`'s (nonces.js).
 import { DurableObject } from "cloudflare:workers";
-import { claim } from "./nonces.js";
+import { step } from "./nonces.js";
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 const now = () => Math.floor(Date.now() / 1000);
 
 export class X402NonceStore extends DurableObject {
-  /** Reserves `key` until `expiresAt` (unix seconds): true, `"retry"`, or false if in use or used. */
-  async reserve(key, expiresAt) {
-    // No await between the read and the write but storage calls, so no other request interleaves.
-    const entry = await this.ctx.storage.get(key);
-    const claimed = claim(entry, now());
-    if (claimed === true) await this.ctx.storage.put(key, { state: "reserved", expiresAt });
-    if (claimed === "retry") await this.ctx.storage.put(key, { ...entry, state: "settling", since: now() });
-    if (claimed === true && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS);
-    return claimed;
+  // Each method reads, decides and writes with nothing but storage calls in between, so no other
+  // request to this object interleaves (the input gate).
+  async #apply(key, next) {
+    if (next === null) await this.ctx.storage.delete(key);
+    else if (next !== undefined) await this.ctx.storage.put(key, next);
   }
 
-  /** Marks a reservation as sent to /settle. */
-  async settling(key) {
-    await this.#mark(key, { state: "settling", since: now() });
+  /** Reserves `key` until `expiresAt` (unix seconds) for `owner`: true, `"retry"`, `"busy"` or false. */
+  async reserve(key, expiresAt, owner) {
+    const { answer, next } = step.reserve(await this.ctx.storage.get(key), { now: now(), expiresAt, owner });
+    await this.#apply(key, next);
+    if (answer === true && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS);
+    return answer;
   }
 
-  /** Marks a settlement whose outcome is unknown: the same payment may come back to finish it. */
-  async unknown(key) {
-    await this.#mark(key, { state: "unknown" });
+  /** Marks the key as sent to /settle. */
+  async settling(key, owner) {
+    await this.#apply(key, step.settling(await this.ctx.storage.get(key), { now: now(), owner }));
   }
 
-  /** Frees a key whose payment did not move money (not served, or refused by /settle). */
-  async release(key) {
-    const entry = await this.ctx.storage.get(key);
-    if (entry && entry.state !== "settled") await this.ctx.storage.delete(key);
+  /** Marks the key's settlement as having no final answer. */
+  async unknown(key, owner) {
+    await this.#apply(key, step.unknown(await this.ctx.storage.get(key), { owner }));
   }
 
-  /** Marks a reservation as settled: it is never released. */
-  async commit(key) {
-    await this.#mark(key, { state: "settled" });
+  /** Frees a key whose payment moved no money. */
+  async release(key, owner) {
+    await this.#apply(key, step.release(await this.ctx.storage.get(key), { owner }));
   }
 
-  async #mark(key, change) {
-    const entry = await this.ctx.storage.get(key);
-    if (entry && entry.state !== "settled") await this.ctx.storage.put(key, { ...entry, ...change });
+  /** Records that the payment settled: never released, whoever holds the key. */
+  async commit(key, owner, expiresAt) {
+    await this.#apply(key, step.commit(await this.ctx.storage.get(key), { now: now(), expiresAt }));
   }
 
   /** Drops expired keys (a payment past its validBefore can no longer settle anywhere), a page at a time. */

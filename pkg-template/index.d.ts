@@ -305,17 +305,19 @@ export type Routes = Record<string, RouteConfig> | RouteConfig;
  */
 export interface NonceStore {
   /**
-   * Reserves `key` until `expiresAt` (unix seconds): true; false if in use or used; `"retry"` when
-   * the key is `unknown` (or `settling` past a 60 s lease): the caller finishes that settlement.
+   * Reserves `key` until `expiresAt` (unix seconds) for the request `owner`: true; `"retry"` when the
+   * key is `unknown` (or `settling` past a 60 s lease) and the caller is to finish that settlement;
+   * `"busy"` when another request holds it (answered 409); false when settled (a replay).
    */
-  reserve(key: string, expiresAt: number): Promise<boolean | "retry">;
-  /** Marks the key as sent to /settle. Optional: without it a key never becomes claimable by `"retry"`. */
-  settling?(key: string): Promise<void>;
-  /** Marks the key's settlement as having no final answer. */
-  unknown?(key: string): Promise<void>;
-  /** Frees a key whose payment moved no money. */
-  release(key: string): Promise<void>;
-  commit(key: string): Promise<void>;
+  reserve(key: string, expiresAt: number, owner: string): Promise<boolean | "retry" | "busy">;
+  /** Marks the key as sent to /settle (only for its owner). Without it and `unknown`, an open settlement cannot be finished. */
+  settling?(key: string, owner: string): Promise<void>;
+  /** Marks the key's settlement as having no final answer (only for its owner). */
+  unknown?(key: string, owner: string): Promise<void>;
+  /** Frees a key whose payment moved no money (only for its owner; never a settled key). */
+  release(key: string, owner?: string): Promise<void>;
+  /** Records that the payment settled, whoever holds the key. */
+  commit(key: string, owner?: string, expiresAt?: number): Promise<void>;
 }
 
 export interface FacilitatorConfig {
@@ -339,8 +341,11 @@ export interface PaymentMiddlewareOptions {
   verify?: "local" | "local+facilitator";
   /** Settle before running the handler (for expensive handlers); its answer, whatever it is, is what was paid for. */
   settleBeforeHandler?: boolean;
-  /** Smart-wallet signature checks (facilitator calls) a payer may cause per minute per isolate; default 10. */
-  deferredChecksPerMinute?: number;
+  /** Smart-wallet signature checks (facilitator calls no key pays for) allowed per minute per isolate:
+   * for one payer, one client address (`CF-Connecting-IP`), and in all; default 10, 10, 100. */
+  deferredChecksPerMinute?: { payer?: number; client?: number; all?: number };
+  /** Hono: the pattern of the sub-app this middleware runs in, when Hono does not say (`c.req.matchedRoutes`). */
+  mount?: string;
   /** Default: an in-memory store (one isolate; a warning is logged). Use `durableObjectNonceStore` across isolates. */
   nonceStore?: NonceStore;
   onVerified?(context: { payer: string; paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
@@ -370,9 +375,9 @@ export function createPaymentHandler(routes: Routes, options: PaymentMiddlewareO
 
 /** Reservations in this isolate's memory. */
 export class InMemoryNonceStore implements NonceStore {
-  reserve(key: string, expiresAt: number): Promise<boolean | "retry">;
-  settling(key: string): Promise<void>;
-  unknown(key: string): Promise<void>;
+  reserve(key: string, expiresAt: number, owner?: string): Promise<boolean | "retry" | "busy">;
+  settling(key: string, owner?: string): Promise<void>;
+  unknown(key: string, owner?: string): Promise<void>;
   release(key: string): Promise<void>;
   commit(key: string): Promise<void>;
 }

@@ -1,31 +1,52 @@
-// The nonce stores: where each payment's one-time use is recorded. One rule (`claim`) for every
-// store; the in-memory store here, the Durable Object one in durable.js.
+// The nonce stores: where each payment's one-time use is recorded. One set of transitions
+// (`step`) for every store; the in-memory store here, the Durable Object one in durable.js.
 
-/** Seconds a settlement may stay in flight before a re-presented payment may take it over (the
- * isolate that started it may have died mid-call). */
+/** Seconds a settlement may stay in flight before the same payment may take it over (the isolate
+ * that sent it to /settle may have died mid-call). */
 const SETTLE_LEASE_SECONDS = 60;
 /** How many entries one call of the in-memory store looks at for expiry. */
 const PURGE_PER_CALL = 32;
 
 /**
- * The states of a payment's key: `reserved` (verified, being served), `settling` (sent to /settle),
- * `unknown` (/settle gave no final answer: the money may have moved), `settled`. A key that is
- * `unknown`, or `settling` for longer than the lease, is handed to the next request presenting
- * the same payment as `"retry"`: it is settled again (the facilitator reconciles) instead of being
- * refused as a replay, so the payer gets what it paid for and never needs to sign anew.
+ * The life of a payment's key, as pure transitions on its entry `{state, expiresAt, owner, since}`.
+ *
+ * States: `reserved` (verified, being served), `settling` (sent to /settle), `unknown` (/settle gave
+ * no final answer: the money may have moved), `retrying` (the same payment came back to finish an
+ * unknown settlement), `settled`. Every request that holds a key holds it under its own `owner`
+ * token: a step by a request that no longer owns the key changes nothing, except `commit`, which
+ * always records that money moved.
+ *
+ * `reserve` answers true (the key is yours), `"retry"` (an unknown settlement of this payment is
+ * yours to finish: settle it again, the facilitator reconciles), `"busy"` (another request holds it:
+ * answer "in progress", not "used") or false (settled: a replay).
  */
-export function claim(entry, now) {
-  if (!entry || entry.expiresAt < now) return true;
-  if (entry.state === "unknown" || (entry.state === "settling" && entry.since + SETTLE_LEASE_SECONDS < now)) return "retry";
-  return false;
-}
+export const step = {
+  reserve(entry, { now, expiresAt, owner }) {
+    if (!entry || entry.expiresAt < now) return { answer: true, next: { state: "reserved", expiresAt, owner } };
+    if (entry.state === "settled") return { answer: false };
+    if (entry.state === "unknown" || (entry.state === "settling" && entry.since + SETTLE_LEASE_SECONDS < now)) {
+      return { answer: "retry", next: { ...entry, state: "retrying", owner } };
+    }
+    return { answer: "busy" };
+  },
+  settling: (entry, { now, owner }) => (entry?.owner === owner && entry.state !== "settled" ? { ...entry, state: "settling", since: now } : undefined),
+  unknown: (entry, { owner }) => (entry?.owner === owner && entry.state !== "settled" ? { ...entry, state: "unknown" } : undefined),
+  /** `null`: delete the entry. Only a key that never went to /settle, or that /settle refused, is freed. */
+  release: (entry, { owner }) => (entry?.owner === owner && entry.state !== "settled" ? null : undefined),
+  commit: (entry, { now, expiresAt }) => ({ state: "settled", expiresAt: Math.max(entry?.expiresAt ?? 0, expiresAt ?? now + 3600) }),
+};
 
 /** Nonce reservations in this isolate's memory: for tests and single-isolate deployments. */
 export class InMemoryNonceStore {
   #entries = new Map();
 
-  /** Reserves `key` until `expiresAt` (unix seconds): true, `"retry"` (see above), or false if it is in use or used. */
-  async reserve(key, expiresAt) {
+  #apply(key, next) {
+    if (next === null) this.#entries.delete(key);
+    else if (next !== undefined) this.#entries.set(key, next);
+  }
+
+  /** Reserves `key` until `expiresAt` (unix seconds) for `owner`: true, `"retry"`, `"busy"` or false (see `step`). */
+  async reserve(key, expiresAt, owner) {
     const now = Math.floor(Date.now() / 1000);
     // Oldest first: a few expired entries go on every call, so no call pays for all of them.
     let looked = 0;
@@ -33,40 +54,30 @@ export class InMemoryNonceStore {
       if (looked++ >= PURGE_PER_CALL) break;
       if (e.expiresAt < now) this.#entries.delete(k);
     }
-    const entry = this.#entries.get(key);
-    const claimed = claim(entry, now);
-    if (claimed === true) {
-      this.#entries.delete(key);
-      this.#entries.set(key, { state: "reserved", expiresAt });
-    } else if (claimed === "retry") {
-      entry.state = "settling";
-      entry.since = now;
-    }
-    return claimed;
+    const { answer, next } = step.reserve(this.#entries.get(key), { now, expiresAt, owner });
+    if (answer === true) this.#entries.delete(key); // re-inserted last: the purge walks oldest first
+    this.#apply(key, next);
+    return answer;
   }
 
-  /** Marks a reservation as sent to /settle. */
-  async settling(key) {
-    const entry = this.#entries.get(key);
-    if (entry && entry.state !== "settled") Object.assign(entry, { state: "settling", since: Math.floor(Date.now() / 1000) });
+  /** Marks the key as sent to /settle. */
+  async settling(key, owner) {
+    this.#apply(key, step.settling(this.#entries.get(key), { now: Math.floor(Date.now() / 1000), owner }));
   }
 
-  /** Marks a settlement whose outcome is unknown: the same payment may come back to finish it. */
-  async unknown(key) {
-    const entry = this.#entries.get(key);
-    if (entry && entry.state !== "settled") entry.state = "unknown";
+  /** Marks the key's settlement as having no final answer: the same payment may come back to finish it. */
+  async unknown(key, owner) {
+    this.#apply(key, step.unknown(this.#entries.get(key), { owner }));
   }
 
-  /** Frees a key whose payment did not move money (not served, or refused by /settle). */
-  async release(key) {
-    const entry = this.#entries.get(key);
-    if (entry && entry.state !== "settled") this.#entries.delete(key);
+  /** Frees a key whose payment moved no money. */
+  async release(key, owner) {
+    this.#apply(key, step.release(this.#entries.get(key), { owner }));
   }
 
-  /** Marks a reservation as settled: it is never released. */
-  async commit(key) {
-    const entry = this.#entries.get(key);
-    if (entry) entry.state = "settled";
+  /** Records that the payment settled: never released, whoever holds the key. */
+  async commit(key, owner, expiresAt) {
+    this.#apply(key, step.commit(this.#entries.get(key), { now: Math.floor(Date.now() / 1000), expiresAt }));
   }
 }
 
@@ -77,11 +88,11 @@ export class InMemoryNonceStore {
 export function durableObjectNonceStore(namespace) {
   const stub = (key) => namespace.get(namespace.idFromName(key.split(":").at(-2) ?? key));
   return {
-    reserve: (key, expiresAt) => stub(key).reserve(key, expiresAt),
-    settling: (key) => stub(key).settling(key),
-    unknown: (key) => stub(key).unknown(key),
-    release: (key) => stub(key).release(key),
-    commit: (key) => stub(key).commit(key),
+    reserve: (key, expiresAt, owner) => stub(key).reserve(key, expiresAt, owner),
+    settling: (key, owner) => stub(key).settling(key, owner),
+    unknown: (key, owner) => stub(key).unknown(key, owner),
+    release: (key, owner) => stub(key).release(key, owner),
+    commit: (key, owner, expiresAt) => stub(key).commit(key, owner, expiresAt),
   };
 }
 

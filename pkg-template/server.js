@@ -51,6 +51,8 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
     /** `{settlement, header}`, read by the same Rust reader as every receipt. */
     async settle(body) {
       const { status, json } = await call("settle", "POST", body);
+      // A 5xx is no answer about the money, whatever its body says.
+      if (status >= 500) throw new FacilitatorError(502, "facilitator_invalid_response", `facilitator /settle answered ${status}`);
       try {
         return readSettleResponse(json);
       } catch {
@@ -143,24 +145,30 @@ function deliver(response, content, extra) {
   }
 }
 
-/** Contract-signature checks a payer may have the facilitator run per minute (each is a /verify call no key pays for). */
-const DEFERRED_PER_PAYER_PER_MINUTE = 10;
+/** Smart-wallet signature checks (each a /verify call no key pays for) allowed per minute and per
+ * isolate: for one payer, for one client address, and for everyone. */
+const DEFERRED_BUDGET = { payer: 10, client: 10, all: 100 };
 
-/** A per-isolate count of deferred signature checks by payer, over fixed one-minute windows. */
-function deferredLimiter(limit) {
+/** Fixed one-minute windows of counts; a check is allowed only while every budget it draws on lasts. */
+function deferredLimiter(budget) {
   let window = 0;
   let counts = new Map();
-  return (payer) => {
-    const now = Math.floor(Date.now() / 60_000);
-    if (now !== window) {
-      window = now;
+  return (keys) => {
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== window) {
+      window = minute;
       counts = new Map();
     }
-    const n = (counts.get(payer) ?? 0) + 1;
-    counts.set(payer, n);
-    return n <= limit;
+    const over = Object.entries(keys).some(([kind, id]) => id !== undefined && (counts.get(`${kind}:${id}`) ?? 0) >= budget[kind]);
+    if (over) return false;
+    for (const [kind, id] of Object.entries(keys)) if (id !== undefined) counts.set(`${kind}:${id}`, (counts.get(`${kind}:${id}`) ?? 0) + 1);
+    return true;
   };
 }
+
+/** A 409 for a payment another request is still serving: not a replay, so not "used". */
+const inProgress = () =>
+  json(409, { error: "payment_in_progress", message: "this payment is being settled by another request: send the same payment again shortly, do not sign a new one" }, { "Retry-After": "2" });
 
 let warnedInMemory = false;
 
@@ -181,7 +189,10 @@ export function createPaymentHandler(routes, options = {}) {
     console.warn("x402: no nonceStore given, so used payments are remembered in this isolate only; on Workers pass durableObjectNonceStore(env.X402_NONCES)");
   }
   const store = options.nonceStore ?? new InMemoryNonceStore();
-  const deferredAllowed = deferredLimiter(options.deferredChecksPerMinute ?? DEFERRED_PER_PAYER_PER_MINUTE);
+  if (typeof store.settling !== "function" || typeof store.unknown !== "function") {
+    console.warn("x402: the nonceStore has no settling()/unknown(): a settlement with no final answer cannot be finished by the same payment, which is then refused as a replay");
+  }
+  const deferredAllowed = deferredLimiter({ ...DEFERRED_BUDGET, ...options.deferredChecksPerMinute });
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
 
   const refuse = (route, request, url, error, extra = {}) => {
@@ -221,11 +232,15 @@ export function createPaymentHandler(routes, options = {}) {
       return facilitatorFault(e);
     }
     const contractSignature = decision.deferred.includes("contract_signature");
-    if (contractSignature && !deferredAllowed(decision.payer)) {
-      return json(429, { error: "too_many_deferred_checks", message: "too many smart-wallet payments from this payer; try again in a minute" }, { "Retry-After": "60" });
+    const client = request.headers.get("CF-Connecting-IP") ?? undefined;
+    if (contractSignature && !deferredAllowed({ payer: decision.payer.toLowerCase(), client, all: "" })) {
+      return json(429, { error: "too_many_deferred_checks", message: "too many smart-wallet payments to check; try again in a minute" }, { "Retry-After": "60" });
     }
     const key = decision.nonceKey;
-    const claimed = await store.reserve(key, decision.validBefore + KEEP_AFTER_EXPIRY);
+    const expiresAt = decision.validBefore + KEEP_AFTER_EXPIRY;
+    const owner = crypto.randomUUID();
+    const claimed = await store.reserve(key, expiresAt, owner);
+    if (claimed === "busy") return inProgress();
     if (!claimed) return refuse(route, request, url, decision.replayReason);
     // An earlier settlement of this very payment has no final answer: finish it, do not refuse it.
     const retry = claimed === "retry";
@@ -235,8 +250,8 @@ export function createPaymentHandler(routes, options = {}) {
     // stays claimable by the same payment only (`unknown`), never free for a replay.
     let sentToSettle = retry;
     const free = async () => {
-      if (sentToSettle) await store.unknown?.(key);
-      else await store.release(key);
+      if (sentToSettle) await store.unknown?.(key, owner);
+      else await store.release(key, owner);
     };
 
     /** Settles (once more if the facilitator says pending), recording each step; `ctx.waitUntil`
@@ -244,16 +259,24 @@ export function createPaymentHandler(routes, options = {}) {
     const settle = () => {
       const run = (async () => {
         sentToSettle = true;
-        await store.settling?.(key);
+        await store.settling?.(key, owner);
         try {
           let result = await facilitator.settle(body);
           if (isPending(result)) result = await facilitator.settle(body);
-          if (isPending(result)) await store.unknown?.(key);
-          else if (result.settlement.success) await safely(() => store.commit(key));
-          else await store.release?.(key);
+          if (result.settlement.success) {
+            await safely(() => store.commit(key, owner, expiresAt));
+          } else if (isPending(result) || retry) {
+            // No final answer; or a refusal of a payment whose earlier settlement may have gone
+            // through (a facilitator that does not reconcile says "nonce used"): the key is not
+            // freed, and the payer is told to send the same payment again.
+            await store.unknown?.(key, owner);
+            result.unresolved = true;
+          } else {
+            await store.release(key, owner);
+          }
           return result;
         } catch (e) {
-          await store.unknown?.(key);
+          await store.unknown?.(key, owner);
           throw e;
         }
       })();
@@ -265,7 +288,7 @@ export function createPaymentHandler(routes, options = {}) {
       return run;
     };
     const pending = (result) =>
-      json(503, { error: SETTLEMENT_PENDING, message: "the settlement of this payment has no final answer yet: send the same payment again, do not sign a new one" },
+      json(503, { error: isPending(result) ? SETTLEMENT_PENDING : "settlement_unresolved", message: "the settlement of this payment has no final answer yet: send the same payment again, do not sign a new one" },
         { [responseHeader]: result.header, "Retry-After": "5" });
     const unsettled = async (result) => {
       await safely(() => onSettleFailed?.({ payer: decision.payer, settlement: result.settlement }));
@@ -288,7 +311,7 @@ export function createPaymentHandler(routes, options = {}) {
 
       if (settleFirst) {
         const result = await settle();
-        if (isPending(result)) return pending(result);
+        if (result.unresolved) return pending(result);
         if (!result.settlement.success) return unsettled(result);
         await paid(result);
         // Paid before the handler ran: whatever it answers, its answer is what was bought, and
@@ -310,7 +333,7 @@ export function createPaymentHandler(routes, options = {}) {
       // Buffer the content: it is released only once the money has moved.
       const content = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
       const result = await settle();
-      if (isPending(result)) return pending(result);
+      if (result.unresolved) return pending(result);
       if (!result.settlement.success) return unsettled(result);
       await paid(result);
       return deliver(response, content, { [responseHeader]: result.header });
@@ -338,21 +361,30 @@ async function safely(step) {
   }
 }
 
+let warnedNoMount = false;
+
 /** How Hono routes this request: its decoded path, and the pattern of the sub-app (`app.route`,
- * `basePath`) this middleware was registered in, as `@x402/hono` reads them. */
-function honoRouting(c) {
+ * `basePath`) this middleware was registered in, as `@x402/hono` reads them; `mount` (the
+ * option) when given, or when this Hono does not tell. */
+function honoRouting(c, mount) {
   const routing = { paths: [] };
   try {
     if (typeof c.req.path === "string") routing.paths.push(c.req.path);
-    const mount = c.req.matchedRoutes?.[c.req.routeIndex]?.basePath;
-    if (typeof mount === "string") routing.mount = mount;
+    const base = c.req.matchedRoutes?.[c.req.routeIndex]?.basePath;
+    if (typeof base === "string") routing.mount = base;
   } catch {
-    // An older or newer Hono without these: the URL's path alone is matched.
+    // Read below.
+  }
+  if (typeof mount === "string") routing.mount = mount;
+  else if (routing.mount === undefined && !warnedNoMount) {
+    warnedNoMount = true;
+    console.warn("x402: this Hono does not say where the middleware is mounted (c.req.matchedRoutes); in a sub-app or under basePath pass options.mount, or write the route table with full paths");
   }
   return routing;
 }
 
-/** Payment middleware for Hono: `app.use(paymentMiddleware(routes, options))`. */
+/** Payment middleware for Hono: `app.use(paymentMiddleware(routes, options))`. In a sub-app or
+ * under `basePath` the table may be written as the sub-app sees its paths, as for `@x402/hono`. */
 export function paymentMiddleware(routes, options) {
   const handle = createPaymentHandler(routes, options);
   return async (c, next) => {
@@ -367,7 +399,7 @@ export function paymentMiddleware(routes, options) {
       ran = true;
       await next();
       return c.res;
-    }, ctx, honoRouting(c));
+    }, ctx, honoRouting(c, options?.mount));
     if (ran) c.res = undefined; // replace the handler's response instead of merging into it
     c.res = response;
     return c.res;

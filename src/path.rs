@@ -13,6 +13,8 @@
 pub struct PathView {
     /// `/`-joined decoded segments: lower-case, no empty segment, no trailing `/`; `"/"` for the root.
     pub path: String,
+    /// The same with its case kept, as a case-sensitive router (Hono) compares it.
+    pub exact: String,
     /// False when some reading of the path is a guess: an escape that is malformed (`%`, `%zz`) or
     /// not UTF-8 (kept as written, as Hono keeps it), or a segment that decodes to `.` or `..` (which
     /// a later URL parser may resolve).
@@ -32,8 +34,8 @@ fn read_segments(raw: &str) -> PathView {
         clear &= ok && decoded != "." && decoded != "..";
         decoded
     });
-    let path = join(segments);
-    PathView { path, clear }
+    let segments: Vec<String> = segments.collect();
+    PathView { path: join(&segments, true), exact: join(&segments, false), clear }
 }
 
 /// Reads `raw` decoded whole, so that an escaped `/` or `\` separates: how a framework that
@@ -43,19 +45,20 @@ pub fn read_decoded(raw: &str) -> PathView {
     let (decoded, clear) = decode_segment(raw);
     let segments: Vec<&str> = decoded.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
     let clear = clear && !segments.iter().any(|s| *s == "." || *s == "..");
-    PathView { path: join(segments.into_iter().map(str::to_owned)), clear }
+    PathView { path: join(&segments, true), exact: join(&segments, false), clear }
 }
 
-/// `/`-joins decoded segments, lower-case, with `/` and `\` inside a segment re-escaped.
-fn join(segments: impl Iterator<Item = String>) -> String {
+/// `/`-joins decoded segments (lower-case when `fold`), with `/` and `\` inside a segment escaped.
+fn join<S: AsRef<str>>(segments: &[S], fold: bool) -> String {
     let mut path = String::new();
     for decoded in segments {
         path.push('/');
-        for c in decoded.chars() {
+        for c in decoded.as_ref().chars() {
             match c {
                 '/' => path.push_str("%2f"),
                 '\\' => path.push_str("%5c"),
-                c => path.extend(c.to_lowercase()),
+                c if fold => path.extend(c.to_lowercase()),
+                c => path.push(c),
             }
         }
     }
@@ -84,7 +87,7 @@ fn decode_segment(s: &str) -> (String, bool) {
         }
         let start = i;
         let mut run = Vec::new();
-        while let Some(byte) = s.get(i + 1..i + 3).filter(|_| bytes[i] == b'%').and_then(|h| u8::from_str_radix(h, 16).ok()) {
+        while let Some(byte) = s.get(i + 1..i + 3).filter(|h| bytes[i] == b'%' && h.bytes().all(|b| b.is_ascii_hexdigit())).and_then(|h| u8::from_str_radix(h, 16).ok()) {
             run.push(byte);
             i += 3;
             if i >= bytes.len() {
@@ -104,9 +107,14 @@ fn decode_segment(s: &str) -> (String, bool) {
     (out, clear)
 }
 
-/// A compiled route pattern: `/weather`, `/items/:id`, `/files/[name]/meta`, `/api/*`.
+/// A compiled route pattern: `/weather`, `/items/:id`, `/files/[name]/meta`, `/api/*`; matched
+/// case-insensitively as the reference does ([`Pattern::matches`]), or with its case kept as Hono
+/// routes ([`Pattern::matches_exact`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern(Vec<Segment>);
+pub struct Pattern {
+    folded: Vec<Segment>,
+    exact: Vec<Segment>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
@@ -126,140 +134,151 @@ impl Pattern {
     /// Compiles `pattern`, read as a path first (so its literals compare with request paths).
     pub fn new(pattern: &str) -> Pattern {
         if pattern.trim() == "*" {
-            return Pattern(vec![Segment::Wildcard]);
+            return Pattern { folded: vec![Segment::Wildcard], exact: vec![Segment::Wildcard] };
         }
         let view = read_segments(pattern);
-        let mut out = Vec::new();
-        let mut literal = String::new();
-        let mut chars = view.path.chars().peekable();
-        let flush = |literal: &mut String, out: &mut Vec<Segment>| {
-            if !literal.is_empty() {
-                out.push(Segment::Literal(std::mem::take(literal)));
-            }
-        };
-        while let Some(c) = chars.next() {
-            let starts_segment = literal.ends_with('/') || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
-            match c {
-                '*' if literal.ends_with('/') && chars.peek().is_none() => {
-                    literal.pop();
-                    flush(&mut literal, &mut out);
-                    out.push(Segment::Rest);
-                }
-                '*' => {
-                    flush(&mut literal, &mut out);
-                    out.push(Segment::Wildcard);
-                }
-                ':' | '[' if starts_segment => {
-                    // The name runs to the next `/`; a Hono regex (`:path{.+}`) or a catch-all
-                    // (`[...slug]`) may span segments, so it matches like a wildcard.
-                    let mut name = String::new();
-                    let mut depth = 0usize;
-                    while let Some(&n) = chars.peek() {
-                        if n == '/' && depth == 0 {
-                            break;
-                        }
-                        chars.next();
-                        name.push(n);
-                        match n {
-                            '{' => depth += 1,
-                            '}' => depth = depth.saturating_sub(1),
-                            ']' if c == '[' && depth == 0 => break,
-                            _ => {}
-                        }
-                    }
-                    if name.contains('{') || name.starts_with("...") {
-                        flush(&mut literal, &mut out);
-                        out.push(Segment::Wildcard);
-                    } else if name.ends_with('?') && literal.ends_with('/') {
-                        literal.pop();
-                        flush(&mut literal, &mut out);
-                        out.push(Segment::OptionalParam);
-                    } else {
-                        flush(&mut literal, &mut out);
-                        out.push(Segment::Param);
-                    }
-                }
-                _ => literal.push(c),
-            }
-        }
-        flush(&mut literal, &mut out);
-        Pattern(out)
+        Pattern { folded: compile(&view.path), exact: compile(&view.exact) }
     }
 
-    /// Whether the whole of `path` (a [`PathView::path`]) matches.
+    /// Whether the whole of `path` (a [`PathView::path`]) matches, case-insensitively.
     pub fn matches(&self, path: &str) -> bool {
-        self.reach(path)[path.len()]
+        reach(&self.folded, path)[path.len()]
+    }
+
+    /// Whether the whole of `exact` (a [`PathView::exact`]) matches, case kept.
+    pub fn matches_exact(&self, exact: &str) -> bool {
+        reach(&self.exact, exact)[exact.len()]
     }
 
     /// The remainders of `path` after each prefix this pattern matches whole segments of: how a
-    /// sub-app mounted at this pattern sees the request. A remainder is `/…`, or `/` for the mount itself.
-    pub fn strip_prefix<'p>(&self, path: &'p str) -> impl Iterator<Item = &'p str> {
-        let reached = self.reach(path);
+    /// sub-app mounted at this pattern sees the request. A remainder is `/…`, or `/` for the
+    /// mount itself. `exact`: `path` is a [`PathView::exact`] reading.
+    pub fn strip_prefix<'p>(&self, path: &'p str, exact: bool) -> impl Iterator<Item = &'p str> {
+        let reached = reach(if exact { &self.exact } else { &self.folded }, path);
         (0..=path.len()).filter(move |&p| reached[p] && (p == path.len() || path.as_bytes()[p] == b'/')).map(move |p| {
             let rest = &path[p..];
             if rest.is_empty() { "/" } else { rest }
         })
     }
+}
 
-    /// The positions of `path` the pattern can have consumed up to, in O(segments × path length)
-    /// whatever the pattern: no backtracking, so an operator's `/*/*/*` cannot be made a CPU sink.
-    fn reach(&self, path: &str) -> Vec<bool> {
-        let n = path.len();
-        let mut reached = vec![false; n + 1];
-        reached[0] = true;
-        for segment in &self.0 {
-            let mut next = vec![false; n + 1];
-            match segment {
-                Segment::Literal(lit) => {
-                    for p in (0..=n).filter(|&p| reached[p]) {
-                        if path[p..].starts_with(lit.as_str()) {
-                            next[p + lit.len()] = true;
-                        }
+/// Compiles a pattern already read as a path.
+fn compile(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut literal = String::new();
+    let mut chars = text.chars().peekable();
+    let flush = |literal: &mut String, out: &mut Vec<Segment>| {
+        if !literal.is_empty() {
+            out.push(Segment::Literal(std::mem::take(literal)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        let starts_segment = literal.ends_with('/') || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
+        match c {
+            '*' if literal.ends_with('/') && chars.peek().is_none() => {
+                literal.pop();
+                flush(&mut literal, &mut out);
+                out.push(Segment::Rest);
+            }
+            '*' => {
+                flush(&mut literal, &mut out);
+                out.push(Segment::Wildcard);
+            }
+            ':' | '[' if starts_segment => {
+                // The name runs to the next `/`; a Hono regex (`:path{.+}`) or a catch-all
+                // (`[...slug]`) may span segments, so it matches like a wildcard.
+                let mut name = String::new();
+                let mut depth = 0usize;
+                while let Some(&n) = chars.peek() {
+                    if n == '/' && depth == 0 {
+                        break;
+                    }
+                    chars.next();
+                    name.push(n);
+                    match n {
+                        '{' => depth += 1,
+                        '}' => depth = depth.saturating_sub(1),
+                        ']' if c == '[' && depth == 0 => break,
+                        _ => {}
                     }
                 }
-                Segment::Wildcard => {
-                    if let Some(first) = reached.iter().position(|&r| r) {
-                        for q in (first..=n).filter(|&q| path.is_char_boundary(q)) {
+                if name.contains('{') || name.starts_with("...") {
+                    flush(&mut literal, &mut out);
+                    out.push(Segment::Wildcard);
+                } else if name.ends_with('?') && literal.ends_with('/') {
+                    literal.pop();
+                    flush(&mut literal, &mut out);
+                    out.push(Segment::OptionalParam);
+                } else {
+                    flush(&mut literal, &mut out);
+                    out.push(Segment::Param);
+                }
+            }
+            _ => literal.push(c),
+        }
+    }
+    flush(&mut literal, &mut out);
+    out
+}
+
+/// The positions of `path` a pattern can have consumed up to, in O(segments × path length)
+/// whatever the pattern: no backtracking, so an operator's `/*/*/*` cannot be made a CPU sink.
+fn reach(pattern: &[Segment], path: &str) -> Vec<bool> {
+    let n = path.len();
+    let mut reached = vec![false; n + 1];
+    reached[0] = true;
+    for segment in pattern {
+        let mut next = vec![false; n + 1];
+        match segment {
+            Segment::Literal(lit) => {
+                for p in (0..=n).filter(|&p| reached[p]) {
+                    if path[p..].starts_with(lit.as_str()) {
+                        next[p + lit.len()] = true;
+                    }
+                }
+            }
+            Segment::Wildcard => {
+                if let Some(first) = reached.iter().position(|&r| r) {
+                    for q in (first..=n).filter(|&q| path.is_char_boundary(q)) {
+                        next[q] = true;
+                    }
+                }
+            }
+            Segment::Rest => {
+                if (0..=n).any(|p| reached[p] && (p == n || path.as_bytes()[p] == b'/')) {
+                    next[n] = true;
+                }
+            }
+            Segment::OptionalParam => {
+                for p in (0..=n).filter(|&p| reached[p]) {
+                    next[p] = true;
+                    if path.as_bytes().get(p) == Some(&b'/') {
+                        let end = path[p + 1..].find('/').map_or(n, |e| p + 1 + e);
+                        for q in (p + 2..=end).filter(|&q| path.is_char_boundary(q)) {
                             next[q] = true;
-                        }
-                    }
-                }
-                Segment::Rest => {
-                    if (0..=n).any(|p| reached[p] && (p == n || path.as_bytes()[p] == b'/')) {
-                        next[n] = true;
-                    }
-                }
-                Segment::OptionalParam => {
-                    for p in (0..=n).filter(|&p| reached[p]) {
-                        next[p] = true;
-                        if path.as_bytes().get(p) == Some(&b'/') {
-                            let end = path[p + 1..].find('/').map_or(n, |e| p + 1 + e);
-                            for q in (p + 2..=end).filter(|&q| path.is_char_boundary(q)) {
-                                next[q] = true;
-                            }
-                        }
-                    }
-                }
-                // One or more characters of one segment: from the first reached position within
-                // each run of non-'/' characters, every later boundary of that run.
-                Segment::Param => {
-                    let mut start: Option<usize> = None;
-                    for (q, c) in path.char_indices().chain(std::iter::once((n, '/'))) {
-                        if start.is_some_and(|s| q > s) {
-                            next[q] = true;
-                        }
-                        if c == '/' {
-                            start = None;
-                        } else if start.is_none() && reached[q] {
-                            start = Some(q);
                         }
                     }
                 }
             }
-            reached = next;
+            // One or more characters of one segment: from the first reached position within
+            // each run of non-'/' characters, every later boundary of that run.
+            Segment::Param => {
+                let mut start: Option<usize> = None;
+                for (q, c) in path.char_indices().chain(std::iter::once((n, '/'))) {
+                    if start.is_some_and(|s| q > s) {
+                        next[q] = true;
+                    }
+                    if c == '/' {
+                        start = None;
+                    } else if start.is_none() && reached[q] {
+                        start = Some(q);
+                    }
+                }
+            }
         }
-        reached
+        reached = next;
     }
+    reached
 }
 
 #[cfg(test)]
@@ -280,7 +299,7 @@ mod tests {
 
     #[test]
     fn guesses_are_marked() {
-        for unclear in ["/a%", "/a%zz", "/a%ff", "/a%c3", "/x/%2e%2e/y", "/x/./y", "/a%e2%82"] {
+        for unclear in ["/a%", "/a%zz", "/a%ff", "/a%c3", "/x/%2e%2e/y", "/x/./y", "/a%e2%82", "/x%+1", "/x%-1"] {
             let view = read(unclear);
             assert!(!view.clear, "{unclear}");
             assert!(view.path.starts_with('/'));
@@ -322,10 +341,11 @@ mod tests {
     #[test]
     fn mounts_strip_whole_segments() {
         let v1 = Pattern::new("/v1");
-        assert_eq!(v1.strip_prefix("/v1/report").collect::<Vec<_>>(), ["/report"]);
-        assert_eq!(v1.strip_prefix("/v1").collect::<Vec<_>>(), ["/"]);
-        assert_eq!(v1.strip_prefix("/v1x/report").count(), 0);
+        assert_eq!(v1.strip_prefix("/v1/report", false).collect::<Vec<_>>(), ["/report"]);
+        assert_eq!(v1.strip_prefix("/v1", false).collect::<Vec<_>>(), ["/"]);
+        assert_eq!(v1.strip_prefix("/v1x/report", false).count(), 0);
+        assert_eq!(Pattern::new("/V1").strip_prefix("/v1/report", true).count(), 0, "exact: case kept");
         let param = Pattern::new("/:tenant");
-        assert_eq!(param.strip_prefix("/acme/report").collect::<Vec<_>>(), ["/report"]);
+        assert_eq!(param.strip_prefix("/acme/report", false).collect::<Vec<_>>(), ["/report"]);
     }
 }

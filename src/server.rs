@@ -379,31 +379,37 @@ impl Routes {
 
     /// How a request reads to the table, given the views of its path a framework may route on, in
     /// order of authority (the framework's own first, then the URL's), and, for a sub-app, the
-    /// pattern it is mounted at. Readings are tried in turn: each view as read (then with the mount
-    /// removed), then each view decoded whole; the first reading that matches a route decides, the
-    /// first route in declaration order for that reading. So a further reading adds protection but
-    /// never picks another route (another price) than the framework's own reading does. Failing
-    /// all, a reading that was a guess makes the request [`RouteMatch::Unclear`].
+    /// pattern it is mounted at. Readings are tried in turn: each view as read (inside the mount
+    /// first: a sub-app routes on what follows its mount), then each view decoded whole; the first
+    /// reading that matches a route decides, the first route in declaration order for that
+    /// reading. So a further reading adds protection but does not pick another route (another
+    /// price) than the framework's own reading does. Failing all, a reading that was a guess makes
+    /// the request [`RouteMatch::Unclear`].
     pub fn route(&self, method: &str, paths: &[&str], mount: Option<&str>) -> RouteMatch {
         let mount = mount.map(Pattern::new).filter(|m| !m.matches("/"));
-        let mut readings: Vec<path::PathView> = Vec::with_capacity(paths.len() * 4);
+        // (reading, case kept) in order of authority; each reading with its case kept first, as
+        // Hono compares, then folded as the reference does.
+        let mut readings: Vec<(String, bool)> = Vec::with_capacity(paths.len() * 8);
+        let mut clear = true;
         for read in [path::read as fn(&str) -> path::PathView, path::read_decoded] {
             for p in paths {
                 let view = read(p);
-                let inside: Vec<path::PathView> = match &mount {
-                    Some(m) => m.strip_prefix(&view.path).map(|rest| path::PathView { path: rest.to_owned(), clear: view.clear }).collect(),
-                    None => Vec::new(),
-                };
-                readings.push(view);
-                readings.extend(inside);
+                clear &= view.clear;
+                if let Some(m) = &mount {
+                    readings.extend(m.strip_prefix(&view.exact, true).map(|rest| (rest.to_owned(), true)));
+                    readings.extend(m.strip_prefix(&view.path, false).map(|rest| (rest.to_owned(), false)));
+                }
+                readings.push((view.exact, true));
+                readings.push((view.path, false));
             }
         }
-        for view in &readings {
-            if let Some(i) = self.routes.iter().position(|r| r.method_matches(method) && r.pattern.matches(&view.path)) {
+        for (reading, exact) in &readings {
+            let hit = |r: &Route| r.method_matches(method) && if *exact { r.pattern.matches_exact(reading) } else { r.pattern.matches(reading) };
+            if let Some(i) = self.routes.iter().position(hit) {
                 return RouteMatch::Paid(i);
             }
         }
-        if !self.routes.is_empty() && readings.iter().any(|v| !v.clear) {
+        if !self.routes.is_empty() && !clear {
             return RouteMatch::Unclear;
         }
         RouteMatch::Free
@@ -494,6 +500,16 @@ mod tests {
         assert_eq!(sub.route("GET", &["/v1/report"], None), RouteMatch::Free);
         assert_eq!(sub.route("GET", &["/v1/report"], Some("/")), RouteMatch::Free);
         assert_eq!(sub.route("GET", &["/x", "/report"], None), RouteMatch::Paid(0));
+        // Case kept first, as Hono routes: `/reports/SUMMARY` runs `/reports/:id`, so it is priced so.
+        let cased = routes(json!({"GET /reports/summary": {"accepts": option}, "GET /reports/:id": {"accepts": option}}));
+        assert_eq!(cased.route("GET", &["/reports/SUMMARY"], None), RouteMatch::Paid(1));
+        assert_eq!(cased.route("GET", &["/reports/summary"], None), RouteMatch::Paid(0));
+        let upper = routes(json!({"GET /Weather": {"accepts": option}}));
+        assert_eq!(upper.route("GET", &["/weather"], None), RouteMatch::Paid(0), "folded, as the reference matches");
+        // Inside a mount, the sub-app's own reading decides: a catch-all must not price /v1/premium/42.
+        let catch_all = routes(json!({"GET /premium/:id": {"accepts": option}, "GET /*": {"accepts": option}}));
+        assert_eq!(catch_all.route("GET", &["/v1/premium/42"], Some("/v1")), RouteMatch::Paid(0));
+        assert_eq!(catch_all.route("GET", &["/v1/other"], Some("/v1")), RouteMatch::Paid(1));
         assert_eq!(Routes::from_json("{}").unwrap().route("GET", &["/x%ff"], None), RouteMatch::Free, "no paid routes, nothing to protect");
         // A further reading never picks an earlier (cheaper) route than the framework's own does:
         // decoded whole, `/premium/a%2Fx` would read `/premium/a/x` and match the cheap route.

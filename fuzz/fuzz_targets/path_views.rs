@@ -77,7 +77,7 @@ fn hono_path(raw: &str) -> String {
         let start = i;
         let mut run = Vec::new();
         while i < bytes.len() && bytes[i] == b'%' {
-            let Some(b) = raw.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) else { break };
+            let Some(b) = raw.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit())).and_then(|h| u8::from_str_radix(h, 16).ok()) else { break };
             run.push((b, &raw[i..i + 3]));
             i += 3;
         }

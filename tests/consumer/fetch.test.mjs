@@ -203,6 +203,20 @@ test("a settlement the server calls pending keeps the payment: the next call sen
   assert.equal(signer.calls, 1, "one signature for both attempts");
 });
 
+test("a payment another request is still settling (409) is kept and sent again", async () => {
+  const signer = countingSigner();
+  let attempt = 0;
+  const busy = async (request) => {
+    if (!request.headers.has("PAYMENT-SIGNATURE")) return fetch(request);
+    attempt += 1;
+    return attempt === 1 ? new Response(JSON.stringify({ error: "payment_in_progress" }), { status: 409 }) : fetch(request);
+  };
+  const pay = wrapFetchWithPayment(busy, signer);
+  assert.equal((await pay(`${server.url}/v2/weather`)).status, 409);
+  assert.equal((await pay(`${server.url}/v2/weather`)).status, 200);
+  assert.equal(signer.calls, 1);
+});
+
 test("a streamed request body is sent again with the payment", async () => {
   const body = new ReadableStream({
     start(c) { c.enqueue(new TextEncoder().encode("hello ")); c.enqueue(new TextEncoder().encode("stream")); c.close(); },

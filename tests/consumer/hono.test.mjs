@@ -21,6 +21,7 @@ const options = () => ({ facilitator: { url: "http://127.0.0.1:9" }, nonceStore:
 const PAID = {
   "/premium/a/x": "/premium/a/x",
   "/premium/:id": "/premium/a%2Fx",
+  "/reports/summary": "/reports/summary",
   "/reports/:id": "/reports/42",
   "/api/*": "/api/v1/items",
   "/weather": "/weather",
@@ -145,6 +146,16 @@ test("sub-apps and basePath: a table written for @x402/hono protects the sub-app
   assert.equal((await answer(root, "/v1/r%65port")).status, 402);
   assert.equal((await answer(root, "/v1/free")).status, 200);
   assert.equal((await answer(root, "/report")).text, "free root", "the table is the sub-app's: the root's /report is not gated");
+
+  // Inside the mount, the sub-app's own reading prices the request: not the catch-all.
+  const priced = new Hono();
+  priced.use(paymentMiddleware({ "GET /premium/:id": { accepts: { ...accepts, price: "$1" } }, "GET /*": { accepts } }, options()));
+  priced.get("/premium/:id", (c) => c.text("PAID premium"));
+  const v1 = new Hono();
+  v1.route("/v1", priced);
+  const premium = await answer(v1, "/v1/premium/42");
+  assert.equal(premium.status, 402);
+  assert.equal(premium.price, "1000000", "priced as /premium/:id, the handler Hono runs");
 
   const tenants = new Hono();
   tenants.use(paymentMiddleware({ "GET /report": { accepts } }, options()));

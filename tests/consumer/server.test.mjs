@@ -50,7 +50,7 @@ test("the in-memory store: reserve once, release, commit", async () => {
   const store = new InMemoryNonceStore();
   const later = Math.floor(Date.now() / 1000) + 60;
   assert.equal(await store.reserve("k", later), true);
-  assert.equal(await store.reserve("k", later), false);
+  assert.equal(await store.reserve("k", later), "busy");
   await store.release("k");
   assert.equal(await store.reserve("k", later), true);
   await store.commit("k");
@@ -61,18 +61,24 @@ test("the in-memory store: reserve once, release, commit", async () => {
   assert.equal(await store.reserve("old", later), true);
 });
 
-test("the in-memory store: an open settlement is claimed by its own payment, once", async () => {
+test("the in-memory store: an open settlement is claimed by its own payment, once, and only its owner moves it", async () => {
   const store = new InMemoryNonceStore();
   const later = Math.floor(Date.now() / 1000) + 60;
-  assert.equal(await store.reserve("k", later), true);
-  await store.settling("k");
-  assert.equal(await store.reserve("k", later), false, "in flight: a concurrent copy is refused");
-  await store.unknown("k");
-  assert.equal(await store.reserve("k", later), "retry", "no final answer: the same payment finishes it");
-  assert.equal(await store.reserve("k", later), false, "and only one copy does");
-  await store.commit("k");
-  await store.unknown("k");
-  assert.equal(await store.reserve("k", later), false, "settled stays settled");
+  assert.equal(await store.reserve("k", later, "a"), true);
+  await store.settling("k", "a");
+  assert.equal(await store.reserve("k", later, "b"), "busy", "in flight: a copy is told 'in progress', not 'used'");
+  await store.unknown("k", "a");
+  assert.equal(await store.reserve("k", later, "b"), "retry", "no final answer: the same payment finishes it");
+  assert.equal(await store.reserve("k", later, "c"), "busy", "and only one copy does");
+  await store.release("k", "a");
+  await store.unknown("k", "a");
+  assert.equal(await store.reserve("k", later, "c"), "busy", "a request that lost the key changes nothing");
+  await store.release("k", "b");
+  assert.equal(await store.reserve("k", later, "c"), true, "its owner frees it");
+  await store.commit("k", "stale", later);
+  await store.release("k", "c");
+  await store.unknown("k", "c");
+  assert.equal(await store.reserve("k", later, "d"), false, "a settlement is recorded whoever holds the key, and stays");
 });
 
 /** A payment for `path` on `handler`, signed by the package's own key signer. */

@@ -6,8 +6,9 @@ import { createServer } from "node:http";
 /**
  * Modes: "ok", "error500", "hang", "garbage", "settle_fail", "no_tx", "verify_invalid",
  * "fail_null_tx" (a refusal with `transaction: null`), "pending" (every /settle answers the 2.27
- * `settlement_pending` with a transaction), and "pending_once" / "hang_settle_once" (the next
- * /settle is pending / never answered, later ones succeed).
+ * `settlement_pending` with a transaction), "pending_once" / "hang_settle_once" (the next /settle
+ * is pending / never answered, later ones succeed), and "hang_then_nonce_used" (the next /settle is
+ * never answered, later ones say the nonce is used, as a facilitator that does not reconcile does).
  */
 export async function startFacilitator() {
   const state = { mode: "ok", calls: [] };
@@ -44,6 +45,11 @@ export async function startFacilitator() {
           state.mode = "ok";
           return; // never answers
         }
+        if (state.mode === "hang_then_nonce_used") {
+          state.mode = "nonce_used";
+          return; // never answers (and, as far as the next call can tell, settled)
+        }
+        if (state.mode === "nonce_used") return send(200, { success: false, errorReason: "invalid_exact_evm_nonce_already_used", transaction: "", network, payer });
         if (state.mode === "pending" || state.mode === "pending_once") {
           if (state.mode === "pending_once") state.mode = "ok";
           return send(200, { success: false, errorReason: "settlement_pending", transaction: pendingTx, network, payer });
