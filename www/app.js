@@ -29,8 +29,9 @@ try {
   } else {
     // Made once, so that a payment whose answer was lost is sent again on the next click, not paid twice.
     paidFetch = x402.wrapFetchWithPayment(fetch, x402.injectedWalletSigner(window.ethereum), {
-      // The demo token is not one the package knows: any token is taken, capped at 0.10 of it
-      // (a USD token of config.token.decimals), so the page's limit holds whatever it is asked.
+      // The demo token is not one the package knows: a token it does not know is taken up to 0.10
+      // of a token of config.token.decimals (atomic units, so 0.10 USD for the demo's USD token;
+      // known stablecoins keep the package's own 0.10 USD cap).
       allowUnknownAssets: true,
       maxAmount: 10n ** BigInt(config.token?.decimals ?? 6) / 10n,
       // Called with the requirement that will be paid, before the wallet is asked to sign it.
