@@ -42,11 +42,13 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
     return { status: res.status, json };
   };
   const invalid = (kind, status) => new FacilitatorError(502, "facilitator_invalid_response", `facilitator /${kind} answered ${status} with an unexpected body`);
+  const shaped = (kind, { status, json }, valid) => {
+    if (json && typeof json === "object" && valid(json)) return json;
+    throw invalid(kind, status);
+  };
   return {
     async verify(body) {
-      const { status, json } = await call("verify", "POST", body);
-      if (json && typeof json === "object" && typeof json.isValid === "boolean") return json;
-      throw invalid("verify", status);
+      return shaped("verify", await call("verify", "POST", body), (j) => typeof j.isValid === "boolean");
     },
     /** `{settlement, header}`, read by the same Rust reader as every receipt. */
     async settle(body) {
@@ -60,9 +62,7 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
       }
     },
     async supported() {
-      const { status, json } = await call("supported", "GET");
-      if (json && typeof json === "object" && Array.isArray(json.kinds)) return json;
-      throw invalid("supported", status);
+      return shaped("supported", await call("supported", "GET"), (j) => Array.isArray(j.kinds));
     },
   };
 }
@@ -86,11 +86,14 @@ function facilitatorRouter(config) {
   };
 }
 
-function withHeaders(response, extra) {
+/** `response` with `extra` headers (and the exposed x402 ones), carrying `body` and its WebSocket. */
+function withHeaders(response, extra, body = response.body) {
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   headers.set("Access-Control-Expose-Headers", EXPOSE);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const init = { status: response.status, statusText: response.statusText, headers };
+  if (response.webSocket) init.webSocket = response.webSocket;
+  return new Response(body, init);
 }
 
 function json(status, body, headers = {}) {
@@ -128,17 +131,9 @@ function defaultPaywall(paymentRequired) {
  */
 function deliver(response, content, extra) {
   try {
-    if (response.webSocket || response.status === 101) {
-      const headers = new Headers(response.headers);
-      for (const [k, v] of Object.entries(extra)) headers.set(k, v);
-      headers.set("Access-Control-Expose-Headers", EXPOSE);
-      return new Response(null, { status: 101, statusText: response.statusText, headers, webSocket: response.webSocket });
-    }
+    if (response.webSocket || response.status === 101) return withHeaders(response, extra, null);
     const cacheControl = response.headers.get("Cache-Control");
-    return withHeaders(
-      new Response(NULL_BODY.has(response.status) ? null : content, { status: response.status, statusText: response.statusText, headers: response.headers }),
-      { ...extra, "Cache-Control": cacheControl ? `${cacheControl}, private` : "private" },
-    );
+    return withHeaders(response, { ...extra, "Cache-Control": cacheControl ? `${cacheControl}, private` : "private" }, NULL_BODY.has(response.status) ? null : content);
   } catch (e) {
     console.error("x402: a paid response could not be rebuilt; it is sent without its receipt", e);
     return response;
@@ -249,7 +244,9 @@ export function createPaymentHandler(routes, options = {}) {
     // Until /settle is called nothing has moved: the key is released on any failure. After, it
     // stays claimable by the same payment only (`unknown`), never free for a replay.
     let sentToSettle = retry;
+    let recorded = false; // the settlement already wrote the key's state
     const free = async () => {
+      if (recorded) return;
       if (sentToSettle) await store.unknown?.(key, owner);
       else await store.release(key, owner);
     };
@@ -277,6 +274,7 @@ export function createPaymentHandler(routes, options = {}) {
           return result;
         } catch (e) {
           await store.unknown?.(key, owner);
+          recorded = true;
           throw e;
         }
       })();
@@ -294,7 +292,14 @@ export function createPaymentHandler(routes, options = {}) {
       await safely(() => onSettleFailed?.({ payer: decision.payer, settlement: result.settlement }));
       return refuse(route, request, url, result.settlement.errorReason ?? "settlement_failed", { [responseHeader]: result.header });
     };
-    const paid = async (result) => safely(() => onSettled?.({ payer: decision.payer, settlement: result.settlement }));
+    /** Settles, then answers: open, refused, or `onPaid(result)` once the money moved. */
+    const settleThen = async (onPaid) => {
+      const result = await settle();
+      if (result.unresolved) return pending(result);
+      if (!result.settlement.success) return unsettled(result);
+      await safely(() => onSettled?.({ payer: decision.payer, settlement: result.settlement }));
+      return onPaid(result);
+    };
 
     try {
       // The handler runs only for a payment known to be fundable: the facilitator's /verify, unless
@@ -310,19 +315,17 @@ export function createPaymentHandler(routes, options = {}) {
       await onVerified?.({ payer: decision.payer, paymentPayload: decision.paymentPayload, requirements: decision.paymentRequirements });
 
       if (settleFirst) {
-        const result = await settle();
-        if (result.unresolved) return pending(result);
-        if (!result.settlement.success) return unsettled(result);
-        await paid(result);
         // Paid before the handler ran: whatever it answers, its answer is what was bought, and
         // even a handler that throws leaves the payer its receipt.
-        try {
-          const response = await next();
-          return deliver(response, NULL_BODY.has(response.status) ? null : await response.arrayBuffer(), { [responseHeader]: result.header });
-        } catch (e) {
-          console.error("x402: the handler failed after the payment was settled", e);
-          return json(500, { error: "handler_failed" }, { [responseHeader]: result.header });
-        }
+        return await settleThen(async (result) => {
+          try {
+            const response = await next();
+            return deliver(response, NULL_BODY.has(response.status) ? null : await response.arrayBuffer(), { [responseHeader]: result.header });
+          } catch (e) {
+            console.error("x402: the handler failed after the payment was settled", e);
+            return json(500, { error: "handler_failed" }, { [responseHeader]: result.header });
+          }
+        });
       }
 
       const response = await next();
@@ -332,11 +335,7 @@ export function createPaymentHandler(routes, options = {}) {
       }
       // Buffer the content: it is released only once the money has moved.
       const content = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
-      const result = await settle();
-      if (result.unresolved) return pending(result);
-      if (!result.settlement.success) return unsettled(result);
-      await paid(result);
-      return deliver(response, content, { [responseHeader]: result.header });
+      return await settleThen((result) => deliver(response, content, { [responseHeader]: result.header }));
     } catch (e) {
       await free();
       if (e instanceof FacilitatorError) {
