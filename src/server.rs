@@ -178,7 +178,12 @@ pub enum RouteMatch {
 impl Route {
     /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.method_matches(method) && [path::read(path), path::read_decoded(path)].iter().any(|v| self.pattern.matches(&v.path))
+        readings(&[path], None).0.iter().any(|r| self.hit(method, r))
+    }
+
+    /// Whether this route protects `method` on one reading (case kept, or folded).
+    fn hit(&self, method: &str, (reading, exact): &(String, bool)) -> bool {
+        self.method_matches(method) && if *exact { self.pattern.matches_exact(reading) } else { self.pattern.matches(reading) }
     }
 
     fn method_matches(&self, method: &str) -> bool {
@@ -286,6 +291,27 @@ fn replay_reason(network: &str) -> Reason {
     }
 }
 
+/// The readings of `paths` as `(reading, case kept)`, in order of authority (see [`Routes::route`]):
+/// each view as read, inside `mount` first, with its case kept first (as Hono compares) then folded
+/// (as the reference does); then each view decoded whole. Also whether every reading was clear.
+fn readings(paths: &[&str], mount: Option<&Pattern>) -> (Vec<(String, bool)>, bool) {
+    let mut readings = Vec::with_capacity(paths.len() * 8);
+    let mut clear = true;
+    for read in [path::read as fn(&str) -> path::PathView, path::read_decoded] {
+        for p in paths {
+            let view = read(p);
+            clear &= view.clear;
+            if let Some(m) = mount {
+                readings.extend(m.strip_prefix(&view.exact, true).map(|rest| (rest.to_owned(), true)));
+                readings.extend(m.strip_prefix(&view.path, false).map(|rest| (rest.to_owned(), false)));
+            }
+            readings.push((view.exact, true));
+            readings.push((view.path, false));
+        }
+    }
+    (readings, clear)
+}
+
 /// A payment that passed every local check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
@@ -387,25 +413,9 @@ impl Routes {
     /// the request [`RouteMatch::Unclear`].
     pub fn route(&self, method: &str, paths: &[&str], mount: Option<&str>) -> RouteMatch {
         let mount = mount.map(Pattern::new).filter(|m| !m.matches("/"));
-        // (reading, case kept) in order of authority; each reading with its case kept first, as
-        // Hono compares, then folded as the reference does.
-        let mut readings: Vec<(String, bool)> = Vec::with_capacity(paths.len() * 8);
-        let mut clear = true;
-        for read in [path::read as fn(&str) -> path::PathView, path::read_decoded] {
-            for p in paths {
-                let view = read(p);
-                clear &= view.clear;
-                if let Some(m) = &mount {
-                    readings.extend(m.strip_prefix(&view.exact, true).map(|rest| (rest.to_owned(), true)));
-                    readings.extend(m.strip_prefix(&view.path, false).map(|rest| (rest.to_owned(), false)));
-                }
-                readings.push((view.exact, true));
-                readings.push((view.path, false));
-            }
-        }
-        for (reading, exact) in &readings {
-            let hit = |r: &Route| r.method_matches(method) && if *exact { r.pattern.matches_exact(reading) } else { r.pattern.matches(reading) };
-            if let Some(i) = self.routes.iter().position(hit) {
+        let (readings, clear) = readings(paths, mount.as_ref());
+        for reading in &readings {
+            if let Some(i) = self.routes.iter().position(|r| r.hit(method, reading)) {
                 return RouteMatch::Paid(i);
             }
         }
