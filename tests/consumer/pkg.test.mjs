@@ -173,3 +173,21 @@ test("the local key signs x402 payment types only, and drafts check their signer
   const wrongKey = await signer.signTypedData(draft.typedData());
   assert.equal(codeOf(() => draft.finish(wrongKey)), "signer_mismatch");
 });
+
+test("the packed package holds every file its modules import", async () => {
+  // `file:` installs link the folder, so a file left out of package.json `files` shows only when packed.
+  const { execFileSync } = await import("node:child_process");
+  const pkgDir = new URL("../../pkg/", import.meta.url);
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  const files = new Set(packed.files.map((f) => f.path));
+  const missing = [];
+  for (const file of [...files].filter((f) => f.endsWith(".js"))) {
+    const source = readFileSync(new URL(file, pkgDir), "utf8");
+    for (const [, from, dynamic] of source.matchAll(/(?:import|export)[^"';]*?from\s*["'](\.\/[^"']+)["']|import\(\s*["'](\.\/[^"']+)["']/g)) {
+      const spec = from ?? dynamic;
+      if (!files.has(spec.slice(2))) missing.push(`${file} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.ok(files.has("x402_wasm_bg.wasm") && files.has("nonces.js"));
+});
