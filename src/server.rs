@@ -301,12 +301,18 @@ fn readings(paths: &[&str], mount: Option<&Pattern>) -> (Vec<(String, bool)>, bo
         for p in paths {
             let view = read(p);
             clear &= view.clear;
+            let mut add = |reading: (String, bool)| {
+                // Most paths read the same every way: each distinct reading is matched once.
+                if !readings.contains(&reading) {
+                    readings.push(reading);
+                }
+            };
             if let Some(m) = mount {
-                readings.extend(m.strip_prefix(&view.exact, true).map(|rest| (rest.to_owned(), true)));
-                readings.extend(m.strip_prefix(&view.path, false).map(|rest| (rest.to_owned(), false)));
+                m.strip_prefix(&view.exact, true).for_each(|rest| add((rest.to_owned(), true)));
+                m.strip_prefix(&view.path, false).for_each(|rest| add((rest.to_owned(), false)));
             }
-            readings.push((view.exact, true));
-            readings.push((view.path, false));
+            add((view.exact, true));
+            add((view.path, false));
         }
     }
     (readings, clear)
