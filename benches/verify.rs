@@ -7,8 +7,14 @@ use x402_wasm::codec;
 use x402_wasm::wire::PaymentRequirements;
 
 fn bench(c: &mut Criterion) {
-    let vectors: Value = serde_json::from_str(include_str!("../tests/vectors/vectors.json")).unwrap();
-    let case = vectors["payloads"].as_array().unwrap().iter().find(|p| p["name"] == "viem/v2/eip3009/eip155:84532").unwrap();
+    let vectors: Value =
+        serde_json::from_str(include_str!("../tests/vectors/vectors.json")).unwrap();
+    let case = vectors["payloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "viem/v2/eip3009/eip155:84532")
+        .unwrap();
     let header = case["header"].as_str().unwrap().to_owned();
     let requirements = case["requirements"].to_string();
     let now = case["now"].as_u64().unwrap();

@@ -67,12 +67,43 @@ impl Asset {
     }
 }
 
-const fn usd(network: &'static str, address: &'static str, name: &'static str, version: &'static str, symbol: &'static str) -> Asset {
-    Asset { network, address, name, version, decimals: 6, symbol, transfer: TransferMethod::Eip3009, eip2612: false }
+const fn usd(
+    network: &'static str,
+    address: &'static str,
+    name: &'static str,
+    version: &'static str,
+    symbol: &'static str,
+) -> Asset {
+    Asset {
+        network,
+        address,
+        name,
+        version,
+        decimals: 6,
+        symbol,
+        transfer: TransferMethod::Eip3009,
+        eip2612: false,
+    }
 }
 
-const fn permit2(network: &'static str, address: &'static str, name: &'static str, decimals: u8, symbol: &'static str, eip2612: bool) -> Asset {
-    Asset { network, address, name, version: "1", decimals, symbol, transfer: TransferMethod::Permit2, eip2612 }
+const fn permit2(
+    network: &'static str,
+    address: &'static str,
+    name: &'static str,
+    decimals: u8,
+    symbol: &'static str,
+    eip2612: bool,
+) -> Asset {
+    Asset {
+        network,
+        address,
+        name,
+        version: "1",
+        decimals,
+        symbol,
+        transfer: TransferMethod::Permit2,
+        eip2612,
+    }
 }
 
 /// Every known token. The first entry of each network is its default asset.
@@ -82,7 +113,14 @@ pub const ASSETS: &[Asset] = &[
     usd("eip155:1", "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "USD Coin", "2", "USDC"),
     usd("eip155:43114", "0xB97EF9Ef8734C71904D8002F8b6Bc66Dd9c48a6E", "USD Coin", "2", "USDC"),
     usd("eip155:43113", "0x5425890298aed601595a70AB815c96711a31Bc65", "USD Coin", "2", "USDC"),
-    permit2("eip155:4326", "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7", "MegaUSD", 18, "MegaUSD", true),
+    permit2(
+        "eip155:4326",
+        "0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7",
+        "MegaUSD",
+        18,
+        "MegaUSD",
+        true,
+    ),
     usd("eip155:143", "0x754704Bc059F8C67012fEd69BC8A327a5aafb603", "USDC", "2", "USDC"),
     usd("eip155:988", "0x779Ded0c9e1022225f8E0630b35a9b54bE713736", "USDT0", "1", "USDT0"),
     usd("eip155:2201", "0x78Cf24370174180738C5B8E352B6D14c83a6c9A9", "USDT0", "1", "USDT0"),
@@ -90,20 +128,66 @@ pub const ASSETS: &[Asset] = &[
     usd("eip155:137", "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359", "USD Coin", "2", "USDC"),
     usd("eip155:42161", "0xaf88d065e77c8cC2239327C5EDb3A432268e5831", "USD Coin", "2", "USDC"),
     usd("eip155:421614", "0x75faf114eafb1BDbe2F0316DF893fd58CE46AA4d", "USD Coin", "2", "USDC"),
-    permit2("eip155:31612", "0xdD468A1DDc392dcdbEf6db6e34E89AA338F9F186", "Mezo USD", 18, "mUSD", true),
-    permit2("eip155:31611", "0x118917a40FAF1CD7a13dB0Ef56C86De7973Ac503", "Mezo USD", 18, "mUSD", true),
-    permit2("eip155:723487", "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", "Stable Coin", 6, "SBC", true),
-    permit2("eip155:72344", "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb", "Stable Coin", 6, "SBC", true),
+    permit2(
+        "eip155:31612",
+        "0xdD468A1DDc392dcdbEf6db6e34E89AA338F9F186",
+        "Mezo USD",
+        18,
+        "mUSD",
+        true,
+    ),
+    permit2(
+        "eip155:31611",
+        "0x118917a40FAF1CD7a13dB0Ef56C86De7973Ac503",
+        "Mezo USD",
+        18,
+        "mUSD",
+        true,
+    ),
+    permit2(
+        "eip155:723487",
+        "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb",
+        "Stable Coin",
+        6,
+        "SBC",
+        true,
+    ),
+    permit2(
+        "eip155:72344",
+        "0x33ad9e4BD16B69B5BFdED37D8B5D9fF9aba014Fb",
+        "Stable Coin",
+        6,
+        "SBC",
+        true,
+    ),
     usd("eip155:36900", "0x9cb8142aEBBcdc60AF7c97Af897A67A8f3CA71C2", "USDC.e", "2", "USDC.e"),
-    usd("eip155:190415", "0x401eCb1D350407f13ba348573E5630B83638E30D", "Bridged USDC", "2", "USDC.e"),
-    usd("eip155:181228", "0x401eCb1D350407f13ba348573E5630B83638E30D", "Bridged USDC", "2", "USDC.e"),
+    usd(
+        "eip155:190415",
+        "0x401eCb1D350407f13ba348573E5630B83638E30D",
+        "Bridged USDC",
+        "2",
+        "USDC.e",
+    ),
+    usd(
+        "eip155:181228",
+        "0x401eCb1D350407f13ba348573E5630B83638E30D",
+        "Bridged USDC",
+        "2",
+        "USDC.e",
+    ),
     usd("eip155:50", "0xfA2958CB79b0491CC627c1557F441eF849Ca8eb1", "USDC", "2", "USDC"),
     usd("eip155:51", "0xb5AB69F7bBada22B28e79C8FFAECe55eF1c771D4", "USDC", "2", "USDC"),
     permit2("eip155:38833", "0xA5b8BF902b2844dA17d4506cc827F7F1681735E7", "USDC", 6, "USDC", false),
     usd("eip155:14", "0xe7cd86e13AC4309349F30B3435a9d337750fC82D", "USD\u{20AE}0", "1", "USDT0"),
     usd("eip155:42220", "0xcebA9300f2b948710d2653dD7B07f33A8B32118C", "USDC", "2", "USDC"),
     usd("eip155:42220", "0x48065fbBE25f71C9282ddf5e1cD6D6A887483D5e", "Tether USD", "1", "USDT"),
-    usd("eip155:42220", "0xD2ab3C9A02DBBAB236BfEC45D1d755DF4267F771", "Tether America USD", "1", "USAT"),
+    usd(
+        "eip155:42220",
+        "0xD2ab3C9A02DBBAB236BfEC45D1d755DF4267F771",
+        "Tether America USD",
+        "1",
+        "USAT",
+    ),
     usd("eip155:11142220", "0x01C5C0122039549AD1493B8220cABEdD739BC44E", "USDC", "2", "USDC"),
     usd("eip155:1329", "0xe15fC38F6D8c56aF07bbCBe3BAf5708A2Bf42392", "USDC", "2", "USDC"),
     usd("eip155:1328", "0x4fCF1784B31630811181f670Aea7A7bEF803eaED", "USDC", "2", "USDC"),
@@ -171,7 +255,10 @@ pub fn parse_money(price: &str) -> Result<Money<'_>> {
 pub fn to_atomic(decimal: &str, decimals: u8) -> Result<U256> {
     let bad = |reason: &str| Error::Price { price: decimal.to_owned(), reason: reason.to_owned() };
     let (int, frac) = decimal.split_once('.').unwrap_or((decimal, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(bad("expected a non-negative decimal"));
     }
     let places = usize::from(decimals);
@@ -192,7 +279,9 @@ pub fn price_to_amount(price: &str, network: &str) -> Result<(U256, &'static Ass
         price: price.to_owned(),
         reason: match money.symbol {
             None => format!("no default asset configured for network {network}"),
-            Some(sym) => format!("no {} asset configured for network {network}", sym.to_ascii_uppercase()),
+            Some(sym) => {
+                format!("no {} asset configured for network {network}", sym.to_ascii_uppercase())
+            }
         },
     })?;
     Ok((to_atomic(money.decimal, asset.decimals)?, asset))
@@ -204,7 +293,9 @@ mod tests {
 
     #[test]
     fn money_forms() {
-        let ok = |p: &str, n: &str| assert_eq!(price_to_amount(p, n).unwrap().0.to_string().as_str(), "10000", "{p}");
+        let ok = |p: &str, n: &str| {
+            assert_eq!(price_to_amount(p, n).unwrap().0.to_string().as_str(), "10000", "{p}")
+        };
         ok("$0.01", "eip155:8453");
         ok("0.01", "base");
         ok("$ 0.01", "eip155:84532");
@@ -224,10 +315,19 @@ mod tests {
     #[test]
     fn extra_follows_transfer_method() {
         let base = default_asset("eip155:8453").unwrap();
-        assert_eq!(Value::Object(base.extra()), serde_json::json!({"name": "USD Coin", "version": "2"}));
+        assert_eq!(
+            Value::Object(base.extra()),
+            serde_json::json!({"name": "USD Coin", "version": "2"})
+        );
         let mega = default_asset("eip155:4326").unwrap();
-        assert_eq!(Value::Object(mega.extra()), serde_json::json!({"name": "MegaUSD", "version": "1", "assetTransferMethod": "permit2"}));
+        assert_eq!(
+            Value::Object(mega.extra()),
+            serde_json::json!({"name": "MegaUSD", "version": "1", "assetTransferMethod": "permit2"})
+        );
         let igra = default_asset("eip155:38833").unwrap();
-        assert_eq!(Value::Object(igra.extra()), serde_json::json!({"assetTransferMethod": "permit2"}));
+        assert_eq!(
+            Value::Object(igra.extra()),
+            serde_json::json!({"assetTransferMethod": "permit2"})
+        );
     }
 }

@@ -12,7 +12,10 @@ use crate::asset;
 use crate::error::{Error, Result};
 use crate::evm::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
 use crate::evm::signature::parse_address;
-use crate::evm::{Authorization, Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness, TokenPermissions};
+use crate::evm::{
+    Authorization, Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness,
+    TokenPermissions,
+};
 use crate::network::{self, Family};
 use crate::wire::{v1, v2, PaymentPayload, PaymentRequired, PaymentRequirements, Terms, Version};
 
@@ -116,23 +119,40 @@ impl Policy {
     /// without a cap is refused here, when the client is made: a listed asset needs its own
     /// `maxAmount` or the global one, and so does `allowUnknownAssets`.
     pub fn from_json(json: &str) -> Result<Policy> {
-        let o: PolicyOptions = serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
-        let atomic = |what: &'static str, s: &str| crate::wire::decimal::parse(s).map_err(|e| Error::field(what, e));
+        let o: PolicyOptions =
+            serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
+        let atomic = |what: &'static str, s: &str| {
+            crate::wire::decimal::parse(s).map_err(|e| Error::field(what, e))
+        };
         let max_amount = o.max_amount.as_deref().map(|s| atomic("maxAmount", s)).transpose()?;
         let max_usd = match o.max_usd {
             Value::Null | Value::Bool(false) => None,
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
-            other => return Err(Error::field("maxUsd", format!("expected a decimal, false or null, got {other}"))),
+            other => {
+                return Err(Error::field(
+                    "maxUsd",
+                    format!("expected a decimal, false or null, got {other}"),
+                ))
+            }
         };
         if let Some(usd) = &max_usd {
-            asset::to_atomic(usd, 0).map_err(|_| Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal")))?;
+            asset::to_atomic(usd, 0).map_err(|_| {
+                Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal"))
+            })?;
         }
         let families = match o.families {
             None => vec![Family::Evm],
             Some(names) => names
                 .iter()
-                .map(|n| Family::from_namespace(n).ok_or_else(|| Error::field("families", format!("`{n}` is not a chain family this package pays on"))))
+                .map(|n| {
+                    Family::from_namespace(n).ok_or_else(|| {
+                        Error::field(
+                            "families",
+                            format!("`{n}` is not a chain family this package pays on"),
+                        )
+                    })
+                })
                 .collect::<Result<_>>()?,
         };
         let mut assets = Vec::with_capacity(o.assets.len());
@@ -140,15 +160,20 @@ impl Policy {
             if let Value::String(s) = &entry {
                 return Err(Error::field("assets", format!("`{s}`: an entry is {{network, asset, maxAmount}}, so a token is allowed on one network and with a cap")));
             }
-            let a: AssetOption = serde_json::from_value(entry).map_err(|e| Error::json("assets entry", e))?;
-            let cap = a.max_amount.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
+            let a: AssetOption =
+                serde_json::from_value(entry).map_err(|e| Error::json("assets entry", e))?;
+            let cap =
+                a.max_amount.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
             if cap.is_none() && max_amount.is_none() {
                 return Err(Error::field("assets", format!("{} on {} has no cap: give the entry a maxAmount (atomic units), or set maxAmount", a.asset, a.network)));
             }
             assets.push(AllowedAsset { network: a.network, asset: a.asset, max_amount: cap });
         }
         if o.allow_unknown_assets && max_amount.is_none() {
-            return Err(Error::field("allowUnknownAssets", "paying in any token needs a cap: set maxAmount (atomic units)"));
+            return Err(Error::field(
+                "allowUnknownAssets",
+                "paying in any token needs a cap: set maxAmount (atomic units)",
+            ));
         }
         Ok(Policy {
             families,
@@ -201,29 +226,50 @@ impl Policy {
             }
         }
         if terms.max_timeout_seconds > self.max_timeout_seconds {
-            return no(format!("maxTimeoutSeconds {} is longer than the {} s this client signs for", terms.max_timeout_seconds, self.max_timeout_seconds));
+            return no(format!(
+                "maxTimeoutSeconds {} is longer than the {} s this client signs for",
+                terms.max_timeout_seconds, self.max_timeout_seconds
+            ));
         }
         let known = asset::find(terms.network, terms.asset);
-        let listed = self.assets.iter().find(|a| a.asset.eq_ignore_ascii_case(terms.asset) && network::to_caip2(&a.network) == wanted);
+        let listed = self.assets.iter().find(|a| {
+            a.asset.eq_ignore_ascii_case(terms.asset) && network::to_caip2(&a.network) == wanted
+        });
         // Every payment has a cap: the listed one, else maxAmount, else (known tokens) maxUsd.
         let listed_cap = listed.and_then(|a| a.max_amount).or(self.max_amount);
         if known.is_none() {
             match (listed, self.allow_unknown_assets, listed_cap) {
-                (None, false, _) => return no(format!("asset {} on {} is neither a known token nor allowed", terms.asset, terms.network)),
-                (_, _, None) => return no(format!("asset {} on {} has no cap: give its entry a maxAmount, or set maxAmount", terms.asset, terms.network)),
+                (None, false, _) => {
+                    return no(format!(
+                        "asset {} on {} is neither a known token nor allowed",
+                        terms.asset, terms.network
+                    ))
+                }
+                (_, _, None) => {
+                    return no(format!(
+                        "asset {} on {} has no cap: give its entry a maxAmount, or set maxAmount",
+                        terms.asset, terms.network
+                    ))
+                }
                 _ => {}
             }
         }
         if let Some(max) = listed_cap {
             if terms.amount > max {
-                return Some(Refusal::OverCap(format!("amount {} exceeds the cap {max}", terms.amount)));
+                return Some(Refusal::OverCap(format!(
+                    "amount {} exceeds the cap {max}",
+                    terms.amount
+                )));
             }
         }
         if let (Some(usd), Some(token)) = (&self.max_usd, known) {
             // A malformed cap refuses everything rather than nothing.
             let cap = asset::to_atomic(usd, token.decimals).unwrap_or(U256::ZERO);
             if terms.amount > cap {
-                return Some(Refusal::OverCap(format!("amount {} {} exceeds maxUsd ${usd}", terms.amount, token.symbol)));
+                return Some(Refusal::OverCap(format!(
+                    "amount {} {} exceeds maxUsd ${usd}",
+                    terms.amount, token.symbol
+                )));
             }
         }
         None
@@ -271,7 +317,8 @@ pub fn payment_id() -> Result<String> {
 /// 32 random bytes from the platform's CSPRNG (`crypto.getRandomValues` in wasm).
 pub fn random_nonce() -> Result<[u8; 32]> {
     let mut nonce = [0u8; 32];
-    getrandom::fill(&mut nonce).map_err(|e| Error::field("nonce", format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut nonce)
+        .map_err(|e| Error::field("nonce", format!("no randomness available: {e}")))?;
     Ok(nonce)
 }
 
@@ -322,9 +369,17 @@ impl Payer {
 /// What is signed, by family.
 #[derive(Debug, Clone)]
 enum Body {
-    Evm { domain: Eip712Domain, message: Message, from: Address },
+    Evm {
+        domain: Eip712Domain,
+        message: Message,
+        from: Address,
+    },
     #[cfg(feature = "casper")]
-    Casper { domain: crate::casper::eip712::EIP712Domain, message: crate::casper::eip712::TransferWithAuthorization, key: crate::casper::keys::PublicKey },
+    Casper {
+        domain: crate::casper::eip712::EIP712Domain,
+        message: crate::casper::eip712::TransferWithAuthorization,
+        key: crate::casper::keys::PublicKey,
+    },
 }
 
 /// A payment built but not yet signed.
@@ -340,7 +395,13 @@ impl PaymentDraft {
     /// Builds the authorization for entry `index` of `required`, paid by `payer` at unix time `now`
     /// with a 32-byte random `nonce`. The time window follows the reference clients: `validBefore`
     /// = now + maxTimeoutSeconds; `validAfter` = 0 in EVM v2, now − 600 in EVM v1 and on Casper.
-    pub fn new(required: &PaymentRequired, index: usize, payer: impl Into<Payer>, now: u64, nonce: [u8; 32]) -> Result<Self> {
+    pub fn new(
+        required: &PaymentRequired,
+        index: usize,
+        payer: impl Into<Payer>,
+        now: u64,
+        nonce: [u8; 32],
+    ) -> Result<Self> {
         let payer = payer.into();
         let accepted = required
             .accept(index)
@@ -409,9 +470,13 @@ impl PaymentDraft {
     /// Sets the `payment-identifier` id when the server declared the extension; returns whether it did.
     /// The id must be 16–128 characters of `[A-Za-z0-9_-]`.
     pub fn set_payment_id(&mut self, id: &str) -> Result<bool> {
-        let valid = (16..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let valid = (16..=128).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid {
-            return Err(Error::field("payment-identifier", "id must be 16-128 characters of A-Z, a-z, 0-9, - and _"));
+            return Err(Error::field(
+                "payment-identifier",
+                "id must be 16-128 characters of A-Z, a-z, 0-9, - and _",
+            ));
         }
         let Some(info) = self
             .extensions
@@ -432,7 +497,8 @@ impl PaymentDraft {
     pub fn finish_checked(self, signature: &[u8; 65]) -> Result<PaymentPayload> {
         let digest = self.digest();
         let expected = self.payer().to_wire();
-        let mismatch = |detail: String| Err(Error::SignerMismatch { expected: expected.clone(), detail });
+        let mismatch =
+            |detail: String| Err(Error::SignerMismatch { expected: expected.clone(), detail });
         match &self.body {
             Body::Evm { from, .. } => match crate::evm::signature::recover(&digest, signature) {
                 Ok(signer) if signer == *from => {}
@@ -455,7 +521,9 @@ impl PaymentDraft {
         let proof = match &self.body {
             Body::Evm { message, from, .. } => evm_proof(message, *from, signature),
             #[cfg(feature = "casper")]
-            Body::Casper { message, key, .. } => casper_proof(message, key, signature, &self.accepted),
+            Body::Casper { message, key, .. } => {
+                casper_proof(message, key, signature, &self.accepted)
+            }
         };
         let proof = match proof {
             Ok(Value::Object(map)) => map,
@@ -483,18 +551,23 @@ impl PaymentDraft {
 
 fn evm_body(terms: &Terms<'_>, from: Address, now: u64, nonce: [u8; 32]) -> Result<Body> {
     let chain_id = match terms.version {
-        Version::V1 if terms.network.contains(':') => return Err(Error::Network(terms.network.to_owned())),
+        Version::V1 if terms.network.contains(':') => {
+            return Err(Error::Network(terms.network.to_owned()))
+        }
         Version::V1 => network::evm_chain_id(terms.network)?,
         Version::V2 => network::eip155_chain_id(terms.network)?,
     };
-    let asset = parse_address(terms.asset).ok_or_else(|| Error::field("asset", "not an EVM address"))?;
-    let pay_to = parse_address(terms.pay_to).ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
+    let asset =
+        parse_address(terms.asset).ok_or_else(|| Error::field("asset", "not an EVM address"))?;
+    let pay_to =
+        parse_address(terms.pay_to).ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
     let valid_before = U256::from(now.saturating_add(terms.max_timeout_seconds));
     let valid_after = match terms.version {
         Version::V1 => U256::from(now.saturating_sub(V1_VALID_AFTER_SKEW_SECONDS)),
         Version::V2 => U256::ZERO,
     };
-    let permit2 = terms.version == Version::V2 && terms.extra_str("assetTransferMethod") == Some("permit2");
+    let permit2 =
+        terms.version == Version::V2 && terms.extra_str("assetTransferMethod") == Some("permit2");
     let (domain, message) = if permit2 {
         let message = exact_permit2::PermitWitnessTransferFrom {
             permitted: exact_permit2::TokenPermissions { token: asset, amount: terms.amount },
@@ -522,7 +595,9 @@ fn evm_body(terms: &Terms<'_>, from: Address, now: u64, nonce: [u8; 32]) -> Resu
 /// `extra.name` and `extra.version`: the token's EIP-712 domain.
 fn domain_parameters<'a>(terms: &'a Terms<'_>) -> Result<(&'a str, &'a str)> {
     match (terms.extra_str("name"), terms.extra_str("version")) {
-        (Some(name), Some(version)) if !name.is_empty() && !version.is_empty() => Ok((name, version)),
+        (Some(name), Some(version)) if !name.is_empty() && !version.is_empty() => {
+            Ok((name, version))
+        }
         _ => Err(Error::field("extra", "EIP-712 domain parameters (name, version) are required")),
     }
 }
@@ -545,18 +620,30 @@ fn evm_proof(message: &Message, from: Address, signature: &[u8; 65]) -> serde_js
             signature,
             permit2_authorization: Permit2Authorization {
                 from: from.to_checksum(None),
-                permitted: TokenPermissions { token: m.permitted.token.to_checksum(None), amount: m.permitted.amount.to_string() },
+                permitted: TokenPermissions {
+                    token: m.permitted.token.to_checksum(None),
+                    amount: m.permitted.amount.to_string(),
+                },
                 spender: m.spender.to_checksum(None),
                 nonce: m.nonce.to_string(),
                 deadline: m.deadline.to_string(),
-                witness: Permit2Witness { to: m.witness.to.to_checksum(None), facilitator: None, valid_after: m.witness.validAfter.to_string() },
+                witness: Permit2Witness {
+                    to: m.witness.to.to_checksum(None),
+                    facilitator: None,
+                    valid_after: m.witness.validAfter.to_string(),
+                },
             },
         }),
     }
 }
 
 #[cfg(feature = "casper")]
-fn casper_body(terms: &Terms<'_>, key: crate::casper::keys::PublicKey, now: u64, nonce: [u8; 32]) -> Result<Body> {
+fn casper_body(
+    terms: &Terms<'_>,
+    key: crate::casper::keys::PublicKey,
+    now: u64,
+    nonce: [u8; 32],
+) -> Result<Body> {
     use crate::casper::{self, eip712::Address as CasperAddress};
     if terms.version != Version::V2 || network::Family::of(terms.network) != Some(Family::Casper) {
         return Err(Error::Network(terms.network.to_owned()));
@@ -566,9 +653,12 @@ fn casper_body(terms: &Terms<'_>, key: crate::casper::keys::PublicKey, now: u64,
     }
     let to = CasperAddress::from_hex(terms.pay_to)
         .filter(|_| casper::is_account(terms.pay_to))
-        .ok_or_else(|| Error::field("payTo", "not a Casper account hash (00 or 01, then 64 hex)"))?;
+        .ok_or_else(|| {
+            Error::field("payTo", "not a Casper account hash (00 or 01, then 64 hex)")
+        })?;
     let (name, version) = domain_parameters(terms)?;
-    let package_hash: B256 = terms.asset.parse().map_err(|_| Error::field("asset", "not 32 bytes of hex"))?;
+    let package_hash: B256 =
+        terms.asset.parse().map_err(|_| Error::field("asset", "not 32 bytes of hex"))?;
     let mut from = [0u8; 33];
     from[1..].copy_from_slice(&key.account_hash());
     let message = casper::eip712::TransferWithAuthorization {
@@ -579,7 +669,11 @@ fn casper_body(terms: &Terms<'_>, key: crate::casper::keys::PublicKey, now: u64,
         valid_before: U256::from(now.saturating_add(terms.max_timeout_seconds)),
         nonce: B256::from(nonce),
     };
-    Ok(Body::Casper { domain: casper::eip712::domain(name, version, terms.network, package_hash), message, key })
+    Ok(Body::Casper {
+        domain: casper::eip712::domain(name, version, terms.network, package_hash),
+        message,
+        key,
+    })
 }
 
 #[cfg(feature = "casper")]

@@ -9,8 +9,13 @@ use serde_json::{Map, Value};
 use crate::wire::{v2, PaymentPayload, PaymentRequirements};
 
 /// Whether `accepted` (from a v2 payload) answers the `offered` requirement.
-pub fn accepted_matches(accepted: &v2::PaymentRequirements, offered: &v2::PaymentRequirements) -> bool {
-    let (Ok(Value::Object(mut a)), Ok(Value::Object(mut o))) = (serde_json::to_value(accepted), serde_json::to_value(offered)) else {
+pub fn accepted_matches(
+    accepted: &v2::PaymentRequirements,
+    offered: &v2::PaymentRequirements,
+) -> bool {
+    let (Ok(Value::Object(mut a)), Ok(Value::Object(mut o))) =
+        (serde_json::to_value(accepted), serde_json::to_value(offered))
+    else {
         return false;
     };
     let a_extra = a.remove("extra");
@@ -42,7 +47,9 @@ fn subset(outer: &Map<String, Value>, inner: &Map<String, Value>) -> bool {
 pub fn find_match(payload: &PaymentPayload, offers: &[PaymentRequirements]) -> Option<usize> {
     offers.iter().position(|offer| match (payload, offer) {
         (PaymentPayload::V2(p), PaymentRequirements::V2(o)) => accepted_matches(&p.accepted, o),
-        (PaymentPayload::V1(p), PaymentRequirements::V1(o)) => p.scheme == o.scheme && p.network == o.network,
+        (PaymentPayload::V1(p), PaymentRequirements::V1(o)) => {
+            p.scheme == o.scheme && p.network == o.network
+        }
         _ => false,
     })
 }
@@ -73,14 +80,22 @@ mod tests {
         let mut fewer = base();
         fewer["extra"].as_object_mut().unwrap().remove("version");
         assert!(!accepted_matches(&req(fewer), &offered));
-        for (k, v) in [("amount", json!("10001")), ("maxTimeoutSeconds", json!(301)), ("network", json!("eip155:8453")),
-                       ("payTo", json!("0x209693bc6afc0c5328ba36faf03c514ef312287c")), ("scheme", json!("upto"))] {
+        for (k, v) in [
+            ("amount", json!("10001")),
+            ("maxTimeoutSeconds", json!(301)),
+            ("network", json!("eip155:8453")),
+            ("payTo", json!("0x209693bc6afc0c5328ba36faf03c514ef312287c")),
+            ("scheme", json!("upto")),
+        ] {
             let mut changed = base();
             changed[k] = v;
             assert!(!accepted_matches(&req(changed), &offered), "{k}");
         }
         let mut unknown = base();
         unknown["outputSchema"] = json!({});
-        assert!(!accepted_matches(&req(unknown), &offered), "an extra core key on one side differs");
+        assert!(
+            !accepted_matches(&req(unknown), &offered),
+            "an extra core key on one side differs"
+        );
     }
 }

@@ -169,7 +169,16 @@ mod tests {
     fn caip2_shapes() {
         assert_eq!(eip155_chain_id("eip155:8453").unwrap(), 8453);
         assert_eq!(evm_chain_id("base-sepolia").unwrap(), 84_532);
-        for bad in ["eip155:", "eip155:0x1", "eip155:01", "eip155:-1", "EIP155:1", "base", "eip155:99999999999999999999", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"] {
+        for bad in [
+            "eip155:",
+            "eip155:0x1",
+            "eip155:01",
+            "eip155:-1",
+            "EIP155:1",
+            "base",
+            "eip155:99999999999999999999",
+            "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
+        ] {
             assert!(eip155_chain_id(bad).is_err(), "{bad}");
         }
         assert!(evm_chain_id("atlantis").is_err());

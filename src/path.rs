@@ -87,7 +87,11 @@ fn decode_segment(s: &str) -> (String, bool) {
         }
         let start = i;
         let mut run = Vec::new();
-        while let Some(byte) = s.get(i + 1..i + 3).filter(|h| bytes[i] == b'%' && h.bytes().all(|b| b.is_ascii_hexdigit())).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+        while let Some(byte) = s
+            .get(i + 1..i + 3)
+            .filter(|h| bytes[i] == b'%' && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
             run.push(byte);
             i += 3;
             if i >= bytes.len() {
@@ -155,10 +159,16 @@ impl Pattern {
     /// mount itself. `exact`: `path` is a [`PathView::exact`] reading.
     pub fn strip_prefix<'p>(&self, path: &'p str, exact: bool) -> impl Iterator<Item = &'p str> {
         let reached = reach(if exact { &self.exact } else { &self.folded }, path);
-        (0..=path.len()).filter(move |&p| reached[p] && (p == path.len() || path.as_bytes()[p] == b'/')).map(move |p| {
-            let rest = &path[p..];
-            if rest.is_empty() { "/" } else { rest }
-        })
+        (0..=path.len())
+            .filter(move |&p| reached[p] && (p == path.len() || path.as_bytes()[p] == b'/'))
+            .map(move |p| {
+                let rest = &path[p..];
+                if rest.is_empty() {
+                    "/"
+                } else {
+                    rest
+                }
+            })
     }
 }
 
@@ -173,7 +183,8 @@ fn compile(text: &str) -> Vec<Segment> {
         }
     };
     while let Some(c) = chars.next() {
-        let starts_segment = literal.ends_with('/') || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
+        let starts_segment = literal.ends_with('/')
+            || (literal.is_empty() && matches!(out.last(), None | Some(Segment::Literal(_))));
         match c {
             '*' if literal.ends_with('/') && chars.peek().is_none() => {
                 literal.pop();
@@ -299,7 +310,17 @@ mod tests {
 
     #[test]
     fn guesses_are_marked() {
-        for unclear in ["/a%", "/a%zz", "/a%ff", "/a%c3", "/x/%2e%2e/y", "/x/./y", "/a%e2%82", "/x%+1", "/x%-1"] {
+        for unclear in [
+            "/a%",
+            "/a%zz",
+            "/a%ff",
+            "/a%c3",
+            "/x/%2e%2e/y",
+            "/x/./y",
+            "/a%e2%82",
+            "/x%+1",
+            "/x%-1",
+        ] {
             let view = read(unclear);
             assert!(!view.clear, "{unclear}");
             assert!(view.path.starts_with('/'));
@@ -344,7 +365,11 @@ mod tests {
         assert_eq!(v1.strip_prefix("/v1/report", false).collect::<Vec<_>>(), ["/report"]);
         assert_eq!(v1.strip_prefix("/v1", false).collect::<Vec<_>>(), ["/"]);
         assert_eq!(v1.strip_prefix("/v1x/report", false).count(), 0);
-        assert_eq!(Pattern::new("/V1").strip_prefix("/v1/report", true).count(), 0, "exact: case kept");
+        assert_eq!(
+            Pattern::new("/V1").strip_prefix("/v1/report", true).count(),
+            0,
+            "exact: case kept"
+        );
         let param = Pattern::new("/:tenant");
         assert_eq!(param.strip_prefix("/acme/report", false).collect::<Vec<_>>(), ["/report"]);
     }

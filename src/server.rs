@@ -63,7 +63,12 @@ struct PaymentOption {
 #[serde(untagged)]
 enum Price {
     // Tried in order: an object with `amount` and `asset`, else anything as money.
-    Asset { amount: String, asset: String, #[serde(default)] extra: Option<Map<String, Value>> },
+    Asset {
+        amount: String,
+        asset: String,
+        #[serde(default)]
+        extra: Option<Map<String, Value>>,
+    },
     Money(Value),
 }
 
@@ -71,14 +76,20 @@ impl PaymentOption {
     fn requirements(self) -> Result<v2::PaymentRequirements> {
         let (amount, asset, mut extra) = match self.price {
             Price::Asset { amount, asset, extra } => {
-                let amount = decimal::parse(&amount).map_err(|e| Error::Price { price: amount.clone(), reason: e.into() })?;
+                let amount = decimal::parse(&amount)
+                    .map_err(|e| Error::Price { price: amount.clone(), reason: e.into() })?;
                 (amount, asset, extra.unwrap_or_default())
             }
             Price::Money(money) => {
                 let text = match &money {
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
-                    other => return Err(Error::Price { price: other.to_string(), reason: "expected money or {amount, asset}".into() }),
+                    other => {
+                        return Err(Error::Price {
+                            price: other.to_string(),
+                            reason: "expected money or {amount, asset}".into(),
+                        })
+                    }
                 };
                 let (amount, token) = asset::price_to_amount(&text, &self.network)?;
                 (amount, token.address.to_owned(), token.extra())
@@ -107,14 +118,23 @@ impl PaymentOption {
 #[cfg(feature = "casper")]
 fn check_casper_option(asset: &str, pay_to: &str, extra: &Map<String, Value>) -> Result<()> {
     if !crate::casper::is_package_hash(asset) {
-        return Err(Error::field("asset", format!("`{asset}` is not a Casper contract package hash (64 hex, no prefix)")));
+        return Err(Error::field(
+            "asset",
+            format!("`{asset}` is not a Casper contract package hash (64 hex, no prefix)"),
+        ));
     }
     if !crate::casper::is_account(pay_to) {
-        return Err(Error::field("payTo", format!("`{pay_to}` is not a Casper account hash (00 or 01, then 64 hex)")));
+        return Err(Error::field(
+            "payTo",
+            format!("`{pay_to}` is not a Casper account hash (00 or 01, then 64 hex)"),
+        ));
     }
     for key in ["name", "version"] {
         if !extra.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
-            return Err(Error::field("extra", format!("a Casper token needs extra.{key} (its EIP-712 domain)")));
+            return Err(Error::field(
+                "extra",
+                format!("a Casper token needs extra.{key} (its EIP-712 domain)"),
+            ));
         }
     }
     Ok(())
@@ -183,11 +203,18 @@ impl Route {
 
     /// Whether this route protects `method` on one reading (case kept, or folded).
     fn hit(&self, method: &str, (reading, exact): &(String, bool)) -> bool {
-        self.method_matches(method) && if *exact { self.pattern.matches_exact(reading) } else { self.pattern.matches(reading) }
+        self.method_matches(method)
+            && if *exact {
+                self.pattern.matches_exact(reading)
+            } else {
+                self.pattern.matches(reading)
+            }
     }
 
     fn method_matches(&self, method: &str) -> bool {
-        self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD")))
+        self.method.as_deref().is_none_or(|m| {
+            m.eq_ignore_ascii_case(method) || (m == "GET" && method.eq_ignore_ascii_case("HEAD"))
+        })
     }
 
     /// The v2 402 terms for this route at `url`.
@@ -214,20 +241,37 @@ impl Route {
     }
 
     fn resource(&self, url: &str) -> v2::ResourceInfo {
-        v2::ResourceInfo { url: url.to_owned(), description: Some(self.description.clone()), mime_type: Some(self.mime_type.clone()), unknown: Map::new() }
+        v2::ResourceInfo {
+            url: url.to_owned(),
+            description: Some(self.description.clone()),
+            mime_type: Some(self.mime_type.clone()),
+            unknown: Map::new(),
+        }
     }
 
     /// What to do with a request to this route carrying these payment headers (either may be absent).
-    pub fn evaluate(&self, url: &str, payment_signature: Option<&str>, x_payment: Option<&str>, now: u64) -> Decision {
+    pub fn evaluate(
+        &self,
+        url: &str,
+        payment_signature: Option<&str>,
+        x_payment: Option<&str>,
+        now: u64,
+    ) -> Decision {
         // A header that does not decode counts as no payment, as in the reference server.
-        let Some(payload) = payment_signature.or(x_payment).and_then(|h| codec::decode_payment(h).ok()) else {
+        let Some(payload) =
+            payment_signature.or(x_payment).and_then(|h| codec::decode_payment(h).ok())
+        else {
             return Decision::Unpaid;
         };
         let offers: Vec<PaymentRequirements> = match payload.version() {
             Version::V2 => self.accepts.iter().cloned().map(PaymentRequirements::V2).collect(),
             Version::V1 => {
                 let resource = self.resource(url);
-                self.accepts.iter().filter_map(|r| r.to_v1(&resource).ok()).map(PaymentRequirements::V1).collect()
+                self.accepts
+                    .iter()
+                    .filter_map(|r| r.to_v1(&resource).ok())
+                    .map(PaymentRequirements::V1)
+                    .collect()
             }
         };
         let Some(i) = matching::find_match(&payload, &offers) else {
@@ -243,17 +287,34 @@ impl Route {
             };
         };
         let Some((nonce_key, valid_before)) = nonce_of(&payload, &requirements) else {
-            return Decision::Invalid { reason: Reason::InvalidPayload, message: "payment has no nonce".into(), payer: Some(payer) };
+            return Decision::Invalid {
+                reason: Reason::InvalidPayload,
+                message: "payment has no nonce".into(),
+                payer: Some(payer),
+            };
         };
         // A payment valid for longer than the route allows would outlive its nonce record.
         let terms = requirements.terms();
-        let latest = now.saturating_add(terms.max_timeout_seconds).saturating_add(CLOCK_SKEW_SECONDS);
+        let latest =
+            now.saturating_add(terms.max_timeout_seconds).saturating_add(CLOCK_SKEW_SECONDS);
         if valid_before > latest {
             let message = format!("valid until {valid_before}, beyond now + maxTimeoutSeconds ({latest}, {CLOCK_SKEW_SECONDS} s of clock skew allowed)");
-            return Decision::Invalid { reason: Reason::InvalidPayload, message, payer: Some(payer) };
+            return Decision::Invalid {
+                reason: Reason::InvalidPayload,
+                message,
+                payer: Some(payer),
+            };
         }
         let replay_reason = replay_reason(terms.network);
-        Decision::Verified(Box::new(Verified { payload, requirements, payer, nonce_key, valid_before, replay_reason, deferred: verdict.deferred.iter().map(|d| d.as_str()).collect() }))
+        Decision::Verified(Box::new(Verified {
+            payload,
+            requirements,
+            payer,
+            nonce_key,
+            valid_before,
+            replay_reason,
+            deferred: verdict.deferred.iter().map(|d| d.as_str()).collect(),
+        }))
     }
 }
 
@@ -264,22 +325,38 @@ impl Route {
 fn nonce_of(payload: &PaymentPayload, requirements: &PaymentRequirements) -> Option<(String, u64)> {
     const MAX_SAFE: u64 = (1 << 53) - 1;
     let proof = Value::Object(payload.proof().clone());
-    let clamp = |v: &str| decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SAFE));
+    let clamp = |v: &str| {
+        decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SAFE))
+    };
     let terms = requirements.terms();
     #[cfg(feature = "casper")]
     if crate::network::Family::of(terms.network) == Some(crate::network::Family::Casper) {
         let a = serde_json::from_value::<crate::casper::Payload>(proof).ok()?.authorization;
-        let key = format!("casper:{}:{}:{}:{}", terms.network, terms.asset.to_lowercase(), a.from.to_lowercase(), a.nonce.to_lowercase());
+        let key = format!(
+            "casper:{}:{}:{}:{}",
+            terms.network,
+            terms.asset.to_lowercase(),
+            a.from.to_lowercase(),
+            a.nonce.to_lowercase()
+        );
         // Verification read validBefore as plain digits, which decimal::parse may refuse (leading zeros).
         return Some((key, a.valid_before.parse::<u64>().ok()?.min(MAX_SAFE)));
     }
     let chain = crate::network::evm_chain_id(terms.network).ok()?;
     if payload.version() == Version::V2 && payload.proof().contains_key("permit2Authorization") {
         let a = serde_json::from_value::<Permit2Payload>(proof).ok()?.permit2_authorization;
-        return Some((format!("permit2:{chain}:{}:{}", a.from.to_lowercase(), a.nonce), clamp(&a.deadline)?));
+        return Some((
+            format!("permit2:{chain}:{}:{}", a.from.to_lowercase(), a.nonce),
+            clamp(&a.deadline)?,
+        ));
     }
     let a = serde_json::from_value::<Eip3009Payload>(proof).ok()?.authorization;
-    let key = format!("eip3009:{chain}:{}:{}:{}", terms.asset.to_lowercase(), a.from.to_lowercase(), a.nonce.to_lowercase());
+    let key = format!(
+        "eip3009:{chain}:{}:{}:{}",
+        terms.asset.to_lowercase(),
+        a.from.to_lowercase(),
+        a.nonce.to_lowercase()
+    );
     Some((key, clamp(&a.valid_before)?))
 }
 
@@ -369,13 +446,20 @@ impl Routes {
     pub fn from_json(json: &str) -> Result<Self> {
         let value: Value = serde_json::from_str(json).map_err(|e| Error::json("routes", e))?;
         let Value::Object(map) = value else {
-            return Err(Error::field("routes", "expected an object of \"METHOD /path\": {accepts, …}"));
+            return Err(Error::field(
+                "routes",
+                "expected an object of \"METHOD /path\": {accepts, …}",
+            ));
         };
-        let entries: Vec<(String, Value)> =
-            if map.contains_key("accepts") { vec![("*".into(), Value::Object(map))] } else { map.into_iter().collect() };
+        let entries: Vec<(String, Value)> = if map.contains_key("accepts") {
+            vec![("*".into(), Value::Object(map))]
+        } else {
+            map.into_iter().collect()
+        };
         let mut routes = Vec::with_capacity(entries.len());
         for (key, config) in entries {
-            let config: RouteConfig = serde_json::from_value(config).map_err(|e| Error::Json { what: "route config", detail: format!("{key}: {e}") })?;
+            let config: RouteConfig = serde_json::from_value(config)
+                .map_err(|e| Error::Json { what: "route config", detail: format!("{key}: {e}") })?;
             let (method, pattern) = parse_key(&key)?;
             let pattern = Pattern::new(pattern);
             let options = match config.accepts {
@@ -385,9 +469,16 @@ impl Routes {
             if options.is_empty() {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
-            let accepts = options.into_iter().map(PaymentOption::requirements).collect::<Result<Vec<_>>>()?;
+            let accepts =
+                options.into_iter().map(PaymentOption::requirements).collect::<Result<Vec<_>>>()?;
             if let Some(free) = accepts.iter().find(|r| r.amount.is_zero()) {
-                return Err(Error::Price { price: "0".into(), reason: format!("route `{key}` on {} costs nothing: leave a free route out of the table", free.network) });
+                return Err(Error::Price {
+                    price: "0".into(),
+                    reason: format!(
+                        "route `{key}` on {} costs nothing: leave a free route out of the table",
+                        free.network
+                    ),
+                });
             }
             routes.push(Route {
                 key,
@@ -494,9 +585,16 @@ mod tests {
     fn an_escape_in_a_literal_or_a_parameter_does_not_get_past_the_gate() {
         // The attack review's C1: percent-encode a literal, put a separator inside the parameter.
         let option = json!({"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0.01"});
-        let r = routes(json!({"GET /reports/:id": {"accepts": option}, "/api/*": {"accepts": option}}));
+        let r =
+            routes(json!({"GET /reports/:id": {"accepts": option}, "/api/*": {"accepts": option}}));
         let hit = |p: &str| r.route("GET", &[p], None);
-        for path in ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/REPORTS/%78"] {
+        for path in [
+            "/r%65ports/x%2Fy",
+            "/r%65ports/x%5Cy",
+            "/r%65ports/x%3Fy",
+            "/r%65ports/x%23y",
+            "/REPORTS/%78",
+        ] {
             assert_eq!(hit(path), RouteMatch::Paid(0), "{path}");
         }
         for path in ["/ap%69/%3Fx/y", "/ap%69/%23", "/api", "/api/", "/API//"] {
@@ -508,7 +606,11 @@ mod tests {
         for path in ["/health%", "/x%ff", "/a/%2e%2e/api"] {
             assert_eq!(hit(path), RouteMatch::Unclear, "{path}");
         }
-        assert_eq!(hit("/api/%ff"), RouteMatch::Paid(1), "a guess that matches a route is protected by it");
+        assert_eq!(
+            hit("/api/%ff"),
+            RouteMatch::Paid(1),
+            "a guess that matches a route is protected by it"
+        );
         // A framework's own view, and the path inside a sub-app mounted at /v1.
         let sub = routes(json!({"GET /report": {"accepts": option}}));
         assert_eq!(sub.route("GET", &["/v1/report"], Some("/v1")), RouteMatch::Paid(0));
@@ -517,34 +619,54 @@ mod tests {
         assert_eq!(sub.route("GET", &["/v1/report"], Some("/")), RouteMatch::Free);
         assert_eq!(sub.route("GET", &["/x", "/report"], None), RouteMatch::Paid(0));
         // Case kept first, as Hono routes: `/reports/SUMMARY` runs `/reports/:id`, so it is priced so.
-        let cased = routes(json!({"GET /reports/summary": {"accepts": option}, "GET /reports/:id": {"accepts": option}}));
+        let cased = routes(
+            json!({"GET /reports/summary": {"accepts": option}, "GET /reports/:id": {"accepts": option}}),
+        );
         assert_eq!(cased.route("GET", &["/reports/SUMMARY"], None), RouteMatch::Paid(1));
         assert_eq!(cased.route("GET", &["/reports/summary"], None), RouteMatch::Paid(0));
         let upper = routes(json!({"GET /Weather": {"accepts": option}}));
-        assert_eq!(upper.route("GET", &["/weather"], None), RouteMatch::Paid(0), "folded, as the reference matches");
+        assert_eq!(
+            upper.route("GET", &["/weather"], None),
+            RouteMatch::Paid(0),
+            "folded, as the reference matches"
+        );
         // Inside a mount, the sub-app's own reading decides: a catch-all must not price /v1/premium/42.
-        let catch_all = routes(json!({"GET /premium/:id": {"accepts": option}, "GET /*": {"accepts": option}}));
+        let catch_all =
+            routes(json!({"GET /premium/:id": {"accepts": option}, "GET /*": {"accepts": option}}));
         assert_eq!(catch_all.route("GET", &["/v1/premium/42"], Some("/v1")), RouteMatch::Paid(0));
         assert_eq!(catch_all.route("GET", &["/v1/other"], Some("/v1")), RouteMatch::Paid(1));
-        assert_eq!(Routes::from_json("{}").unwrap().route("GET", &["/x%ff"], None), RouteMatch::Free, "no paid routes, nothing to protect");
+        assert_eq!(
+            Routes::from_json("{}").unwrap().route("GET", &["/x%ff"], None),
+            RouteMatch::Free,
+            "no paid routes, nothing to protect"
+        );
         // A further reading never picks an earlier (cheaper) route than the framework's own does:
         // decoded whole, `/premium/a%2Fx` would read `/premium/a/x` and match the cheap route.
-        let priced = routes(json!({"GET /premium/a/x": {"accepts": option}, "GET /premium/:id": {"accepts": option}}));
+        let priced = routes(
+            json!({"GET /premium/a/x": {"accepts": option}, "GET /premium/:id": {"accepts": option}}),
+        );
         assert_eq!(priced.route("GET", &["/premium/a%2Fx"], None), RouteMatch::Paid(1));
         assert_eq!(priced.route("GET", &["/premium/a/x"], None), RouteMatch::Paid(0));
         // Hono's view of `/premium/a%5Cx` is `/premium/a\x`: one segment there, so one here (found by fuzzing).
-        assert_eq!(priced.route("GET", &["/premium/a\\x", "/premium/a%5Cx"], None), RouteMatch::Paid(1));
+        assert_eq!(
+            priced.route("GET", &["/premium/a\\x", "/premium/a%5Cx"], None),
+            RouteMatch::Paid(1)
+        );
     }
 
     #[test]
     fn route_keys_that_protect_nothing_do_not_load() {
         let option = json!({"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0.01"});
         for key in ["GET\t/x", "FETCH /x", "weather", "GET weather", "GET /a b", "/x\n"] {
-            let err = Routes::from_json(&json!({key: {"accepts": option}}).to_string()).unwrap_err();
+            let err =
+                Routes::from_json(&json!({key: {"accepts": option}}).to_string()).unwrap_err();
             assert_eq!(err.code(), "invalid_field", "{key:?}");
         }
         for key in ["*", "/x", "get /x", "DELETE  /x/:id", " /x "] {
-            assert!(Routes::from_json(&json!({key: {"accepts": option}}).to_string()).is_ok(), "{key:?}");
+            assert!(
+                Routes::from_json(&json!({key: {"accepts": option}}).to_string()).is_ok(),
+                "{key:?}"
+            );
         }
         let free = json!({"/x": {"accepts": {"scheme": "exact", "network": "eip155:84532", "payTo": PAY_TO, "price": "$0"}}});
         assert_eq!(Routes::from_json(&free.to_string()).unwrap_err().code(), "invalid_price");
@@ -561,9 +683,12 @@ mod tests {
             ], "description": "A", "mimeType": "text/plain"}
         }));
         let a = &r.get(0).unwrap().accepts;
-        assert_eq!(serde_json::to_value(&a[0]).unwrap(), json!({"scheme": "exact", "network": "eip155:8453", "amount": "10000",
+        assert_eq!(
+            serde_json::to_value(&a[0]).unwrap(),
+            json!({"scheme": "exact", "network": "eip155:8453", "amount": "10000",
             "asset": "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", "payTo": PAY_TO, "maxTimeoutSeconds": 300,
-            "extra": {"name": "USD Coin", "version": "2"}}));
+            "extra": {"name": "USD Coin", "version": "2"}})
+        );
         assert_eq!((a[1].amount, a[1].max_timeout_seconds), (U256::from(7u64), 60));
         assert_eq!(a[2].amount, U256::from(500_000u64));
         assert_eq!(a[2].extra.as_ref().unwrap()["version"], "9", "the route's extra wins");

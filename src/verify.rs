@@ -33,7 +33,12 @@ impl Verdict {
     }
 
     pub(crate) fn invalid(reason: Reason, payer: Option<&str>, message: impl Into<String>) -> Self {
-        Verdict { reason: Some(reason), message: Some(message.into()), payer: payer.map(str::to_owned), deferred: Vec::new() }
+        Verdict {
+            reason: Some(reason),
+            message: Some(message.into()),
+            payer: payer.map(str::to_owned),
+            deferred: Vec::new(),
+        }
     }
 
     /// The facilitator's `VerifyResponse` shape: `{isValid, invalidReason?, invalidMessage?, payer?}`.
@@ -59,7 +64,11 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
         return Verdict::invalid(
             Reason::InvalidX402Version,
             None,
-            format!("payload is x402 v{} but the requirement is v{}", payload.version() as u8, requirements.version() as u8),
+            format!(
+                "payload is x402 v{} but the requirement is v{}",
+                payload.version() as u8,
+                requirements.version() as u8
+            ),
         );
     }
     let terms = requirements.terms();
@@ -67,15 +76,28 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
     // (the family's own checks judge the rest of the name).
     let family = match payload {
         PaymentPayload::V1(_) => (!terms.network.contains(':')).then_some(Family::Evm),
-        PaymentPayload::V2(_) => terms.network.split_once(':').and_then(|(namespace, _)| Family::from_namespace(namespace)),
+        PaymentPayload::V2(_) => terms
+            .network
+            .split_once(':')
+            .and_then(|(namespace, _)| Family::from_namespace(namespace)),
     };
     if terms.scheme != "exact" && payload.scheme() != "exact" {
-        return Verdict::invalid(Reason::UnsupportedScheme, None, format!("scheme `{}` is not supported", terms.scheme));
+        return Verdict::invalid(
+            Reason::UnsupportedScheme,
+            None,
+            format!("scheme `{}` is not supported", terms.scheme),
+        );
     }
     match family {
         Some(Family::Evm) => evm::verify_exact(payload, &terms, now),
         #[cfg(feature = "casper")]
-        Some(Family::Casper) if payload.version() == crate::wire::Version::V2 => crate::casper::verify_exact(payload, &terms, now),
-        _ => Verdict::invalid(Reason::InvalidNetwork, None, format!("network `{}` is not one this crate verifies on", terms.network)),
+        Some(Family::Casper) if payload.version() == crate::wire::Version::V2 => {
+            crate::casper::verify_exact(payload, &terms, now)
+        }
+        _ => Verdict::invalid(
+            Reason::InvalidNetwork,
+            None,
+            format!("network `{}` is not one this crate verifies on", terms.network),
+        ),
     }
 }

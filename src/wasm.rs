@@ -8,9 +8,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::client::{self, Payer, PaymentDraft, Policy};
-use crate::network::Family;
 use crate::error::Error;
 use crate::evm::signature::{decode_signature, parse_address, PrivateKey};
+use crate::network::Family;
 use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version};
 use crate::{codec, matching};
 
@@ -42,7 +42,8 @@ fn json_text(value: &JsValue, what: &'static str) -> Result<String, JsValue> {
     }
     let text = js_sys::JSON::stringify(value)
         .map_err(|_| js_error("invalid_json", &format!("{what} cannot be serialized to JSON")))?;
-    text.as_string().ok_or_else(|| js_error("invalid_json", &format!("{what} is not JSON-serializable")))
+    text.as_string()
+        .ok_or_else(|| js_error("invalid_json", &format!("{what} is not JSON-serializable")))
 }
 
 /// A payment given as a header value (string) or as the decoded object.
@@ -68,8 +69,15 @@ fn now_from_options(options: &JsValue) -> Result<u64, JsValue> {
         return Ok(js_now());
     }
     match now.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
-        _ => Err(js_error("invalid_argument", "options.now must be a non-negative integer (unix seconds)")),
+        Some(n)
+            if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 =>
+        {
+            Ok(n as u64)
+        }
+        _ => Err(js_error(
+            "invalid_argument",
+            "options.now must be a non-negative integer (unix seconds)",
+        )),
     }
 }
 
@@ -93,9 +101,16 @@ struct VerifyResult {
 /// `requirements` is the PaymentRequirements it must satisfy, in the payload's version.
 /// Returns `{isValid, invalidReason?, invalidMessage?, payer?, deferred?}`.
 #[wasm_bindgen(js_name = verifyPayment)]
-pub fn verify_payment(payment: JsValue, requirements: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn verify_payment(
+    payment: JsValue,
+    requirements: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let payload = payment_from_js(&payment)?;
-    let requirements = PaymentRequirements::from_json(&json_text(&requirements, "requirements")?, payload.version())?;
+    let requirements = PaymentRequirements::from_json(
+        &json_text(&requirements, "requirements")?,
+        payload.version(),
+    )?;
     let now = now_from_options(&options)?;
     let verdict = crate::verify(&payload, &requirements, now);
     to_js(&VerifyResult {
@@ -112,8 +127,20 @@ pub fn find_matching_requirements(offers: JsValue, payment: JsValue) -> Result<i
     let offers_json = json_text(&offers, "offers")?;
     let bad = |e| Error::json("PaymentRequirements[]", e);
     let parsed: Vec<PaymentRequirements> = match payload.version() {
-        Version::V1 => serde_json::from_str::<Vec<crate::wire::v1::PaymentRequirements>>(&offers_json).map_err(bad)?.into_iter().map(PaymentRequirements::V1).collect(),
-        Version::V2 => serde_json::from_str::<Vec<crate::wire::v2::PaymentRequirements>>(&offers_json).map_err(bad)?.into_iter().map(PaymentRequirements::V2).collect(),
+        Version::V1 => {
+            serde_json::from_str::<Vec<crate::wire::v1::PaymentRequirements>>(&offers_json)
+                .map_err(bad)?
+                .into_iter()
+                .map(PaymentRequirements::V1)
+                .collect()
+        }
+        Version::V2 => {
+            serde_json::from_str::<Vec<crate::wire::v2::PaymentRequirements>>(&offers_json)
+                .map_err(bad)?
+                .into_iter()
+                .map(PaymentRequirements::V2)
+                .collect()
+        }
     };
     Ok(matching::find_match(&payload, &parsed).map_or(-1, |i| i as i32))
 }
@@ -152,7 +179,8 @@ pub fn encode_payment_required_header(required: JsValue) -> Result<String, JsVal
 #[wasm_bindgen(js_name = encodePaymentResponseHeader)]
 pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsValue> {
     let text = json_text(&response, "settleResponse")?;
-    let settle: SettleResponse = serde_json::from_str(&text).map_err(|e| Error::json("SettleResponse", e))?;
+    let settle: SettleResponse =
+        serde_json::from_str(&text).map_err(|e| Error::json("SettleResponse", e))?;
     Ok(codec::encode(&settle))
 }
 
@@ -185,7 +213,10 @@ pub fn check_payment_options(options: JsValue) -> Result<(), JsValue> {
 /// The indices of `accepts` this client may pay, in the server's order. Throws
 /// `no_acceptable_requirement`, or `amount_exceeds_max` when only the cap refused.
 #[wasm_bindgen(js_name = selectPaymentRequirements)]
-pub fn select_payment_requirements(required: JsValue, options: JsValue) -> Result<Vec<u32>, JsValue> {
+pub fn select_payment_requirements(
+    required: JsValue,
+    options: JsValue,
+) -> Result<Vec<u32>, JsValue> {
     let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
     let policy = policy_from_js(&options)?;
     Ok(client::acceptable(&required, &policy)?.into_iter().map(|i| i as u32).collect())
@@ -203,17 +234,25 @@ impl JsPaymentDraft {
     /// the payer's public key (tagged hex). `options.now` pins the clock. A fresh nonce is drawn,
     /// and a payment id is added when the server declares the `payment-identifier` extension.
     #[wasm_bindgen(constructor)]
-    pub fn new(required: JsValue, index: u32, from: &str, options: JsValue) -> Result<JsPaymentDraft, JsValue> {
+    pub fn new(
+        required: JsValue,
+        index: u32,
+        from: &str,
+        options: JsValue,
+    ) -> Result<JsPaymentDraft, JsValue> {
         let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
         let from = payer_from(from)?;
         let now = now_from_options(&options)?;
-        let mut draft = PaymentDraft::new(&required, index as usize, from, now, client::random_nonce()?)?;
+        let mut draft =
+            PaymentDraft::new(&required, index as usize, from, now, client::random_nonce()?)?;
         draft.set_payment_id(&client::payment_id()?)?;
         Ok(JsPaymentDraft { draft: Some(draft) })
     }
 
     fn get(&self) -> Result<&PaymentDraft, JsValue> {
-        self.draft.as_ref().ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))
+        self.draft
+            .as_ref()
+            .ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))
     }
 
     /// The `eth_signTypedData_v4` object (uint256 values as decimal strings).
@@ -233,9 +272,12 @@ impl JsPaymentDraft {
         let sig = match self.get()?.payer().family() {
             Family::Evm => decode_signature(signature).map_err(|e| Error::field("signature", e))?,
             #[cfg(feature = "casper")]
-            Family::Casper => crate::casper::keys::decode_signature(signature).map_err(|e| Error::field("signature", e))?,
+            Family::Casper => crate::casper::keys::decode_signature(signature)
+                .map_err(|e| Error::field("signature", e))?,
         };
-        let draft = self.draft.take().ok_or_else(|| js_error("invalid_argument", "this payment draft was already finished"))?;
+        let draft = self.draft.take().ok_or_else(|| {
+            js_error("invalid_argument", "this payment draft was already finished")
+        })?;
         to_js(&draft.finish_checked(&sig)?)
     }
 }
@@ -267,7 +309,8 @@ impl PrivateKeySigner {
     /// Signs an `eth_signTypedData_v4` object of an x402 payment type; returns 65-byte hex.
     #[wasm_bindgen(js_name = signTypedData)]
     pub fn sign_typed_data(&self, typed_data: JsValue) -> Result<String, JsValue> {
-        let digest = crate::evm::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?, self.scope)?;
+        let digest =
+            crate::evm::eip712::typed_data_digest(&typed_data_from_js(&typed_data)?, self.scope)?;
         Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
     }
 }
@@ -276,7 +319,9 @@ impl PrivateKeySigner {
 /// public key.
 fn payer_from(from: &str) -> Result<Payer, Error> {
     if from.starts_with("0x") {
-        return parse_address(from).map(Payer::Evm).ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"));
+        return parse_address(from)
+            .map(Payer::Evm)
+            .ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"));
     }
     #[cfg(feature = "casper")]
     if let Ok(key) = crate::casper::keys::PublicKey::from_hex(from) {
@@ -300,7 +345,9 @@ impl CasperPrivateKeySigner {
     #[wasm_bindgen(constructor)]
     pub fn new(hex_key: &str, algorithm: &str) -> Result<CasperPrivateKeySigner, JsValue> {
         use crate::casper::keys::{Algorithm, SecretKey};
-        let algorithm = Algorithm::from_name(algorithm).ok_or_else(|| Error::Key(format!("unknown Casper key algorithm `{algorithm}` (ed25519 or secp256k1)")))?;
+        let algorithm = Algorithm::from_name(algorithm).ok_or_else(|| {
+            Error::Key(format!("unknown Casper key algorithm `{algorithm}` (ed25519 or secp256k1)"))
+        })?;
         Ok(CasperPrivateKeySigner { key: SecretKey::from_hex(algorithm, hex_key)? })
     }
 
@@ -376,7 +423,9 @@ impl PaymentGate {
     /// converted now, so a bad table throws here and not on a request.
     #[wasm_bindgen(constructor)]
     pub fn new(routes: JsValue) -> Result<PaymentGate, JsValue> {
-        Ok(PaymentGate { routes: crate::server::Routes::from_json(&json_text(&routes, "routes")?)? })
+        Ok(PaymentGate {
+            routes: crate::server::Routes::from_json(&json_text(&routes, "routes")?)?,
+        })
     }
 
     /// The route protecting `method` on `paths` (the views of one request's path, the framework's
@@ -402,22 +451,44 @@ impl PaymentGate {
     pub fn payment_required(&self, route: u32, url: &str, error: &str) -> Result<JsValue, JsValue> {
         let route = self.get(route)?;
         let payment_required = route.payment_required(url, error);
-        let v1_error = if error == crate::server::PAYMENT_REQUIRED { "X-PAYMENT header is required" } else { error };
-        to_js(&JsTerms { header: codec::encode(&payment_required), payment_required, v1_body: route.payment_required_v1(url, v1_error) })
+        let v1_error = if error == crate::server::PAYMENT_REQUIRED {
+            "X-PAYMENT header is required"
+        } else {
+            error
+        };
+        to_js(&JsTerms {
+            header: codec::encode(&payment_required),
+            payment_required,
+            v1_body: route.payment_required_v1(url, v1_error),
+        })
     }
 
     /// What to do with a request to `route` carrying these payment headers (null when absent):
     /// `{kind: "unpaid" | "no_match" | "invalid" | "verified", …}`.
-    pub fn evaluate(&self, route: u32, url: &str, payment_signature: Option<String>, x_payment: Option<String>, now: f64) -> Result<JsValue, JsValue> {
+    pub fn evaluate(
+        &self,
+        route: u32,
+        url: &str,
+        payment_signature: Option<String>,
+        x_payment: Option<String>,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
         use crate::server::Decision;
-        let now = if now.is_finite() && now >= 0.0 { now as u64 } else { return Err(js_error("invalid_argument", "now must be unix seconds")) };
-        let decision = self.get(route)?.evaluate(url, payment_signature.as_deref(), x_payment.as_deref(), now);
+        let now = if now.is_finite() && now >= 0.0 {
+            now as u64
+        } else {
+            return Err(js_error("invalid_argument", "now must be unix seconds"));
+        };
+        let decision =
+            self.get(route)?.evaluate(url, payment_signature.as_deref(), x_payment.as_deref(), now);
         match &decision {
             Decision::Unpaid => to_js(&JsDecision::Unpaid),
             Decision::NoMatch => to_js(&JsDecision::NoMatch { error: crate::server::NO_MATCH }),
-            Decision::Invalid { reason, message, payer } => {
-                to_js(&JsDecision::Invalid { reason: reason.as_str(), message, payer: payer.as_deref() })
-            }
+            Decision::Invalid { reason, message, payer } => to_js(&JsDecision::Invalid {
+                reason: reason.as_str(),
+                message,
+                payer: payer.as_deref(),
+            }),
             Decision::Verified(v) => to_js(&JsDecision::Verified {
                 x402_version: v.payload.version() as u8,
                 network: &crate::network::to_caip2(v.requirements.terms().network),
@@ -470,34 +541,94 @@ mod tests {
         assert_eq!(draft.valid_before().unwrap(), NOW + 300.0);
         let signature = signer.sign_typed_data(draft.typed_data().unwrap()).unwrap();
         let payload = draft.finish(&signature).unwrap();
-        assert_eq!(code(draft.finish(&signature).unwrap_err()), "invalid_argument", "a draft finishes once");
+        assert_eq!(
+            code(draft.finish(&signature).unwrap_err()),
+            "invalid_argument",
+            "a draft finishes once"
+        );
         let header = encode_payment_signature_header(payload).unwrap();
         let accepts = js_sys::Reflect::get(&req, &"accepts".into()).unwrap();
         let offer = js_sys::Reflect::get(&accepts, &0.into()).unwrap();
         let result = verify_payment(header.clone().into(), offer, now()).unwrap();
         assert_eq!(js_sys::Reflect::get(&result, &"isValid".into()).unwrap(), JsValue::TRUE);
-        assert_eq!(js_sys::Reflect::get(&result, &"payer".into()).unwrap().as_string().unwrap(), signer.address());
+        assert_eq!(
+            js_sys::Reflect::get(&result, &"payer".into()).unwrap().as_string().unwrap(),
+            signer.address()
+        );
         assert_eq!(find_matching_requirements(accepts, header.into()).unwrap(), 0);
     }
 
     #[wasm_bindgen_test]
     fn selection_options_and_default_cap() {
-        assert_eq!(select_payment_requirements(required("100000"), JsValue::UNDEFINED).unwrap(), vec![0]);
-        assert_eq!(code(select_payment_requirements(required("100001"), JsValue::UNDEFINED).unwrap_err()), "amount_exceeds_max");
-        assert_eq!(select_payment_requirements(required("100001"), js(r#"{"maxUsd":false}"#)).unwrap(), vec![0]);
-        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxAmount":"9","maxUsd":false}"#)).unwrap_err()), "amount_exceeds_max");
-        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"networks":["base"]}"#)).unwrap_err()), "no_acceptable_requirement");
-        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxUsd":"-1"}"#)).unwrap_err()), "invalid_field");
-        assert_eq!(code(select_payment_requirements(required("10"), js(r#"{"maxAmont":"1"}"#)).unwrap_err()), "invalid_json", "typos are not ignored");
+        assert_eq!(
+            select_payment_requirements(required("100000"), JsValue::UNDEFINED).unwrap(),
+            vec![0]
+        );
+        assert_eq!(
+            code(select_payment_requirements(required("100001"), JsValue::UNDEFINED).unwrap_err()),
+            "amount_exceeds_max"
+        );
+        assert_eq!(
+            select_payment_requirements(required("100001"), js(r#"{"maxUsd":false}"#)).unwrap(),
+            vec![0]
+        );
+        assert_eq!(
+            code(
+                select_payment_requirements(
+                    required("10"),
+                    js(r#"{"maxAmount":"9","maxUsd":false}"#)
+                )
+                .unwrap_err()
+            ),
+            "amount_exceeds_max"
+        );
+        assert_eq!(
+            code(
+                select_payment_requirements(required("10"), js(r#"{"networks":["base"]}"#))
+                    .unwrap_err()
+            ),
+            "no_acceptable_requirement"
+        );
+        assert_eq!(
+            code(
+                select_payment_requirements(required("10"), js(r#"{"maxUsd":"-1"}"#)).unwrap_err()
+            ),
+            "invalid_field"
+        );
+        assert_eq!(
+            code(
+                select_payment_requirements(required("10"), js(r#"{"maxAmont":"1"}"#)).unwrap_err()
+            ),
+            "invalid_json",
+            "typos are not ignored"
+        );
     }
 
     #[wasm_bindgen_test]
     fn bad_input_is_a_coded_error() {
-        assert_eq!(code(PrivateKeySigner::new("0x1234", None).err().unwrap()), "invalid_private_key");
+        assert_eq!(
+            code(PrivateKeySigner::new("0x1234", None).err().unwrap()),
+            "invalid_private_key"
+        );
         let signer = PrivateKeySigner::new(KEY, None).unwrap();
-        assert_eq!(code(signer.sign_typed_data(js(r#"{"primaryType":"Mail","types":{},"domain":{},"message":{}}"#)).unwrap_err()), "unsupported_typed_data");
-        assert_eq!(code(JsPaymentDraft::new(required("1"), 0, "0xnot-an-address", now()).err().unwrap()), "invalid_field");
-        assert_eq!(code(verify_payment("%%%".into(), JsValue::NULL, JsValue::UNDEFINED).unwrap_err()), "invalid_base64");
+        assert_eq!(
+            code(
+                signer
+                    .sign_typed_data(js(
+                        r#"{"primaryType":"Mail","types":{},"domain":{},"message":{}}"#
+                    ))
+                    .unwrap_err()
+            ),
+            "unsupported_typed_data"
+        );
+        assert_eq!(
+            code(JsPaymentDraft::new(required("1"), 0, "0xnot-an-address", now()).err().unwrap()),
+            "invalid_field"
+        );
+        assert_eq!(
+            code(verify_payment("%%%".into(), JsValue::NULL, JsValue::UNDEFINED).unwrap_err()),
+            "invalid_base64"
+        );
         let big = "A".repeat(crate::codec::MAX_HEADER_BYTES + 4);
         assert_eq!(code(decode_payment_signature_header(&big).unwrap_err()), "header_too_large");
     }

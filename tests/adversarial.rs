@@ -17,7 +17,11 @@ const URL: &str = "https://api.example.com/weather";
 
 /// The route a case is judged by: the offer of the base vector (v2 form), with overrides.
 fn route_for(base: &str, over: &Value) -> Routes {
-    let name = over.as_str().unwrap_or(if base.contains("/v1/") { "viem/v2/eip3009/eip155:84532" } else { base });
+    let name = over.as_str().unwrap_or(if base.contains("/v1/") {
+        "viem/v2/eip3009/eip155:84532"
+    } else {
+        base
+    });
     let (_, mut req, _, _) = common::payload_case(name);
     if let Value::Object(o) = over {
         for (k, v) in o {
@@ -50,8 +54,14 @@ fn resign(payload: &mut Value, offer: &Value) {
     };
     let network = offer["network"].as_str().unwrap();
     let chain = network::evm_chain_id(network).unwrap();
-    let domain = eip712::token_domain(offer["extra"]["name"].as_str().unwrap(), offer["extra"]["version"].as_str().unwrap(), chain, offer["asset"].as_str().unwrap().parse().unwrap());
-    payload["payload"]["signature"] = json!(alloy_primitives::hex::encode_prefixed(key.sign_digest(&message.digest(&domain))));
+    let domain = eip712::token_domain(
+        offer["extra"]["name"].as_str().unwrap(),
+        offer["extra"]["version"].as_str().unwrap(),
+        chain,
+        offer["asset"].as_str().unwrap().parse().unwrap(),
+    );
+    payload["payload"]["signature"] =
+        json!(alloy_primitives::hex::encode_prefixed(key.sign_digest(&message.digest(&domain))));
 }
 
 fn apply(payload: &mut Value, op: &Value, offer: &Value) {
@@ -99,20 +109,34 @@ fn header_for(payload: &Value, transforms: &[Value]) -> String {
             }
             "whitespace" => format!("{} {}", &header[..8], &header[8..]),
             "oversize" => "A".repeat(70_000),
-            "duplicate_version" => b64(payload.to_string().replacen('{', "{\"x402Version\":2,", 1).as_bytes()),
+            "duplicate_version" => {
+                b64(payload.to_string().replacen('{', "{\"x402Version\":2,", 1).as_bytes())
+            }
             "malleate" => transform_signature(&header, |mut s| {
-                let n = U256::from_str_radix("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16).unwrap();
+                let n = U256::from_str_radix(
+                    "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+                    16,
+                )
+                .unwrap();
                 let high = n - U256::from_be_slice(&s[32..64]);
                 s[32..64].copy_from_slice(&high.to_be_bytes::<32>());
                 s[64] = 55 - s[64];
                 s
             }),
             "truncate_signature" => transform_signature(&header, |s| s[..64].to_vec()),
-            "v:29" => transform_signature(&header, |mut s| { s[64] = 29; s }),
-            "v:minus27" => transform_signature(&header, |mut s| { s[64] -= 27; s }),
+            "v:29" => transform_signature(&header, |mut s| {
+                s[64] = 29;
+                s
+            }),
+            "v:minus27" => transform_signature(&header, |mut s| {
+                s[64] -= 27;
+                s
+            }),
             raw if raw.starts_with("raw:") => raw[4..].to_owned(),
             json if json.starts_with("json:") => b64(json[5..].as_bytes()),
-            hex if hex.starts_with("hex:") => b64(&alloy_primitives::hex::decode(&hex[4..]).unwrap()),
+            hex if hex.starts_with("hex:") => {
+                b64(&alloy_primitives::hex::decode(&hex[4..]).unwrap())
+            }
             other => panic!("unknown header transform {other}"),
         };
     }
@@ -143,25 +167,46 @@ fn adversarial_catalogue() {
         let offer = serde_json::to_value(&route.accepts[0]).unwrap();
         for op in case["ops"].as_array().into_iter().flatten() {
             if let Some(path) = op["set_both"].as_str() {
-                apply(&mut payload, &json!({"set": format!("/accepted{path}"), "value": op["value"]}), &offer);
+                apply(
+                    &mut payload,
+                    &json!({"set": format!("/accepted{path}"), "value": op["value"]}),
+                    &offer,
+                );
                 continue;
             }
             apply(&mut payload, op, &offer);
         }
-        let routes = match case["ops"].as_array().and_then(|ops| ops.iter().find(|o| o.get("set_both").is_some())) {
-            Some(op) => route_for(base, &json!({ op["set_both"].as_str().unwrap().trim_start_matches('/'): op["value"] })),
+        let routes = match case["ops"]
+            .as_array()
+            .and_then(|ops| ops.iter().find(|o| o.get("set_both").is_some()))
+        {
+            Some(op) => route_for(
+                base,
+                &json!({ op["set_both"].as_str().unwrap().trim_start_matches('/'): op["value"] }),
+            ),
             None => routes,
         };
         let (_, route) = routes.find("GET", "/weather").unwrap();
         if let Some(at) = case.get("now") {
             let proof = &payload["payload"];
             let field = at["from"].as_str().unwrap();
-            let v = proof["authorization"].get(field).or_else(|| proof["permit2Authorization"].get(field)).unwrap();
-            now = (v.as_str().unwrap().parse::<i64>().unwrap() + at["plus"].as_i64().unwrap()) as u64;
+            let v = proof["authorization"]
+                .get(field)
+                .or_else(|| proof["permit2Authorization"].get(field))
+                .unwrap();
+            now =
+                (v.as_str().unwrap().parse::<i64>().unwrap() + at["plus"].as_i64().unwrap()) as u64;
         }
-        let header = header_for(&payload, case["header"].as_array().map(Vec::as_slice).unwrap_or_default());
+        let header =
+            header_for(&payload, case["header"].as_array().map(Vec::as_slice).unwrap_or_default());
         let v1 = payload["x402Version"] == 1;
-        let evaluate = || if v1 { route.evaluate(URL, None, Some(&header), now) } else { route.evaluate(URL, Some(&header), None, now) };
+        let evaluate = || {
+            if v1 {
+                route.evaluate(URL, None, Some(&header), now)
+            } else {
+                route.evaluate(URL, Some(&header), None, now)
+            }
+        };
         let decision = evaluate();
         let expect = &case["expect"];
         let got_decode = codec::decode_payment(&header).err().map(|e| e.code().to_owned());
@@ -182,5 +227,11 @@ fn adversarial_catalogue() {
             failures.push(format!("{name}: decided {got}, expected {want}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -24,13 +24,24 @@ fn now() -> u64 {
 /// (payload, requirements) of the vector signed with `algorithm`, decoded from its header.
 fn case(algorithm: &str) -> (Value, Value) {
     let v = vectors();
-    let p = v["payments"].as_array().unwrap().iter().find(|p| p["algorithm"] == algorithm).unwrap().clone();
-    let payload: Value = serde_json::from_str(&codec::decode_to_json(p["header"].as_str().unwrap()).unwrap()).unwrap();
+    let p = v["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["algorithm"] == algorithm)
+        .unwrap()
+        .clone();
+    let payload: Value =
+        serde_json::from_str(&codec::decode_to_json(p["header"].as_str().unwrap()).unwrap())
+            .unwrap();
     (payload, v["requirements"].clone())
 }
 
 /// The reason the `algorithm` vector gets after `mutate` changed (payload, requirements, now).
-fn reason(algorithm: &str, mutate: impl FnOnce(&mut Value, &mut Value, &mut u64)) -> Option<&'static str> {
+fn reason(
+    algorithm: &str,
+    mutate: impl FnOnce(&mut Value, &mut Value, &mut u64),
+) -> Option<&'static str> {
     let (mut payload, mut req) = case(algorithm);
     let mut now = now();
     mutate(&mut payload, &mut req, &mut now);
@@ -66,13 +77,23 @@ fn our_client_reproduces_the_independent_payments() {
             &json!({"x402Version": 2, "resource": p["payload"]["resource"], "accepts": [v["requirements"]]}).to_string(),
         )
         .unwrap();
-        let nonce: [u8; 32] = alloy_primitives::hex::decode(p["payload"]["payload"]["authorization"]["nonce"].as_str().unwrap()).unwrap().try_into().unwrap();
-        let draft = PaymentDraft::new(&required, 0, Payer::Casper(key.public_key()), now(), nonce).unwrap();
+        let nonce: [u8; 32] = alloy_primitives::hex::decode(
+            p["payload"]["payload"]["authorization"]["nonce"].as_str().unwrap(),
+        )
+        .unwrap()
+        .try_into()
+        .unwrap();
+        let draft =
+            PaymentDraft::new(&required, 0, Payer::Casper(key.public_key()), now(), nonce).unwrap();
         assert_eq!(draft.digest().to_string(), p["digest"].as_str().unwrap());
         let typed = draft.typed_data();
         assert_eq!(x402_wasm::casper::eip712::typed_data_digest(&typed).unwrap(), draft.digest());
         let signature = key.sign(draft.digest().as_slice());
-        assert_eq!(alloy_primitives::hex::encode(signature), p["payload"]["payload"]["signature"].as_str().unwrap(), "RFC 6979 / ed25519 are deterministic");
+        assert_eq!(
+            alloy_primitives::hex::encode(signature),
+            p["payload"]["payload"]["signature"].as_str().unwrap(),
+            "RFC 6979 / ed25519 are deterministic"
+        );
         let payload = draft.finish_checked(&signature).unwrap();
         assert_eq!(serde_json::to_value(&payload).unwrap(), p["payload"]);
     }
@@ -81,10 +102,14 @@ fn our_client_reproduces_the_independent_payments() {
 #[test]
 fn finish_checked_refuses_another_keys_signature() {
     let (payload, req) = case("ed25519");
-    let required = PaymentRequired::from_json(&json!({"x402Version": 2, "resource": payload["resource"], "accepts": [req]}).to_string()).unwrap();
+    let required = PaymentRequired::from_json(
+        &json!({"x402Version": 2, "resource": payload["resource"], "accepts": [req]}).to_string(),
+    )
+    .unwrap();
     let payer = SecretKey::from_hex(Algorithm::Ed25519, &"01".repeat(32)).unwrap();
     let other = SecretKey::from_hex(Algorithm::Ed25519, &"02".repeat(32)).unwrap();
-    let draft = PaymentDraft::new(&required, 0, Payer::Casper(payer.public_key()), now(), [3; 32]).unwrap();
+    let draft =
+        PaymentDraft::new(&required, 0, Payer::Casper(payer.public_key()), now(), [3; 32]).unwrap();
     let err = draft.finish_checked(&other.sign(&[0; 32])).unwrap_err();
     assert_eq!(err.code(), "signer_mismatch");
 }
@@ -92,17 +117,43 @@ fn finish_checked_refuses_another_keys_signature() {
 #[test]
 fn policy_pays_casper_only_with_a_casper_signer_and_a_listed_token() {
     let (_, req) = case("ed25519");
-    let required = PaymentRequired::from_json(&json!({"x402Version": 2, "resource": {"url": "https://x.test"}, "accepts": [req]}).to_string()).unwrap();
+    let required = PaymentRequired::from_json(
+        &json!({"x402Version": 2, "resource": {"url": "https://x.test"}, "accepts": [req]})
+            .to_string(),
+    )
+    .unwrap();
     let asset = req["asset"].as_str().unwrap().to_owned();
     let network = req["network"].as_str().unwrap().to_owned();
-    let listing = |asset: String| vec![client::AllowedAsset { network: network.clone(), asset, max_amount: Some(alloy_primitives::U256::from(10_000_000u64)) }];
+    let listing = |asset: String| {
+        vec![client::AllowedAsset {
+            network: network.clone(),
+            asset,
+            max_amount: Some(alloy_primitives::U256::from(10_000_000u64)),
+        }]
+    };
     let evm_only = Policy { assets: listing(asset.clone()), ..Policy::default() };
-    assert_eq!(client::select(&required, &evm_only).unwrap_err().code(), "no_acceptable_requirement");
+    assert_eq!(
+        client::select(&required, &evm_only).unwrap_err().code(),
+        "no_acceptable_requirement"
+    );
     let unlisted = Policy { families: vec![Family::Casper], ..Policy::default() };
-    assert_eq!(client::select(&required, &unlisted).unwrap_err().code(), "no_acceptable_requirement");
-    let casper = Policy { families: vec![Family::Casper], assets: listing(asset.to_uppercase()), ..Policy::default() };
+    assert_eq!(
+        client::select(&required, &unlisted).unwrap_err().code(),
+        "no_acceptable_requirement"
+    );
+    let casper = Policy {
+        families: vec![Family::Casper],
+        assets: listing(asset.to_uppercase()),
+        ..Policy::default()
+    };
     assert_eq!(client::select(&required, &casper).unwrap(), 0);
-    let capped = Policy { assets: vec![client::AllowedAsset { max_amount: Some(alloy_primitives::U256::from(2_499_999u64)), ..casper.assets[0].clone() }], ..casper };
+    let capped = Policy {
+        assets: vec![client::AllowedAsset {
+            max_amount: Some(alloy_primitives::U256::from(2_499_999u64)),
+            ..casper.assets[0].clone()
+        }],
+        ..casper
+    };
     assert_eq!(client::select(&required, &capped).unwrap_err().code(), "amount_exceeds_max");
 }
 
@@ -122,11 +173,32 @@ fn invalid_exact_casper_network_mismatch() {
 fn invalid_exact_casper_malformed_payload() {
     let code = Some("invalid_exact_casper_malformed_payload");
     assert_eq!(both(|p, _, _| p["payload"]["publicKey"] = json!("")), [code; 2], "empty field");
-    assert_eq!(both(|p, _, _| p["payload"]["authorization"]["validAfter"] = json!(1799999400)), [code; 2], "number, not string");
-    assert_eq!(both(|p, _, _| drop(p["payload"].as_object_mut().unwrap().remove("authorization"))), [code; 2], "missing");
-    assert_eq!(both(|p, _, _| p["payload"]["authorization"]["validBefore"] = json!("soon")), [code; 2], "not digits");
-    assert_eq!(both(|p, _, _| p["payload"]["authorization"]["nonce"] = json!(format!("0x{}", "5a".repeat(32)))), [code; 2], "0x nonce");
-    assert_eq!(both(|p, _, _| p["payload"]["authorization"]["from"] = json!("00abcd")), [code; 2], "from of 3 bytes");
+    assert_eq!(
+        both(|p, _, _| p["payload"]["authorization"]["validAfter"] = json!(1799999400)),
+        [code; 2],
+        "number, not string"
+    );
+    assert_eq!(
+        both(|p, _, _| drop(p["payload"].as_object_mut().unwrap().remove("authorization"))),
+        [code; 2],
+        "missing"
+    );
+    assert_eq!(
+        both(|p, _, _| p["payload"]["authorization"]["validBefore"] = json!("soon")),
+        [code; 2],
+        "not digits"
+    );
+    assert_eq!(
+        both(|p, _, _| p["payload"]["authorization"]["nonce"] =
+            json!(format!("0x{}", "5a".repeat(32)))),
+        [code; 2],
+        "0x nonce"
+    );
+    assert_eq!(
+        both(|p, _, _| p["payload"]["authorization"]["from"] = json!("00abcd")),
+        [code; 2],
+        "from of 3 bytes"
+    );
 }
 
 #[test]
@@ -137,7 +209,11 @@ fn invalid_exact_casper_payto_mismatch() {
         let to = p["payload"]["authorization"]["to"].as_str().unwrap().to_uppercase();
         p["payload"]["authorization"]["to"] = json!(to);
     });
-    assert_eq!(upper, [Some("invalid_exact_casper_payto_mismatch"); 2], "compared as strings, as the reference does");
+    assert_eq!(
+        upper,
+        [Some("invalid_exact_casper_payto_mismatch"); 2],
+        "compared as strings, as the reference does"
+    );
 }
 
 #[test]
@@ -175,14 +251,23 @@ fn invalid_exact_casper_invalid_asset() {
 fn time_window_codes() {
     assert_eq!(both(|_, _, now| *now -= 601), [Some("invalid_exact_casper_not_yet_valid"); 2]);
     assert_eq!(both(|_, _, now| *now += 301), [Some("invalid_exact_casper_payload_expired"); 2]);
-    assert_eq!(both(|_, _, now| *now += 295), [Some("invalid_exact_casper_insufficient_time_to_settle"); 2]);
+    assert_eq!(
+        both(|_, _, now| *now += 295),
+        [Some("invalid_exact_casper_insufficient_time_to_settle"); 2]
+    );
     assert_eq!(both(|_, _, now| *now += 294), [None; 2], "6 s left is enough");
 }
 
 #[test]
 fn missing_token_name_and_version() {
-    assert_eq!(both(|_, r, _| drop(r["extra"].as_object_mut().unwrap().remove("name"))), [Some("invalid_exact_casper_missing_token_name"); 2]);
-    assert_eq!(both(|_, r, _| r["extra"]["version"] = json!("")), [Some("invalid_exact_casper_missing_token_version"); 2]);
+    assert_eq!(
+        both(|_, r, _| drop(r["extra"].as_object_mut().unwrap().remove("name"))),
+        [Some("invalid_exact_casper_missing_token_name"); 2]
+    );
+    assert_eq!(
+        both(|_, r, _| r["extra"]["version"] = json!("")),
+        [Some("invalid_exact_casper_missing_token_version"); 2]
+    );
 }
 
 #[test]
@@ -190,7 +275,12 @@ fn invalid_exact_casper_invalid_signature() {
     let code = [Some("invalid_exact_casper_invalid_signature"); 2];
     // The signature covers the domain: another token name is another digest.
     assert_eq!(both(|_, r, _| r["extra"]["name"] = json!("USDC")), code, "domain");
-    assert_eq!(both(|p, _, _| p["payload"]["signature"] = json!(&p["payload"]["signature"].as_str().unwrap()[..128])), code, "64 bytes");
+    assert_eq!(
+        both(|p, _, _| p["payload"]["signature"] =
+            json!(&p["payload"]["signature"].as_str().unwrap()[..128])),
+        code,
+        "64 bytes"
+    );
     assert_eq!(
         both(|p, _, _| {
             let sig = p["payload"]["signature"].as_str().unwrap();
@@ -223,9 +313,13 @@ fn public_key_must_be_the_key_of_from() {
     assert!(verdict.message.unwrap().contains("not of from"));
     // The same account under the package tag (01) is not the payer's account either.
     let (mut payload, _) = case("ed25519");
-    let from = payload["payload"]["authorization"]["from"].as_str().unwrap().replacen("00", "01", 1);
+    let from =
+        payload["payload"]["authorization"]["from"].as_str().unwrap().replacen("00", "01", 1);
     payload["payload"]["authorization"]["from"] = json!(from);
-    assert_eq!(common::verify_json(&payload, &req, now()).reason, Some(Reason::ExactCasperInvalidSignature));
+    assert_eq!(
+        common::verify_json(&payload, &req, now()).reason,
+        Some(Reason::ExactCasperInvalidSignature)
+    );
 }
 
 #[test]

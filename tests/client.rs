@@ -22,7 +22,11 @@ fn offer(network: &str, asset: &str, amount: &str) -> serde_json::Value {
 }
 
 fn required(accepts: Vec<serde_json::Value>) -> PaymentRequired {
-    PaymentRequired::from_json(&json!({"x402Version": 2, "resource": {"url": "https://x.test/r"}, "accepts": accepts}).to_string()).unwrap()
+    PaymentRequired::from_json(
+        &json!({"x402Version": 2, "resource": {"url": "https://x.test/r"}, "accepts": accepts})
+            .to_string(),
+    )
+    .unwrap()
 }
 
 const BASE_SEPOLIA_USDC: &str = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
@@ -35,27 +39,55 @@ fn selection_follows_server_order_under_the_policy() {
         offer("eip155:84532", BASE_SEPOLIA_USDC, "500000"),
         offer("eip155:84532", BASE_SEPOLIA_USDC, "50000"),
     ]);
-    let capped = Policy { max_amount: Some(U256::from(100_000u64)), max_usd: None, ..Policy::default() };
+    let capped =
+        Policy { max_amount: Some(U256::from(100_000u64)), max_usd: None, ..Policy::default() };
     assert_eq!(select(&req, &capped).unwrap(), 2, "unknown asset skipped, over-cap skipped");
-    let listed = |network: &str, cap: Option<u64>| AllowedAsset { network: network.into(), asset: UNKNOWN_TOKEN.to_lowercase(), max_amount: cap.map(U256::from) };
+    let listed = |network: &str, cap: Option<u64>| AllowedAsset {
+        network: network.into(),
+        asset: UNKNOWN_TOKEN.to_lowercase(),
+        max_amount: cap.map(U256::from),
+    };
     let allow_unknown = Policy { assets: vec![listed("base-sepolia", None)], ..capped.clone() };
-    assert_eq!(select(&req, &allow_unknown).unwrap(), 0, "listed on its network (by legacy name), under maxAmount");
+    assert_eq!(
+        select(&req, &allow_unknown).unwrap(),
+        0,
+        "listed on its network (by legacy name), under maxAmount"
+    );
     let elsewhere = Policy { assets: vec![listed("eip155:8453", None)], ..capped.clone() };
-    assert_eq!(select(&req, &elsewhere).unwrap(), 2, "a listing is for one network (attack review H3)");
+    assert_eq!(
+        select(&req, &elsewhere).unwrap(),
+        2,
+        "a listing is for one network (attack review H3)"
+    );
     let own_cap = Policy { assets: vec![listed("eip155:84532", Some(9))], ..Policy::default() };
     assert_eq!(select(&req, &own_cap).unwrap(), 2, "over the entry's own cap");
-    let no_cap = Policy { assets: vec![listed("eip155:84532", None)], max_usd: None, ..Policy::default() };
+    let no_cap =
+        Policy { assets: vec![listed("eip155:84532", None)], max_usd: None, ..Policy::default() };
     let unknown_only = required(vec![offer("eip155:84532", UNKNOWN_TOKEN, "10")]);
-    assert_eq!(select(&unknown_only, &no_cap).unwrap_err().code(), "no_acceptable_requirement", "a listed token is never paid uncapped");
+    assert_eq!(
+        select(&unknown_only, &no_cap).unwrap_err().code(),
+        "no_acceptable_requirement",
+        "a listed token is never paid uncapped"
+    );
     let unknown_uncapped = Policy { allow_unknown_assets: true, ..Policy::uncapped() };
-    assert_eq!(select(&unknown_only, &unknown_uncapped).unwrap_err().code(), "no_acceptable_requirement");
+    assert_eq!(
+        select(&unknown_only, &unknown_uncapped).unwrap_err().code(),
+        "no_acceptable_requirement"
+    );
     let other_chain = Policy { networks: Some(vec!["base".into()]), ..Policy::uncapped() };
     let err = select(&req, &other_chain).unwrap_err();
     assert_eq!(err.code(), "no_acceptable_requirement");
-    assert!(matches!(err, Error::NoAcceptableRequirement(ref why) if why.contains("accepts[2]")), "{err}");
+    assert!(
+        matches!(err, Error::NoAcceptableRequirement(ref why) if why.contains("accepts[2]")),
+        "{err}"
+    );
     let legacy_name = Policy { networks: Some(vec!["base-sepolia".into()]), ..Policy::uncapped() };
     assert_eq!(select(&req, &legacy_name).unwrap(), 1);
-    let tiny = Policy { max_amount: Some(U256::from(9u64)), allow_unknown_assets: true, ..Policy::default() };
+    let tiny = Policy {
+        max_amount: Some(U256::from(9u64)),
+        allow_unknown_assets: true,
+        ..Policy::default()
+    };
     assert_eq!(select(&req, &tiny).unwrap_err().code(), "amount_exceeds_max");
     // The default policy caps known stablecoins at $0.10: 50000 (0.05 USDC) passes, 500000 does not.
     assert_eq!(select(&req, &Policy::default()).unwrap(), 2);
@@ -69,14 +101,33 @@ fn selection_follows_server_order_under_the_policy() {
 fn options_give_every_token_a_cap() {
     let ok = |v: serde_json::Value| Policy::from_json(&v.to_string());
     let code = |v: serde_json::Value| ok(v).unwrap_err().code();
-    assert_eq!(code(json!({"assets": [UNKNOWN_TOKEN]})), "invalid_field", "a bare address is not scoped to a network");
-    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}]})), "invalid_field", "no cap");
+    assert_eq!(
+        code(json!({"assets": [UNKNOWN_TOKEN]})),
+        "invalid_field",
+        "a bare address is not scoped to a network"
+    );
+    assert_eq!(
+        code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}]})),
+        "invalid_field",
+        "no cap"
+    );
     assert_eq!(code(json!({"allowUnknownAssets": true})), "invalid_field", "no cap");
-    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "maxAmount": "1.5"}]})), "invalid_field");
-    assert_eq!(code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "cap": "1"}]})), "invalid_json");
+    assert_eq!(
+        code(
+            json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "maxAmount": "1.5"}]})
+        ),
+        "invalid_field"
+    );
+    assert_eq!(
+        code(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "cap": "1"}]})),
+        "invalid_json"
+    );
     let p = ok(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN, "maxAmountPerPayment": "10"}]})).unwrap();
     assert_eq!(p.assets[0].max_amount, Some(U256::from(10u64)));
-    assert!(ok(json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}], "maxAmount": "10"})).is_ok());
+    assert!(ok(
+        json!({"assets": [{"network": "eip155:84532", "asset": UNKNOWN_TOKEN}], "maxAmount": "10"})
+    )
+    .is_ok());
     assert!(ok(json!({"allowUnknownAssets": true, "maxAmount": "10"})).is_ok());
     // A server may not make a client sign a payment valid for a week.
     let mut week = offer("eip155:84532", BASE_SEPOLIA_USDC, "10");
@@ -98,7 +149,10 @@ fn v2_draft_window_and_round_trip() {
     let sig = key.sign_digest(&draft.digest());
     let payload = draft.finish(&sig);
     let PaymentPayload::V2(p) = &payload else { panic!("v2") };
-    assert_eq!(serde_json::to_value(&p.accepted).unwrap(), offer("eip155:84532", BASE_SEPOLIA_USDC, "10000"));
+    assert_eq!(
+        serde_json::to_value(&p.accepted).unwrap(),
+        offer("eip155:84532", BASE_SEPOLIA_USDC, "10000")
+    );
     let decoded = codec::decode_payment(&codec::encode(&payload)).unwrap();
     let verdict = x402_wasm::verify(&decoded, &req.accept(0).unwrap(), NOW + 1);
     assert!(verdict.is_valid(), "{verdict:?}");
@@ -108,7 +162,10 @@ fn v2_draft_window_and_round_trip() {
 #[test]
 fn v1_draft_starts_ten_minutes_back() {
     let (_, v1_req, _, _) = common::payload_case("viem/v1/eip3009/base-sepolia");
-    let req = PaymentRequired::from_json(&json!({"x402Version": 1, "error": "", "accepts": [v1_req]}).to_string()).unwrap();
+    let req = PaymentRequired::from_json(
+        &json!({"x402Version": 1, "error": "", "accepts": [v1_req]}).to_string(),
+    )
+    .unwrap();
     let key = PrivateKey::from_hex(KEY).unwrap();
     let draft = PaymentDraft::new(&req, 0, key.address(), NOW, [1u8; 32]).unwrap();
     assert_eq!(draft.typed_data()["message"]["validAfter"], (NOW - 600).to_string());
@@ -139,9 +196,19 @@ fn drafts_refuse_what_cannot_be_signed() {
     let key = PrivateKey::from_hex(KEY).unwrap();
     let mut no_domain = offer("eip155:84532", BASE_SEPOLIA_USDC, "1");
     no_domain["extra"] = json!({});
-    assert_eq!(PaymentDraft::new(&required(vec![no_domain]), 0, key.address(), NOW, [0; 32]).unwrap_err().code(), "invalid_field");
+    assert_eq!(
+        PaymentDraft::new(&required(vec![no_domain]), 0, key.address(), NOW, [0; 32])
+            .unwrap_err()
+            .code(),
+        "invalid_field"
+    );
     let solana = offer("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", BASE_SEPOLIA_USDC, "1");
-    assert_eq!(PaymentDraft::new(&required(vec![solana]), 0, key.address(), NOW, [0; 32]).unwrap_err().code(), "invalid_network");
+    assert_eq!(
+        PaymentDraft::new(&required(vec![solana]), 0, key.address(), NOW, [0; 32])
+            .unwrap_err()
+            .code(),
+        "invalid_network"
+    );
     let req = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "1")]);
     assert!(PaymentDraft::new(&req, 3, key.address(), NOW, [0; 32]).is_err());
 }
@@ -149,7 +216,12 @@ fn drafts_refuse_what_cannot_be_signed() {
 #[test]
 fn v1_and_v2_requirements_convert_both_ways() {
     let (_, v1_req, _, _) = common::payload_case("viem/v1/eip3009/base-sepolia");
-    let PaymentRequired::V1(r) = PaymentRequired::from_json(&json!({"x402Version": 1, "accepts": [v1_req]}).to_string()).unwrap() else { panic!() };
+    let PaymentRequired::V1(r) =
+        PaymentRequired::from_json(&json!({"x402Version": 1, "accepts": [v1_req]}).to_string())
+            .unwrap()
+    else {
+        panic!()
+    };
     let (v2, resource) = r.accepts[0].to_v2().unwrap();
     assert_eq!(v2.network, "eip155:84532");
     assert_eq!(v2.amount, r.accepts[0].max_amount_required);
@@ -173,7 +245,10 @@ fn payment_identifier_only_when_declared() {
     assert!(draft.set_payment_id(&id).unwrap());
     let sig = key.sign_digest(&draft.digest());
     let PaymentPayload::V2(p) = draft.finish_checked(&sig).unwrap() else { panic!() };
-    assert_eq!(p.extensions.unwrap()["payment-identifier"]["info"], json!({"required": false, "id": id}));
+    assert_eq!(
+        p.extensions.unwrap()["payment-identifier"]["info"],
+        json!({"required": false, "id": id})
+    );
     req.as_object_mut().unwrap().remove("extensions");
     let undeclared = PaymentRequired::from_json(&req.to_string()).unwrap();
     let mut draft = PaymentDraft::new(&undeclared, 0, key.address(), NOW, [3; 32]).unwrap();
@@ -183,7 +258,9 @@ fn payment_identifier_only_when_declared() {
 #[test]
 fn finish_checked_refuses_another_signer() {
     let key = PrivateKey::from_hex(KEY).unwrap();
-    let other = PrivateKey::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").unwrap();
+    let other =
+        PrivateKey::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+            .unwrap();
     let req = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "1")]);
     let draft = PaymentDraft::new(&req, 0, key.address(), NOW, [5; 32]).unwrap();
     let sig = other.sign_digest(&draft.digest());
@@ -199,10 +276,18 @@ fn typed_data_digest_matches_every_vector_and_refuses_other_types() {
         let td = json!({"types": types_of(t["kind"].as_str().unwrap()), "primaryType": if t["kind"] == "eip3009" { "TransferWithAuthorization" } else { "PermitWitnessTransferFrom" },
             "domain": t["domain"], "message": t["message"]});
         let all = SigningScope { upto: true };
-        assert_eq!(typed_data_digest(&td, all).unwrap().to_string(), t["digest"].as_str().unwrap(), "{}", t["name"]);
+        assert_eq!(
+            typed_data_digest(&td, all).unwrap().to_string(),
+            t["digest"].as_str().unwrap(),
+            "{}",
+            t["name"]
+        );
         let mut extra_field = td.clone();
         extra_field["message"]["memo"] = json!("not signed");
-        assert_eq!(typed_data_digest(&extra_field, all).unwrap_err().code(), "unsupported_typed_data");
+        assert_eq!(
+            typed_data_digest(&extra_field, all).unwrap_err().code(),
+            "unsupported_typed_data"
+        );
         if t["kind"] == "eip3009" {
             continue;
         }
@@ -212,21 +297,34 @@ fn typed_data_digest_matches_every_vector_and_refuses_other_types() {
         assert_eq!(typed_data_digest(&td, SigningScope::default()).is_ok(), !upto, "{}", t["name"]);
         let mut other_spender = td.clone();
         other_spender["message"]["spender"] = json!(BASE_SEPOLIA_USDC);
-        assert_eq!(typed_data_digest(&other_spender, all).unwrap_err().code(), "unsupported_typed_data");
+        assert_eq!(
+            typed_data_digest(&other_spender, all).unwrap_err().code(),
+            "unsupported_typed_data"
+        );
         let mut other_contract = td.clone();
         other_contract["domain"]["verifyingContract"] = json!(BASE_SEPOLIA_USDC);
-        assert_eq!(typed_data_digest(&other_contract, all).unwrap_err().code(), "unsupported_typed_data");
+        assert_eq!(
+            typed_data_digest(&other_contract, all).unwrap_err().code(),
+            "unsupported_typed_data"
+        );
     }
     let permit = json!({"types": {"Permit": [{"name": "owner", "type": "address"}]}, "primaryType": "Permit",
         "domain": {"name": "USDC", "version": "2", "chainId": 1, "verifyingContract": BASE_SEPOLIA_USDC}, "message": {"owner": BASE_SEPOLIA_USDC}});
-    assert_eq!(typed_data_digest(&permit, SigningScope::default()).unwrap_err().code(), "unsupported_typed_data");
+    assert_eq!(
+        typed_data_digest(&permit, SigningScope::default()).unwrap_err().code(),
+        "unsupported_typed_data"
+    );
 }
 
 /// The EIP-712 `types` of each vector kind, written out as viem's callers write them.
 fn types_of(kind: &str) -> serde_json::Value {
-    let f = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, t)| json!({"name": n, "type": t})).collect::<Vec<_>>();
+    let f = |pairs: &[(&str, &str)]| {
+        pairs.iter().map(|(n, t)| json!({"name": n, "type": t})).collect::<Vec<_>>()
+    };
     match kind {
-        "eip3009" => json!({"TransferWithAuthorization": f(&[("from", "address"), ("to", "address"), ("value", "uint256"), ("validAfter", "uint256"), ("validBefore", "uint256"), ("nonce", "bytes32")])}),
+        "eip3009" => {
+            json!({"TransferWithAuthorization": f(&[("from", "address"), ("to", "address"), ("value", "uint256"), ("validAfter", "uint256"), ("validBefore", "uint256"), ("nonce", "bytes32")])})
+        }
         "permit2-exact" => json!({
             "PermitWitnessTransferFrom": f(&[("permitted", "TokenPermissions"), ("spender", "address"), ("nonce", "uint256"), ("deadline", "uint256"), ("witness", "Witness")]),
             "TokenPermissions": f(&[("token", "address"), ("amount", "uint256")]),

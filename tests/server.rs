@@ -22,23 +22,51 @@ fn v2_and_v1_payments_are_verified_with_a_nonce_key() {
     let (_, route) = routes.find("GET", "/weather").unwrap();
     let url = "https://api.example.com/weather";
     assert_eq!(route.evaluate(url, None, None, 0), Decision::Unpaid);
-    assert_eq!(route.evaluate(url, Some("%%garbage%%"), None, 0), Decision::Unpaid, "undecodable counts as unpaid");
+    assert_eq!(
+        route.evaluate(url, Some("%%garbage%%"), None, 0),
+        Decision::Unpaid,
+        "undecodable counts as unpaid"
+    );
 
     let (payload, _, now, payer) = common::payload_case("viem/v2/eip3009/eip155:84532");
     let header = codec::encode(&payload);
-    let Decision::Verified(v) = route.evaluate(url, Some(&header), None, now) else { panic!("v2 must verify") };
+    let Decision::Verified(v) = route.evaluate(url, Some(&header), None, now) else {
+        panic!("v2 must verify")
+    };
     assert_eq!(v.payer, payer);
     let nonce = payload["payload"]["authorization"]["nonce"].as_str().unwrap();
-    assert_eq!(v.nonce_key, format!("eip3009:84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e:{}:{}", payer.to_lowercase(), nonce));
-    assert_eq!(v.valid_before, payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse::<u64>().unwrap());
+    assert_eq!(
+        v.nonce_key,
+        format!(
+            "eip3009:84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e:{}:{}",
+            payer.to_lowercase(),
+            nonce
+        )
+    );
+    assert_eq!(
+        v.valid_before,
+        payload["payload"]["authorization"]["validBefore"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    );
 
     let (v1_payload, _, v1_now, v1_payer) = common::payload_case("viem/v1/eip3009/base-sepolia");
-    let Decision::Verified(v) = route.evaluate(url, None, Some(&codec::encode(&v1_payload)), v1_now) else { panic!("v1 must verify") };
+    let Decision::Verified(v) =
+        route.evaluate(url, None, Some(&codec::encode(&v1_payload)), v1_now)
+    else {
+        panic!("v1 must verify")
+    };
     assert_eq!(v.payer, v1_payer);
     assert_eq!(v.requirements.version(), x402_wasm::wire::Version::V1);
 
     // Too late: the reason code, and no facilitator call is implied.
-    let Decision::Invalid { reason, .. } = route.evaluate(url, Some(&header), None, v.valid_before + 100) else { panic!() };
+    let Decision::Invalid { reason, .. } =
+        route.evaluate(url, Some(&header), None, v.valid_before + 100)
+    else {
+        panic!()
+    };
     assert_eq!(reason, Reason::ExactEvmValidBefore);
 }
 
@@ -47,10 +75,17 @@ fn a_payment_for_other_terms_does_not_match() {
     let routes = weather_routes("20000");
     let (_, route) = routes.find("GET", "/weather").unwrap();
     let (payload, _, now, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
-    assert_eq!(route.evaluate("https://x.test/weather", Some(&codec::encode(&payload)), None, now), Decision::NoMatch);
+    assert_eq!(
+        route.evaluate("https://x.test/weather", Some(&codec::encode(&payload)), None, now),
+        Decision::NoMatch
+    );
     // v1 payloads name scheme and network only: the amount check is verification's.
     let (v1_payload, _, v1_now, _) = common::payload_case("viem/v1/eip3009/base-sepolia");
-    let Decision::Invalid { reason, .. } = route.evaluate("https://x.test/weather", None, Some(&codec::encode(&v1_payload)), v1_now) else { panic!() };
+    let Decision::Invalid { reason, .. } =
+        route.evaluate("https://x.test/weather", None, Some(&codec::encode(&v1_payload)), v1_now)
+    else {
+        panic!()
+    };
     assert_eq!(reason, Reason::ExactEvmAuthorizationValue);
 }
 
@@ -58,10 +93,18 @@ fn a_payment_for_other_terms_does_not_match() {
 fn terms_in_both_versions() {
     let routes = weather_routes("10000");
     let (_, route) = routes.find("GET", "/weather").unwrap();
-    let v2 = serde_json::to_value(route.payment_required("https://x.test/weather", "Payment required")).unwrap();
-    assert_eq!(v2["resource"], json!({"url": "https://x.test/weather", "description": "Weather", "mimeType": "application/json"}));
+    let v2 =
+        serde_json::to_value(route.payment_required("https://x.test/weather", "Payment required"))
+            .unwrap();
+    assert_eq!(
+        v2["resource"],
+        json!({"url": "https://x.test/weather", "description": "Weather", "mimeType": "application/json"})
+    );
     assert_eq!(v2["accepts"][0]["amount"], "10000");
-    let v1 = serde_json::to_value(route.payment_required_v1("https://x.test/weather", "X-PAYMENT header is required")).unwrap();
+    let v1 = serde_json::to_value(
+        route.payment_required_v1("https://x.test/weather", "X-PAYMENT header is required"),
+    )
+    .unwrap();
     assert_eq!(v1["accepts"][0]["network"], "base-sepolia");
     assert_eq!(v1["accepts"][0]["maxAmountRequired"], "10000");
     assert_eq!(v1["accepts"][0]["resource"], "https://x.test/weather");
@@ -73,12 +116,18 @@ fn one_authorization_has_one_key_whatever_the_wrapping() {
     let (_, route) = routes.find("GET", "/weather").unwrap();
     let url = "https://x.test/weather";
     let (payload, _, now, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
-    let Decision::Verified(as_v2) = route.evaluate(url, Some(&codec::encode(&payload)), None, now) else { panic!() };
+    let Decision::Verified(as_v2) = route.evaluate(url, Some(&codec::encode(&payload)), None, now)
+    else {
+        panic!()
+    };
     // The same signed authorization, re-wrapped as a v1 payment, with a decoy Permit2 object.
     let v1 = json!({"x402Version": 1, "scheme": "exact", "network": "base-sepolia", "payload": {
         "authorization": payload["payload"]["authorization"], "signature": payload["payload"]["signature"],
         "permit2Authorization": {"from": "0x1111111111111111111111111111111111111111", "nonce": "1", "deadline": "9999999999"}}});
-    let Decision::Verified(as_v1) = route.evaluate(url, None, Some(&codec::encode(&v1)), now) else { panic!("v1 wrapping verifies") };
+    let Decision::Verified(as_v1) = route.evaluate(url, None, Some(&codec::encode(&v1)), now)
+    else {
+        panic!("v1 wrapping verifies")
+    };
     assert_eq!(as_v1.nonce_key, as_v2.nonce_key, "the store sees one payment");
 }
 
@@ -88,21 +137,37 @@ fn a_payment_valid_for_longer_than_the_route_allows_is_refused() {
     let (_, route) = routes.find("GET", "/weather").unwrap();
     let (payload, _, _, _) = common::payload_case("viem/v2/eip3009/eip155:84532");
     let header = codec::encode(&payload);
-    let valid_before: u64 = payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse().unwrap();
+    let valid_before: u64 =
+        payload["payload"]["authorization"]["validBefore"].as_str().unwrap().parse().unwrap();
     // Signed for maxTimeoutSeconds (300) from `now`: seen from 10 minutes earlier it would outlive
     // the nonce record kept for it.
     let early = valid_before - 300 - x402_wasm::server::CLOCK_SKEW_SECONDS - 1;
-    let Decision::Invalid { reason, message, .. } = route.evaluate("https://x.test/weather", Some(&header), None, early) else { panic!("must be refused") };
+    let Decision::Invalid { reason, message, .. } =
+        route.evaluate("https://x.test/weather", Some(&header), None, early)
+    else {
+        panic!("must be refused")
+    };
     assert_eq!(reason, Reason::InvalidPayload, "{message}");
-    assert!(matches!(route.evaluate("https://x.test/weather", Some(&header), None, early + 1), Decision::Verified(_)));
+    assert!(matches!(
+        route.evaluate("https://x.test/weather", Some(&header), None, early + 1),
+        Decision::Verified(_)
+    ));
 }
 
 #[test]
 fn a_settle_answer_is_read_one_way() {
     use x402_wasm::wire::SettleResponse;
-    let ok = SettleResponse::from_json(r#"{"success":false,"errorReason":"x","transaction":null,"network":"eip155:8453"}"#).unwrap();
+    let ok = SettleResponse::from_json(
+        r#"{"success":false,"errorReason":"x","transaction":null,"network":"eip155:8453"}"#,
+    )
+    .unwrap();
     assert_eq!(ok.transaction, "", "null is no transaction, as the JS check took it");
-    for bad in [r#"{"success":true,"transaction":"","network":"eip155:8453"}"#, r#"{"success":true,"network":"eip155:8453"}"#, r#"{"success":"yes","transaction":"0x1","network":"n"}"#, r#"{"success":true,"transaction":"0x1"}"#] {
+    for bad in [
+        r#"{"success":true,"transaction":"","network":"eip155:8453"}"#,
+        r#"{"success":true,"network":"eip155:8453"}"#,
+        r#"{"success":"yes","transaction":"0x1","network":"n"}"#,
+        r#"{"success":true,"transaction":"0x1"}"#,
+    ] {
         assert!(SettleResponse::from_json(bad).is_err(), "{bad}");
     }
 }

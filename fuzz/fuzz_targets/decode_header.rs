@@ -32,7 +32,10 @@ fn reads_back_payment(payload: &PaymentPayload) {
     let header = codec::encode(payload);
     if header.len() <= codec::MAX_HEADER_BYTES {
         let again = codec::decode_payment(&header);
-        assert!(again.is_ok(), "an encoded PaymentPayload does not decode: {again:?}\nheader: {header}");
+        assert!(
+            again.is_ok(),
+            "an encoded PaymentPayload does not decode: {again:?}\nheader: {header}"
+        );
     }
 }
 
@@ -44,6 +47,9 @@ fn reads_back_required(required: &PaymentRequired) {
     let header = codec::encode(required);
     if header.len() <= codec::MAX_HEADER_BYTES {
         let again = codec::decode_required(&header);
-        assert!(again.is_ok(), "an encoded PaymentRequired does not decode: {again:?}\nheader: {header}");
+        assert!(
+            again.is_ok(),
+            "an encoded PaymentRequired does not decode: {again:?}\nheader: {header}"
+        );
     }
 }

@@ -17,11 +17,23 @@ fuzz_target!(|data: &[u8]| {
     // What the gate's reading promises, for any input.
     for view in [path::read(&raw), path::read_decoded(&raw)] {
         assert!(view.path.starts_with('/'), "{view:?}");
-        assert!(view.path == "/" || (!view.path.ends_with('/') && !view.path.contains("//")), "{view:?}");
-        assert!(!view.path.contains(['?', '#']) || raw.contains('%'), "a raw delimiter survived: {raw:?} -> {view:?}");
+        assert!(
+            view.path == "/" || (!view.path.ends_with('/') && !view.path.contains("//")),
+            "{view:?}"
+        );
+        assert!(
+            !view.path.contains(['?', '#']) || raw.contains('%'),
+            "a raw delimiter survived: {raw:?} -> {view:?}"
+        );
     }
     // Each raw segment is one segment of the reading: a decoded character never separates.
-    let raw_segments = raw.split(['?', '#']).next().unwrap_or_default().split('/').filter(|s| !s.is_empty()).count();
+    let raw_segments = raw
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
     let read = path::read(&raw);
     let read_segments = read.path.split('/').filter(|s| !s.is_empty()).count();
     assert_eq!(raw_segments, read_segments, "{raw:?} -> {read:?}");
@@ -32,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
     let hono_view = hono_path(&raw);
     if hono_routes(&pattern, &hono_view) {
         let got = routes.route("GET", &[&raw, &hono_view], None);
-        assert_eq!(got, RouteMatch::Paid(0), "Hono routes {raw:?} (as {hono_view:?}) to {pattern:?}; the gate said {got:?}");
+        assert_eq!(
+            got,
+            RouteMatch::Paid(0),
+            "Hono routes {raw:?} (as {hono_view:?}) to {pattern:?}; the gate said {got:?}"
+        );
     }
 });
 
@@ -42,7 +58,13 @@ fn hono_pattern(text: &str) -> String {
     let mut out = String::new();
     let segments: Vec<&str> = text.split('/').filter(|s| !s.is_empty()).take(6).collect();
     for (i, s) in segments.iter().enumerate() {
-        let clean: String = s.chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')).take(12).collect();
+        let clean: String = s
+            .chars()
+            .filter(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+            .take(12)
+            .collect();
         out.push('/');
         if s.starts_with(':') {
             out.push_str(":p");
@@ -55,7 +77,11 @@ fn hono_pattern(text: &str) -> String {
             out.push_str(&clean);
         }
     }
-    if out.is_empty() { "/".into() } else { out }
+    if out.is_empty() {
+        "/".into()
+    } else {
+        out
+    }
 }
 
 /// Hono's path as its router sees it: up to `?`/`#`, each run of `%XX` decoded as `decodeURI` does
@@ -77,7 +103,13 @@ fn hono_path(raw: &str) -> String {
         let start = i;
         let mut run = Vec::new();
         while i < bytes.len() && bytes[i] == b'%' {
-            let Some(b) = raw.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit())).and_then(|h| u8::from_str_radix(h, 16).ok()) else { break };
+            let Some(b) = raw
+                .get(i + 1..i + 3)
+                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            else {
+                break;
+            };
             run.push((b, &raw[i..i + 3]));
             i += 3;
         }

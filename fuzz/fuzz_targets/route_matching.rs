@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
     let url = format!("https://api.example.com{path}");
     match route.evaluate(&url, Some(&header), None, NOW) {
         Decision::Verified(v) => {
-            assert!(!v.payer.is_empty() && !v.nonce_key.is_empty(), "verified without payer or nonce key: {v:?}");
+            assert!(
+                !v.payer.is_empty() && !v.nonce_key.is_empty(),
+                "verified without payer or nonce key: {v:?}"
+            );
         }
         Decision::Unpaid | Decision::NoMatch | Decision::Invalid { .. } => {}
     }

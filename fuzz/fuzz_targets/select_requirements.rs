@@ -6,8 +6,8 @@ use alloy_primitives::{address, Address, U256};
 use libfuzzer_sys::fuzz_target;
 use x402_wasm::casper::keys::{Algorithm, SecretKey};
 use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
-use x402_wasm::network::Family;
 use x402_wasm::evm::eip712::{typed_data_digest, SigningScope};
+use x402_wasm::network::Family;
 use x402_wasm::wire::PaymentRequired;
 
 const FROM: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -19,10 +19,20 @@ fuzz_target!(|data: &[u8]| {
     let policies = [
         Policy::default(),
         Policy::uncapped(),
-        Policy { max_amount: Some(U256::from(10_000u64)), allow_unknown_assets: true, ..Policy::uncapped() },
-        Policy { families: vec![Family::Evm, Family::Casper], allow_unknown_assets: true, ..Policy::uncapped() },
+        Policy {
+            max_amount: Some(U256::from(10_000u64)),
+            allow_unknown_assets: true,
+            ..Policy::uncapped()
+        },
+        Policy {
+            families: vec![Family::Evm, Family::Casper],
+            allow_unknown_assets: true,
+            ..Policy::uncapped()
+        },
     ];
-    let casper = SecretKey::from_hex(Algorithm::Ed25519, &"4f".repeat(32)).expect("a valid seed").public_key();
+    let casper = SecretKey::from_hex(Algorithm::Ed25519, &"4f".repeat(32))
+        .expect("a valid seed")
+        .public_key();
     for policy in &policies {
         let Ok(indices) = client::acceptable(&required, policy) else { continue };
         assert!(!indices.is_empty(), "acceptable returned Ok with no index");
@@ -31,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(client::select(&required, policy).ok(), indices.first().copied());
         for &i in &indices {
             for payer in [Payer::Evm(FROM), Payer::Casper(casper.clone())] {
-                let Ok(draft) = PaymentDraft::new(&required, i, payer.clone(), NOW, NONCE) else { continue };
+                let Ok(draft) = PaymentDraft::new(&required, i, payer.clone(), NOW, NONCE) else {
+                    continue;
+                };
                 let typed_data = draft.typed_data();
                 let digest = draft.digest();
                 let rehashed = match payer {
@@ -40,7 +52,10 @@ fuzz_target!(|data: &[u8]| {
                     _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data),
                 };
                 match rehashed {
-                    Ok(d) => assert_eq!(d, digest, "typed data hashes differently from the draft\n{typed_data:#}"),
+                    Ok(d) => assert_eq!(
+                        d, digest,
+                        "typed data hashes differently from the draft\n{typed_data:#}"
+                    ),
                     Err(e) => panic!("the draft's own typed data is refused: {e}\n{typed_data:#}"),
                 }
                 assert_eq!(draft.payer(), payer);

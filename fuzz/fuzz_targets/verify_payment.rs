@@ -15,18 +15,34 @@ fuzz_target!(|data: &[u8]| {
         Some(i) => (&rest[..i], &rest[i + 1..]),
         None => (rest, &[][..]),
     };
-    let Ok(payload) = PaymentPayload::from_json(&String::from_utf8_lossy(payload_json)) else { return };
-    let Ok(requirements) = PaymentRequirements::from_json(&String::from_utf8_lossy(requirements_json), payload.version()) else {
+    let Ok(payload) = PaymentPayload::from_json(&String::from_utf8_lossy(payload_json)) else {
+        return;
+    };
+    let Ok(requirements) = PaymentRequirements::from_json(
+        &String::from_utf8_lossy(requirements_json),
+        payload.version(),
+    ) else {
         return;
     };
 
     let verdict = x402_wasm::verify(&payload, &requirements, now);
     if verdict.is_valid() {
         assert!(verdict.payer.is_some(), "valid verdict without a payer: {verdict:?}");
-        assert!(verdict.reason.is_none() && verdict.message.is_none(), "valid verdict with a reason: {verdict:?}");
+        assert!(
+            verdict.reason.is_none() && verdict.message.is_none(),
+            "valid verdict with a reason: {verdict:?}"
+        );
         assert_eq!(payload.scheme(), "exact", "valid verdict for a non-exact payload: {verdict:?}");
-        assert_eq!(requirements.terms().scheme, "exact", "valid verdict for a non-exact requirement: {verdict:?}");
-        assert_eq!(payload.network(), requirements.terms().network, "valid verdict across networks: {verdict:?}");
+        assert_eq!(
+            requirements.terms().scheme,
+            "exact",
+            "valid verdict for a non-exact requirement: {verdict:?}"
+        );
+        assert_eq!(
+            payload.network(),
+            requirements.terms().network,
+            "valid verdict across networks: {verdict:?}"
+        );
     } else {
         assert!(verdict.reason.is_some(), "invalid verdict without a reason: {verdict:?}");
         assert!(verdict.deferred.is_empty(), "invalid verdict with deferred checks: {verdict:?}");
@@ -43,7 +59,11 @@ fuzz_target!(|data: &[u8]| {
         if let PaymentRequirements::V2(o) = &offers[0] {
             assert_eq!(alone.is_some(), matching::accepted_matches(&p.accepted, o));
             // A payment always answers the requirement it echoes.
-            assert!(matching::accepted_matches(&p.accepted, &p.accepted), "accepted does not match itself: {:?}", p.accepted);
+            assert!(
+                matching::accepted_matches(&p.accepted, &p.accepted),
+                "accepted does not match itself: {:?}",
+                p.accepted
+            );
         }
     }
 });

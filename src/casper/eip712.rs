@@ -25,7 +25,12 @@ sol! {
 
 /// The domain of a CEP-18 token on `network`.
 pub fn domain(name: &str, version: &str, network: &str, package_hash: B256) -> EIP712Domain {
-    EIP712Domain { name: name.to_owned(), version: version.to_owned(), chain_name: network.to_owned(), contract_package_hash: package_hash }
+    EIP712Domain {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        chain_name: network.to_owned(),
+        contract_package_hash: package_hash,
+    }
 }
 
 impl EIP712Domain {
@@ -166,19 +171,35 @@ pub fn typed_data_digest(typed_data: &Value) -> Result<B256> {
         nonce: B256::ZERO,
     }
     .typed_data(&domain("", "", "", B256::ZERO));
-    if typed_data.get("primaryType") != expected.get("primaryType") || typed_data.get("types") != expected.get("types") {
+    if typed_data.get("primaryType") != expected.get("primaryType")
+        || typed_data.get("types") != expected.get("types")
+    {
         return Err(refuse("only Casper TransferWithAuthorization typed data is signed"));
     }
     let text = |obj: &str, key: &str| typed_data.get(obj)?.get(key)?.as_str();
-    let get = |obj: &str, key: &str| text(obj, key).ok_or_else(|| refuse(&format!("{obj}.{key} must be a string")));
+    let get = |obj: &str, key: &str| {
+        text(obj, key).ok_or_else(|| refuse(&format!("{obj}.{key} must be a string")))
+    };
     let b32 = |obj: &str, key: &str| -> Result<B256> {
         let mut out = B256::ZERO;
-        alloy_primitives::hex::decode_to_slice(get(obj, key)?, out.as_mut_slice()).map_err(|_| refuse(&format!("{obj}.{key} must be 32 bytes of hex")))?;
+        alloy_primitives::hex::decode_to_slice(get(obj, key)?, out.as_mut_slice())
+            .map_err(|_| refuse(&format!("{obj}.{key} must be 32 bytes of hex")))?;
         Ok(out)
     };
-    let uint = |key: &str| crate::wire::decimal::parse(get("message", key)?).map_err(|e| refuse(&format!("message.{key}: {e}")));
-    let address = |key: &str| Address::from_hex(get("message", key)?).ok_or_else(|| refuse(&format!("message.{key} must be 20 or 33 bytes of hex")));
-    let domain = domain(get("domain", "name")?, get("domain", "version")?, get("domain", "chain_name")?, b32("domain", "contract_package_hash")?);
+    let uint = |key: &str| {
+        crate::wire::decimal::parse(get("message", key)?)
+            .map_err(|e| refuse(&format!("message.{key}: {e}")))
+    };
+    let address = |key: &str| {
+        Address::from_hex(get("message", key)?)
+            .ok_or_else(|| refuse(&format!("message.{key} must be 20 or 33 bytes of hex")))
+    };
+    let domain = domain(
+        get("domain", "name")?,
+        get("domain", "version")?,
+        get("domain", "chain_name")?,
+        b32("domain", "contract_package_hash")?,
+    );
     let message = TransferWithAuthorization {
         from: address("from")?,
         to: address("to")?,
@@ -216,7 +237,10 @@ mod tests {
     fn digest_vector_of_the_casper_x402_reference() {
         // casper-x402's hash_test.go: chain_name "casper-test".
         let digest = hash_test_message().digest(&domain("TestToken", "1", "casper-test", CPH));
-        assert_eq!(digest, b256!("f49af32a160ef6078d23bd28c15e0e8d6d29e58f4cb88ed8582e958dfa07533b"));
+        assert_eq!(
+            digest,
+            b256!("f49af32a160ef6078d23bd28c15e0e8d6d29e58f4cb88ed8582e958dfa07533b")
+        );
     }
 
     #[test]
@@ -232,10 +256,16 @@ mod tests {
         // casper-eip-712 tests/vectors.json: the two Casper-domain entries (Permit, with 20- and
         // 33-byte addresses), hashed with the same address encoding.
         let domain = domain("CasperToken", "1", "casper:casper-test", B256::repeat_byte(0x77));
-        assert_eq!(domain.separator(), b256!("488cd1d6726df2bcee44969efe9fc945d057e1706bffa93a292fefca5a790b66"));
+        assert_eq!(
+            domain.separator(),
+            b256!("488cd1d6726df2bcee44969efe9fc945d057e1706bffa93a292fefca5a790b66")
+        );
         let permit = |owner: &str, spender: &str, value: u64, nonce: u64, deadline: u64| {
             let mut words = keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)").to_vec();
-            for w in [Address::from_hex(owner).unwrap().word(), Address::from_hex(spender).unwrap().word()] {
+            for w in [
+                Address::from_hex(owner).unwrap().word(),
+                Address::from_hex(spender).unwrap().word(),
+            ] {
                 words.extend_from_slice(w.as_slice());
             }
             for n in [value, nonce, deadline] {
@@ -243,12 +273,35 @@ mod tests {
             }
             keccak256(words)
         };
-        let native = permit("0101010101010101010101010101010101010101", "0202020202020202020202020202020202020202", 42, 7, 1000);
-        assert_eq!(native, b256!("c30ab2a82f3cd23da374d5dd2f26ae31ef36845f85443fe1bd7bce19c93bfd5f"));
-        let tagged = permit(&format!("00{}", "ab".repeat(32)), &format!("01{}", "cd".repeat(32)), 42, 1, 0x6666ffff);
-        assert_eq!(tagged, b256!("3c9d714e753e49ba21597b4edd127090a9372023a4e5f2d79972af3b01c24535"));
-        let digest = keccak256([&[0x19, 0x01][..], domain.separator().as_slice(), tagged.as_slice()].concat());
-        assert_eq!(digest, b256!("455d22eedf146e59cac6b8b4fa5de7f4b03747e9f4acdc85cf09f54a0c922d84"));
+        let native = permit(
+            "0101010101010101010101010101010101010101",
+            "0202020202020202020202020202020202020202",
+            42,
+            7,
+            1000,
+        );
+        assert_eq!(
+            native,
+            b256!("c30ab2a82f3cd23da374d5dd2f26ae31ef36845f85443fe1bd7bce19c93bfd5f")
+        );
+        let tagged = permit(
+            &format!("00{}", "ab".repeat(32)),
+            &format!("01{}", "cd".repeat(32)),
+            42,
+            1,
+            0x6666ffff,
+        );
+        assert_eq!(
+            tagged,
+            b256!("3c9d714e753e49ba21597b4edd127090a9372023a4e5f2d79972af3b01c24535")
+        );
+        let digest = keccak256(
+            [&[0x19, 0x01][..], domain.separator().as_slice(), tagged.as_slice()].concat(),
+        );
+        assert_eq!(
+            digest,
+            b256!("455d22eedf146e59cac6b8b4fa5de7f4b03747e9f4acdc85cf09f54a0c922d84")
+        );
     }
 
     #[test]
@@ -267,6 +320,9 @@ mod tests {
         assert!(typed_data_digest(&other).is_err());
         let mut bad = typed;
         bad["message"]["from"] = hex::encode([1u8; 32]).into();
-        assert!(typed_data_digest(&bad).is_err(), "32-byte addresses are neither Ethereum nor Casper");
+        assert!(
+            typed_data_digest(&bad).is_err(),
+            "32-byte addresses are neither Ethereum nor Casper"
+        );
     }
 }

@@ -46,7 +46,9 @@ impl Algorithm {
 
     /// `ed25519` or `secp256k1`, any case.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Algorithm::Ed25519, Algorithm::Secp256k1].into_iter().find(|a| a.name().eq_ignore_ascii_case(name))
+        [Algorithm::Ed25519, Algorithm::Secp256k1]
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -79,18 +81,23 @@ pub enum PublicKey {
 impl PublicKey {
     /// Parses tagged hex (`01` + 64 hex, or `02` + 66 hex of a compressed point), any case, no `0x`.
     pub fn from_hex(hex: &str) -> Result<Self, String> {
-        let bytes = alloy_primitives::hex::decode(hex).map_err(|_| "public key is not hex".to_owned())?;
+        let bytes =
+            alloy_primitives::hex::decode(hex).map_err(|_| "public key is not hex".to_owned())?;
         let (&tag, raw) = bytes.split_first().ok_or("public key is empty")?;
         match Algorithm::from_tag(tag) {
             Some(Algorithm::Ed25519) => {
-                let raw: &[u8; 32] = raw.try_into().map_err(|_| "an ed25519 public key is 32 bytes after its tag")?;
+                let raw: &[u8; 32] = raw
+                    .try_into()
+                    .map_err(|_| "an ed25519 public key is 32 bytes after its tag")?;
                 ed25519_dalek::VerifyingKey::from_bytes(raw)
                     .map(PublicKey::Ed25519)
                     .map_err(|_| "not an ed25519 point".to_owned())
             }
             Some(Algorithm::Secp256k1) => {
                 if raw.len() != 33 {
-                    return Err("a secp256k1 public key is 33 bytes (compressed) after its tag".into());
+                    return Err(
+                        "a secp256k1 public key is 33 bytes (compressed) after its tag".into()
+                    );
                 }
                 k256::ecdsa::VerifyingKey::from_sec1_bytes(raw)
                     .map(PublicKey::Secp256k1)
@@ -143,11 +150,12 @@ impl PublicKey {
         }
         let raw: &[u8; 64] = signature[1..].try_into().map_err(|_| SignatureError::Invalid)?;
         match self {
-            PublicKey::Ed25519(key) => {
-                key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(raw)).map_err(|_| SignatureError::Invalid)
-            }
+            PublicKey::Ed25519(key) => key
+                .verify_strict(message, &ed25519_dalek::Signature::from_bytes(raw))
+                .map_err(|_| SignatureError::Invalid),
             PublicKey::Secp256k1(key) => {
-                let sig = k256::ecdsa::Signature::from_slice(raw).map_err(|_| SignatureError::Invalid)?;
+                let sig =
+                    k256::ecdsa::Signature::from_slice(raw).map_err(|_| SignatureError::Invalid)?;
                 if sig.normalize_s() != sig {
                     return Err(SignatureError::HighS);
                 }
@@ -183,13 +191,22 @@ impl SecretKey {
     /// Reads 32 bytes of hex (with or without `0x`) as a key of `algorithm`.
     pub fn from_hex(algorithm: Algorithm, hex: &str) -> Result<Self> {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        alloy_primitives::hex::decode_to_slice(hex.strip_prefix("0x").unwrap_or(hex), bytes.as_mut())
-            .map_err(|_| Error::Key("expected 32 bytes of hex".into()))?;
+        alloy_primitives::hex::decode_to_slice(
+            hex.strip_prefix("0x").unwrap_or(hex),
+            bytes.as_mut(),
+        )
+        .map_err(|_| Error::Key("expected 32 bytes of hex".into()))?;
         match algorithm {
-            Algorithm::Ed25519 => Ok(SecretKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&bytes))),
+            Algorithm::Ed25519 => {
+                Ok(SecretKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&bytes)))
+            }
             Algorithm::Secp256k1 => k256::ecdsa::SigningKey::from_slice(bytes.as_ref())
                 .map(SecretKey::Secp256k1)
-                .map_err(|_| Error::Key("not a valid secp256k1 secret (zero or not below the curve order)".into())),
+                .map_err(|_| {
+                    Error::Key(
+                        "not a valid secp256k1 secret (zero or not below the curve order)".into(),
+                    )
+                }),
         }
     }
 
@@ -232,15 +249,27 @@ mod tests {
 
     #[test]
     fn account_hash_vector_of_the_casper_sdk() {
-        let key = PublicKey::from_hex("015a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf").unwrap();
-        assert_eq!(alloy_primitives::hex::encode(key.account_hash()), "ba81d84377c5a6c285febca972fe4b531e146cb0fc0f7a5cb9f0e974fc2f6367");
-        assert_eq!(key.to_hex(), "015a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf");
+        let key = PublicKey::from_hex(
+            "015a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf",
+        )
+        .unwrap();
+        assert_eq!(
+            alloy_primitives::hex::encode(key.account_hash()),
+            "ba81d84377c5a6c285febca972fe4b531e146cb0fc0f7a5cb9f0e974fc2f6367"
+        );
+        assert_eq!(
+            key.to_hex(),
+            "015a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf"
+        );
     }
 
     #[test]
     fn secp256k1_signature_vector_of_the_casper_sdk() {
         // The Go SDK's test: ECDSA over SHA-256 of a message, r‖s without tag.
-        let key = PublicKey::from_hex("0203a0cfb64a420751875e25372050e884b4017bad8cc5b038c7c3e24261d2b09712").unwrap();
+        let key = PublicKey::from_hex(
+            "0203a0cfb64a420751875e25372050e884b4017bad8cc5b038c7c3e24261d2b09712",
+        )
+        .unwrap();
         let message = "Casper Message:\n{\"email\":\"evgeniy@make.services\",\"format_id\":2,\"public_key\":\"0203a0cfb64a420751875e25372050e884b4017bad8cc5b038c7c3e24261d2b09712\",\"start_of_period\":\"2022-01-01T00:00:00.000Z\",\"tax_period_id\":5}";
         let sig = decode_signature("02cb211fe5e7d2a8fd12c020200bd7fab809587b9468d99d2c316545832e09f8b27e346768f99df77d7c0e5436943ff5cc18fb2cc0eef1ed6f894dde5ff1044ad3").unwrap();
         assert_eq!(key.verify(message.as_bytes(), &sig), Ok(()));
@@ -263,7 +292,9 @@ mod tests {
         }
         let key = SecretKey::from_hex(Algorithm::Secp256k1, &"22".repeat(32)).unwrap();
         let mut sig = key.sign(&[7u8; 32]);
-        let n = alloy_primitives::U256::from_be_slice(&alloy_primitives::hex!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"));
+        let n = alloy_primitives::U256::from_be_slice(&alloy_primitives::hex!(
+            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
+        ));
         let s = alloy_primitives::U256::from_be_slice(&sig[33..65]);
         sig[33..65].copy_from_slice(&(n - s).to_be_bytes::<32>());
         assert_eq!(key.public_key().verify(&[7u8; 32], &sig), Err(SignatureError::HighS));
@@ -271,7 +302,15 @@ mod tests {
 
     #[test]
     fn malformed_keys_are_errors() {
-        for bad in ["", "01", "zz", "03aa", &format!("01{}", "00".repeat(31)), &format!("02{}", "00".repeat(33)), &format!("01{}00", "5a".repeat(32))] {
+        for bad in [
+            "",
+            "01",
+            "zz",
+            "03aa",
+            &format!("01{}", "00".repeat(31)),
+            &format!("02{}", "00".repeat(33)),
+            &format!("01{}00", "5a".repeat(32)),
+        ] {
             assert!(PublicKey::from_hex(bad).is_err(), "{bad}");
         }
         assert!(SecretKey::from_hex(Algorithm::Secp256k1, &"00".repeat(32)).is_err());

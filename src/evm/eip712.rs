@@ -84,9 +84,11 @@ pub mod upto_permit2 {
 /// The canonical Permit2 contract (same address on every chain).
 pub const PERMIT2: Address = alloy_primitives::address!("000000000022D473030F116dDEE9F6B43aC78BA3");
 /// The x402 exact Permit2 proxy, the only spender an `exact` permit may name.
-pub const EXACT_PERMIT2_PROXY: Address = alloy_primitives::address!("402085c248EeA27D92E8b30b2C58ed07f9E20001");
+pub const EXACT_PERMIT2_PROXY: Address =
+    alloy_primitives::address!("402085c248EeA27D92E8b30b2C58ed07f9E20001");
 /// The x402 upto Permit2 proxy, the only spender an `upto` permit may name.
-pub const UPTO_PERMIT2_PROXY: Address = alloy_primitives::address!("4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
+pub const UPTO_PERMIT2_PROXY: Address =
+    alloy_primitives::address!("4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
 
 /// The domain of an EIP-3009 token: `{name, version, chainId, verifyingContract}`.
 pub fn token_domain(name: &str, version: &str, chain_id: u64, token: Address) -> Eip712Domain {
@@ -241,7 +243,8 @@ pub struct SigningScope {
 /// token the payer approved to Permit2), and an `upto` permit only when `scope.upto` allows it.
 pub fn typed_data_digest(typed_data: &Value, scope: SigningScope) -> Result<B256> {
     let bad = |why: &str| Error::UnsupportedTypedData(why.to_owned());
-    let domain = typed_data_domain(&typed_data["domain"]).ok_or_else(|| bad("domain must be {name, version?, chainId, verifyingContract}"))?;
+    let domain = typed_data_domain(&typed_data["domain"])
+        .ok_or_else(|| bad("domain must be {name, version?, chainId, verifyingContract}"))?;
     let m = &typed_data["message"];
     let primary = typed_data["primaryType"].as_str().unwrap_or_default();
     if primary == "PermitWitnessTransferFrom" {
@@ -263,20 +266,29 @@ pub fn typed_data_digest(typed_data: &Value, scope: SigningScope) -> Result<B256
         }
     }
     let digest = match primary {
-        "TransferWithAuthorization" => checked::<TransferWithAuthorization>(typed_data, &domain, || {
-            Some(TransferWithAuthorization {
-                from: address_field(&m["from"])?,
-                to: address_field(&m["to"])?,
-                value: uint_field(&m["value"])?,
-                validAfter: uint_field(&m["validAfter"])?,
-                validBefore: uint_field(&m["validBefore"])?,
-                nonce: m["nonce"].as_str()?.parse().ok().filter(|_| m["nonce"].as_str().map(str::len) == Some(66))?,
+        "TransferWithAuthorization" => {
+            checked::<TransferWithAuthorization>(typed_data, &domain, || {
+                Some(TransferWithAuthorization {
+                    from: address_field(&m["from"])?,
+                    to: address_field(&m["to"])?,
+                    value: uint_field(&m["value"])?,
+                    validAfter: uint_field(&m["validAfter"])?,
+                    validBefore: uint_field(&m["validBefore"])?,
+                    nonce: m["nonce"]
+                        .as_str()?
+                        .parse()
+                        .ok()
+                        .filter(|_| m["nonce"].as_str().map(str::len) == Some(66))?,
+                })
             })
-        }),
+        }
         "PermitWitnessTransferFrom" if m["witness"].get("facilitator").is_some() => {
             checked::<upto_permit2::PermitWitnessTransferFrom>(typed_data, &domain, || {
                 Some(upto_permit2::PermitWitnessTransferFrom {
-                    permitted: upto_permit2::TokenPermissions { token: address_field(&m["permitted"]["token"])?, amount: uint_field(&m["permitted"]["amount"])? },
+                    permitted: upto_permit2::TokenPermissions {
+                        token: address_field(&m["permitted"]["token"])?,
+                        amount: uint_field(&m["permitted"]["amount"])?,
+                    },
                     spender: address_field(&m["spender"])?,
                     nonce: uint_field(&m["nonce"])?,
                     deadline: uint_field(&m["deadline"])?,
@@ -288,22 +300,36 @@ pub fn typed_data_digest(typed_data: &Value, scope: SigningScope) -> Result<B256
                 })
             })
         }
-        "PermitWitnessTransferFrom" => checked::<exact_permit2::PermitWitnessTransferFrom>(typed_data, &domain, || {
-            Some(exact_permit2::PermitWitnessTransferFrom {
-                permitted: exact_permit2::TokenPermissions { token: address_field(&m["permitted"]["token"])?, amount: uint_field(&m["permitted"]["amount"])? },
-                spender: address_field(&m["spender"])?,
-                nonce: uint_field(&m["nonce"])?,
-                deadline: uint_field(&m["deadline"])?,
-                witness: exact_permit2::Witness { to: address_field(&m["witness"]["to"])?, validAfter: uint_field(&m["witness"]["validAfter"])? },
+        "PermitWitnessTransferFrom" => {
+            checked::<exact_permit2::PermitWitnessTransferFrom>(typed_data, &domain, || {
+                Some(exact_permit2::PermitWitnessTransferFrom {
+                    permitted: exact_permit2::TokenPermissions {
+                        token: address_field(&m["permitted"]["token"])?,
+                        amount: uint_field(&m["permitted"]["amount"])?,
+                    },
+                    spender: address_field(&m["spender"])?,
+                    nonce: uint_field(&m["nonce"])?,
+                    deadline: uint_field(&m["deadline"])?,
+                    witness: exact_permit2::Witness {
+                        to: address_field(&m["witness"]["to"])?,
+                        validAfter: uint_field(&m["witness"]["validAfter"])?,
+                    },
+                })
             })
-        }),
+        }
         other => return Err(bad(&format!("primaryType `{other}` is not an x402 payment type"))),
     };
-    digest.ok_or_else(|| bad(&format!("{primary}: types or message do not match the x402 definition")))
+    digest.ok_or_else(|| {
+        bad(&format!("{primary}: types or message do not match the x402 definition"))
+    })
 }
 
 /// Hashes the struct `build` reads from the message, if the object's `types` are `T`'s.
-fn checked<T: Signable>(typed_data: &Value, domain: &Eip712Domain, build: impl FnOnce() -> Option<T>) -> Option<B256> {
+fn checked<T: Signable>(
+    typed_data: &Value,
+    domain: &Eip712Domain,
+    build: impl FnOnce() -> Option<T>,
+) -> Option<B256> {
     let mut types = typed_data["types"].as_object()?.clone();
     types.remove("EIP712Domain");
     if types != struct_types(&T::eip712_encode_type()) {
@@ -311,7 +337,9 @@ fn checked<T: Signable>(typed_data: &Value, domain: &Eip712Domain, build: impl F
     }
     let message = build()?;
     // Every field of the message is read: an unknown extra field would be shown but not signed.
-    if message.message_json() != normalized_message(&typed_data["message"], &message.message_json())? {
+    if message.message_json()
+        != normalized_message(&typed_data["message"], &message.message_json())?
+    {
         return None;
     }
     Some(message.digest(domain))
@@ -333,7 +361,8 @@ fn normalized_message(given: &Value, ours: &Value) -> Option<Value> {
 
 fn typed_data_domain(d: &Value) -> Option<Eip712Domain> {
     let d = d.as_object()?;
-    if d.keys().any(|k| !matches!(k.as_str(), "name" | "version" | "chainId" | "verifyingContract")) {
+    if d.keys().any(|k| !matches!(k.as_str(), "name" | "version" | "chainId" | "verifyingContract"))
+    {
         return None;
     }
     let chain_id = match d.get("chainId")? {
@@ -389,7 +418,8 @@ mod tests {
 
     #[test]
     fn typed_data_json_shape() {
-        let domain = token_domain("USDC", "2", 84532, address!("036CbD53842c5426634e7929541eC2318f3dCF7e"));
+        let domain =
+            token_domain("USDC", "2", 84532, address!("036CbD53842c5426634e7929541eC2318f3dCF7e"));
         let auth = TransferWithAuthorization {
             from: address!("857b06519E91e3A54538791bDbb0E22373e36b66"),
             to: address!("209693Bc6afc0C5328bA36FaF03C514EF312287C"),
@@ -403,7 +433,10 @@ mod tests {
         assert_eq!(td["domain"]["chainId"], 84532);
         assert_eq!(td["domain"]["verifyingContract"], "0x036CbD53842c5426634e7929541eC2318f3dCF7e");
         assert_eq!(td["types"]["EIP712Domain"].as_array().unwrap().len(), 4);
-        assert_eq!(td["types"]["TransferWithAuthorization"][5], json!({"name": "nonce", "type": "bytes32"}));
+        assert_eq!(
+            td["types"]["TransferWithAuthorization"][5],
+            json!({"name": "nonce", "type": "bytes32"})
+        );
         assert_eq!(td["message"]["value"], "10000");
         let p2 = permit2_domain(8453);
         assert!(p2.version.is_none());

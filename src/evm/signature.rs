@@ -28,7 +28,8 @@ pub enum SignatureError {
 pub fn decode_signature(hex: &str) -> Result<[u8; 65], SignatureError> {
     let digits = hex.strip_prefix("0x").unwrap_or(hex);
     let mut out = [0u8; 65];
-    alloy_primitives::hex::decode_to_slice(digits, &mut out).map_err(|_| SignatureError::Encoding(hex.len()))?;
+    alloy_primitives::hex::decode_to_slice(digits, &mut out)
+        .map_err(|_| SignatureError::Encoding(hex.len()))?;
     Ok(out)
 }
 
@@ -94,8 +95,9 @@ impl PrivateKey {
 
     /// Uses 32 big-endian bytes as the secret scalar.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self> {
-        let key = SigningKey::from_slice(bytes)
-            .map_err(|_| Error::Key("not a valid secp256k1 secret (zero or not below the curve order)".into()))?;
+        let key = SigningKey::from_slice(bytes).map_err(|_| {
+            Error::Key("not a valid secp256k1 secret (zero or not below the curve order)".into())
+        })?;
         let address = address_of(key.verifying_key());
         Ok(PrivateKey { key, address })
     }
@@ -159,7 +161,9 @@ mod tests {
         bad_v[64] = 29;
         assert_eq!(recover(&digest, &bad_v), Err(SignatureError::RecoveryByte(29)));
         // s' = n - s with v flipped recovers the same key in plain ecrecover; we refuse it.
-        let n = alloy_primitives::U256::from_be_slice(&hex!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"));
+        let n = alloy_primitives::U256::from_be_slice(&hex!(
+            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
+        ));
         let s = alloy_primitives::U256::from_be_slice(&sig[32..64]);
         sig[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
         sig[64] = 55 - sig[64]; // 27 <-> 28

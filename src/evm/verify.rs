@@ -17,7 +17,6 @@ use crate::reason::Reason;
 use crate::verify::{Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{decimal, PaymentPayload, Terms, Version};
 
-
 /// Verifies an `exact` payment on an EVM network. See the module docs for the order.
 pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
     let proof = payload.proof();
@@ -42,7 +41,10 @@ fn loose_address(s: &str) -> Option<Address> {
 /// A uint256 field: canonical decimal, or the reason the reference would give.
 fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
     decimal::parse(value).map_err(|e| {
-        let reason = if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() && !value.starts_with('0') {
+        let reason = if value.bytes().all(|b| b.is_ascii_digit())
+            && !value.is_empty()
+            && !value.starts_with('0')
+        {
             overflow
         } else {
             Reason::InvalidPayload
@@ -62,7 +64,14 @@ fn preamble(
 ) -> Result<(u64, Address), Verdict> {
     let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
     if payload.scheme() != "exact" || terms.scheme != "exact" {
-        return Err(fail(scheme_reason, format!("scheme must be `exact` (payload `{}`, requirement `{}`)", payload.scheme(), terms.scheme)));
+        return Err(fail(
+            scheme_reason,
+            format!(
+                "scheme must be `exact` (payload `{}`, requirement `{}`)",
+                payload.scheme(),
+                terms.scheme
+            ),
+        ));
     }
     // v1 resolves the chain from the payload's legacy name before anything else.
     let v1_chain = match payload {
@@ -70,30 +79,50 @@ fn preamble(
             network::evm_chain_id(&p.network)
                 .ok()
                 .filter(|_| !p.network.contains(':'))
-                .ok_or_else(|| fail(Reason::ExactEvmNetworkMismatch, format!("unknown v1 network `{}`", p.network)))?,
+                .ok_or_else(|| {
+                    fail(
+                        Reason::ExactEvmNetworkMismatch,
+                        format!("unknown v1 network `{}`", p.network),
+                    )
+                })?,
         ),
         PaymentPayload::V2(_) => None,
     };
     let has = |k| terms.extra_str(k).is_some_and(|s| !s.is_empty());
     if needs_domain && !(has("name") && has("version")) {
-        return Err(fail(Reason::ExactEvmMissingEip712Domain, "requirement extra must carry the token's EIP-712 name and version".into()));
+        return Err(fail(
+            Reason::ExactEvmMissingEip712Domain,
+            "requirement extra must carry the token's EIP-712 name and version".into(),
+        ));
     }
-    let asset = loose_address(terms.asset)
-        .ok_or_else(|| fail(Reason::InvalidPaymentRequirements, format!("asset `{}` is not an address", terms.asset)))?;
+    let asset = loose_address(terms.asset).ok_or_else(|| {
+        fail(
+            Reason::InvalidPaymentRequirements,
+            format!("asset `{}` is not an address", terms.asset),
+        )
+    })?;
     if payload.network() != terms.network {
-        return Err(fail(Reason::ExactEvmNetworkMismatch, format!("payload network `{}` is not `{}`", payload.network(), terms.network)));
+        return Err(fail(
+            Reason::ExactEvmNetworkMismatch,
+            format!("payload network `{}` is not `{}`", payload.network(), terms.network),
+        ));
     }
     let chain_id = match v1_chain {
         Some(id) => id,
-        None => network::eip155_chain_id(terms.network)
-            .map_err(|_| fail(Reason::InvalidNetwork, format!("`{}` is not an eip155 network", terms.network)))?,
+        None => network::eip155_chain_id(terms.network).map_err(|_| {
+            fail(Reason::InvalidNetwork, format!("`{}` is not an eip155 network", terms.network))
+        })?,
     };
     Ok((chain_id, asset))
 }
 
 fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
     loose_address(terms.pay_to).ok_or_else(|| {
-        Verdict::invalid(Reason::InvalidPaymentRequirements, payer, format!("payTo `{}` is not an address", terms.pay_to))
+        Verdict::invalid(
+            Reason::InvalidPaymentRequirements,
+            payer,
+            format!("payTo `{}` is not an address", terms.pay_to),
+        )
     })
 }
 
@@ -132,7 +161,10 @@ pub const MAX_CONTRACT_SIGNATURE_BYTES: usize = 8192;
 pub fn contract_signature_shape(sig: &[u8]) -> Result<(), String> {
     use alloy_sol_types::SolValue;
     if sig.len() > MAX_CONTRACT_SIGNATURE_BYTES {
-        return Err(format!("a {}-byte signature is longer than any wallet's ({MAX_CONTRACT_SIGNATURE_BYTES})", sig.len()));
+        return Err(format!(
+            "a {}-byte signature is longer than any wallet's ({MAX_CONTRACT_SIGNATURE_BYTES})",
+            sig.len()
+        ));
     }
     if let Some(body) = sig.strip_suffix(&ERC6492_MAGIC) {
         let (factory, call, inner) = <(Address, alloy_primitives::Bytes, alloy_primitives::Bytes)>::abi_decode_params_validate(body)
@@ -167,7 +199,11 @@ fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, S
             if signer == from {
                 Ok(true)
             } else {
-                Err(format!("signature recovers to {}, not {}", signer.to_checksum(None), from.to_checksum(None)))
+                Err(format!(
+                    "signature recovers to {}, not {}",
+                    signer.to_checksum(None),
+                    from.to_checksum(None)
+                ))
             }
         }
     }
@@ -201,15 +237,27 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
 
     // Signature. Typed-data fields must be well-formed (EIP-55 where mixed-case) to be signed at all.
     let (Some(from), Some(to)) = (parse_address(&a.from), parse_address(&a.to)) else {
-        return fail(sig_reason, "authorization from/to must be addresses with a valid EIP-55 checksum".into());
+        return fail(
+            sig_reason,
+            "authorization from/to must be addresses with a valid EIP-55 checksum".into(),
+        );
     };
-    let Some(nonce) = a.nonce.strip_prefix("0x").filter(|n| n.len() == 64).and_then(|n| n.parse::<B256>().ok()) else {
+    let Some(nonce) =
+        a.nonce.strip_prefix("0x").filter(|n| n.len() == 64).and_then(|n| n.parse::<B256>().ok())
+    else {
         return fail(sig_reason, "authorization nonce must be 0x and 64 hex digits".into());
     };
     let name = terms.extra_str("name").unwrap_or_default();
     let version = terms.extra_str("version").unwrap_or_default();
     let domain = eip712::token_domain(name, version, chain_id, asset);
-    let message = TransferWithAuthorization { from, to, value, validAfter: valid_after, validBefore: valid_before, nonce };
+    let message = TransferWithAuthorization {
+        from,
+        to,
+        value,
+        validAfter: valid_after,
+        validBefore: valid_before,
+        nonce,
+    };
     let ecdsa_checked = match check_signer(&message.digest(&domain), &parsed.signature, from) {
         Ok(checked) => checked,
         Err(msg) => return fail(sig_reason, msg),
@@ -220,21 +268,34 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         Err(v) => return v,
     };
     if to != pay_to {
-        return fail(Reason::ExactEvmRecipientMismatch, format!("authorization pays {}, not payTo {}", to.to_checksum(None), pay_to.to_checksum(None)));
+        return fail(
+            Reason::ExactEvmRecipientMismatch,
+            format!(
+                "authorization pays {}, not payTo {}",
+                to.to_checksum(None),
+                pay_to.to_checksum(None)
+            ),
+        );
     }
     let now = U256::from(now);
     if valid_before < now + U256::from(SETTLE_BUFFER_SECONDS) {
         return fail(Reason::ExactEvmValidBefore, format!("validBefore {valid_before} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"));
     }
     if valid_after > now {
-        return fail(Reason::ExactEvmValidAfter, format!("validAfter {valid_after} is after now ({now})"));
+        return fail(
+            Reason::ExactEvmValidAfter,
+            format!("validAfter {valid_after} is after now ({now})"),
+        );
     }
     if value != terms.amount {
         let reason = match payload.version() {
             Version::V1 => Reason::ExactEvmAuthorizationValue,
             Version::V2 => Reason::ExactEvmValueMismatch,
         };
-        return fail(reason, format!("authorization value {value} is not the required {}", terms.amount));
+        return fail(
+            reason,
+            format!("authorization value {value} is not the required {}", terms.amount),
+        );
     }
 
     let mut deferred = Vec::with_capacity(3);
@@ -252,16 +313,19 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     let proof = payload.proof();
     let payer = payer_of(proof, "permit2Authorization");
     let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
-    let (chain_id, asset) = match preamble(payload, terms, payer, Reason::UnsupportedPayloadType, false) {
-        Ok(v) => v,
-        Err(verdict) => return verdict,
-    };
+    let (chain_id, asset) =
+        match preamble(payload, terms, payer, Reason::UnsupportedPayloadType, false) {
+            Ok(v) => v,
+            Err(verdict) => return verdict,
+        };
     let parsed: Permit2Payload = match serde_json::from_value(Value::Object(proof.clone())) {
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("Permit2 payload: {e}")),
     };
     let p = &parsed.permit2_authorization;
-    let address = |field: &str, s: &str| loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")));
+    let address = |field: &str, s: &str| {
+        loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")))
+    };
     let sig_reason = Reason::Permit2Signature;
     let fields = (|| {
         Ok::<_, (Reason, String)>((
@@ -280,32 +344,61 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     };
 
     if spender != eip712::EXACT_PERMIT2_PROXY {
-        return fail(Reason::Permit2Spender, format!("spender {} is not the x402 exact Permit2 proxy", spender.to_checksum(None)));
+        return fail(
+            Reason::Permit2Spender,
+            format!("spender {} is not the x402 exact Permit2 proxy", spender.to_checksum(None)),
+        );
     }
     let pay_to = match pay_to(terms, payer) {
         Ok(p) => p,
         Err(v) => return v,
     };
     if to != pay_to {
-        return fail(Reason::Permit2RecipientMismatch, format!("witness pays {}, not payTo {}", to.to_checksum(None), pay_to.to_checksum(None)));
+        return fail(
+            Reason::Permit2RecipientMismatch,
+            format!(
+                "witness pays {}, not payTo {}",
+                to.to_checksum(None),
+                pay_to.to_checksum(None)
+            ),
+        );
     }
     let now = U256::from(now);
     if deadline < now + U256::from(SETTLE_BUFFER_SECONDS) {
-        return fail(Reason::Permit2DeadlineExpired, format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"));
+        return fail(
+            Reason::Permit2DeadlineExpired,
+            format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"),
+        );
     }
     if valid_after > now {
-        return fail(Reason::Permit2NotYetValid, format!("witness validAfter {valid_after} is after now ({now})"));
+        return fail(
+            Reason::Permit2NotYetValid,
+            format!("witness validAfter {valid_after} is after now ({now})"),
+        );
     }
     if amount != terms.amount {
-        return fail(Reason::Permit2AmountMismatch, format!("permitted amount {amount} is not the required {}", terms.amount));
+        return fail(
+            Reason::Permit2AmountMismatch,
+            format!("permitted amount {amount} is not the required {}", terms.amount),
+        );
     }
     if token != asset {
-        return fail(Reason::Permit2TokenMismatch, format!("permitted token {} is not the asset {}", token.to_checksum(None), asset.to_checksum(None)));
+        return fail(
+            Reason::Permit2TokenMismatch,
+            format!(
+                "permitted token {} is not the asset {}",
+                token.to_checksum(None),
+                asset.to_checksum(None)
+            ),
+        );
     }
 
     let strict = [&p.from, &p.spender, &p.witness.to, &p.permitted.token].map(|s| parse_address(s));
     let [Some(from), Some(_), Some(_), Some(_)] = strict else {
-        return fail(sig_reason, "permit addresses must carry a valid EIP-55 checksum where mixed-case".into());
+        return fail(
+            sig_reason,
+            "permit addresses must carry a valid EIP-55 checksum where mixed-case".into(),
+        );
     };
     let message = exact_permit2::PermitWitnessTransferFrom {
         permitted: exact_permit2::TokenPermissions { token, amount },
@@ -314,7 +407,11 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         deadline,
         witness: exact_permit2::Witness { to, validAfter: valid_after },
     };
-    let ecdsa_checked = match check_signer(&message.digest(&eip712::permit2_domain(chain_id)), &parsed.signature, from) {
+    let ecdsa_checked = match check_signer(
+        &message.digest(&eip712::permit2_domain(chain_id)),
+        &parsed.signature,
+        from,
+    ) {
         Ok(checked) => checked,
         Err(msg) => return fail(sig_reason, msg),
     };

@@ -314,9 +314,13 @@ impl SettleResponse {
     /// Reads a facilitator's `/settle` answer strictly: the shape above, and a success that names
     /// its transaction (a settlement without one is not a settlement). Both faces read it this way.
     pub fn from_json(json: &str) -> Result<Self> {
-        let settle: SettleResponse = serde_json::from_str(json).map_err(|e| Error::json("SettleResponse", e))?;
+        let settle: SettleResponse =
+            serde_json::from_str(json).map_err(|e| Error::json("SettleResponse", e))?;
         if settle.success && settle.transaction.is_empty() {
-            return Err(Error::field("transaction", "a successful settlement must name its transaction"));
+            return Err(Error::field(
+                "transaction",
+                "a successful settlement must name its transaction",
+            ));
         }
         Ok(settle)
     }

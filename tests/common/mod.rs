@@ -24,12 +24,18 @@ pub fn payload_case(name: &str) -> (Value, Value, u64, String) {
         .clone();
     let json = codec::decode_to_json(case["header"].as_str().unwrap()).unwrap();
     let payload: Value = serde_json::from_str(&json).unwrap();
-    (payload, case["requirements"].clone(), case["now"].as_u64().unwrap(), case["expect"]["payer"].as_str().unwrap().to_owned())
+    (
+        payload,
+        case["requirements"].clone(),
+        case["now"].as_u64().unwrap(),
+        case["expect"]["payer"].as_str().unwrap().to_owned(),
+    )
 }
 
 /// Verifies JSON objects as a server would receive them.
 pub fn verify_json(payload: &Value, requirements: &Value, now: u64) -> Verdict {
     let payload = PaymentPayload::from_json(&payload.to_string()).expect("payload parses");
-    let requirements = PaymentRequirements::from_json(&requirements.to_string(), payload.version()).expect("requirements parse");
+    let requirements = PaymentRequirements::from_json(&requirements.to_string(), payload.version())
+        .expect("requirements parse");
     x402_wasm::verify(&payload, &requirements, now)
 }
