@@ -24,6 +24,37 @@ pub mod header {
     pub const X_PAYMENT: &str = "X-PAYMENT";
     /// v1: the settlement result.
     pub const X_PAYMENT_RESPONSE: &str = "X-PAYMENT-RESPONSE";
+
+    use crate::wire::Version;
+
+    /// The header a client sends its payment in.
+    pub fn payment(version: Version) -> &'static str {
+        match version {
+            Version::V1 => X_PAYMENT,
+            Version::V2 => PAYMENT_SIGNATURE,
+        }
+    }
+
+    /// The header a server sends its receipt in.
+    pub fn receipt(version: Version) -> &'static str {
+        match version {
+            Version::V1 => X_PAYMENT_RESPONSE,
+            Version::V2 => PAYMENT_RESPONSE,
+        }
+    }
+}
+
+/// Reads a message's headers by name (case-insensitive, as HTTP): the JS bindings pass the
+/// `Headers` of a request or response, tests a closure.
+pub trait Headers {
+    /// The value of header `name`, if present.
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+impl<F: Fn(&str) -> Option<String>> Headers for F {
+    fn get(&self, name: &str) -> Option<String> {
+        self(name)
+    }
 }
 
 /// Largest header value accepted for decoding, in bytes of base64.

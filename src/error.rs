@@ -4,8 +4,102 @@
 //! reference reason code. [`Error`] is for input that cannot be read at all (a header that is not
 //! base64, JSON of the wrong shape, an unknown network) and for misuse of the API. Each variant has a
 //! stable machine-readable [`Error::code`], which the JS binding puts on the thrown `Error` as `code`.
+//!
+//! [`Code`] is the one list of those codes: the Rust errors', and those the JS glue throws or
+//! answers with (a wallet's refusal, a facilitator's fault, a payment being settled). The glue
+//! takes them from here; a test holds `index.d.ts` to the same list.
 
 use std::fmt;
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
+        /// A stable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order, with its Rust name (the JS glue's name for it).
+            pub const ALL: &'static [(&'static str, Code)] = &[$((stringify!($name), Code::$name),)*];
+
+            /// The code as JavaScript reads it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A header value over the size limit.
+    HeaderTooLarge = "header_too_large",
+    /// A header value that is not padded standard base64.
+    InvalidBase64 = "invalid_base64",
+    /// JSON that does not read as the object expected.
+    InvalidJson = "invalid_json",
+    /// A field outside what the protocol allows.
+    InvalidField = "invalid_field",
+    /// An unknown or mixed `x402Version`.
+    InvalidX402Version = "invalid_x402_version",
+    /// A network this crate cannot pay or verify on.
+    InvalidNetwork = "invalid_network",
+    /// A price that does not convert to atomic units.
+    InvalidPrice = "invalid_price",
+    /// A private key that is not a valid key.
+    InvalidPrivateKey = "invalid_private_key",
+    /// No entry of `accepts` passes the client's policy.
+    NoAcceptableRequirement = "no_acceptable_requirement",
+    /// Only the client's cap stood in the way.
+    AmountExceedsMax = "amount_exceeds_max",
+    /// A signature by someone other than the payer.
+    SignerMismatch = "signer_mismatch",
+    /// Typed data a local key will not sign.
+    UnsupportedTypedData = "unsupported_typed_data",
+    /// A 402 whose terms cannot be read.
+    InvalidPaymentRequired = "invalid_payment_required",
+    /// A client hook aborted the payment.
+    PaymentAborted = "payment_aborted",
+    /// The user refused in the wallet.
+    UserRejected = "user_rejected",
+    /// The wallet failed otherwise.
+    WalletError = "wallet_error",
+    /// A call the API does not allow (a missing argument, a draft finished twice).
+    InvalidArgument = "invalid_argument",
+    /// A signer whose key was disposed of.
+    SignerDisposed = "signer_disposed",
+    /// A redirect to another origin asked for the payment.
+    CrossOriginPayment = "cross_origin_payment",
+    /// The facilitator did not answer in time.
+    FacilitatorTimeout = "facilitator_timeout",
+    /// The facilitator could not be reached, or none serves the network.
+    FacilitatorUnavailable = "facilitator_unavailable",
+    /// The facilitator answered with something that is not an answer.
+    FacilitatorInvalidResponse = "facilitator_invalid_response",
+    /// A request path that does not read one way only.
+    InvalidPath = "invalid_path",
+    /// Another request is settling this payment.
+    PaymentInProgress = "payment_in_progress",
+    /// Too many payments need a facilitator's check of a smart-wallet signature.
+    TooManyDeferredChecks = "too_many_deferred_checks",
+    /// The facilitator broadcast the settlement but it is not final.
+    SettlementPending = "settlement_pending",
+    /// A settlement whose outcome is not known.
+    SettlementUnresolved = "settlement_unresolved",
+    /// The protected handler failed after the payment settled.
+    HandlerFailed = "handler_failed",
+    /// A bug in this crate.
+    Internal = "internal",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Everything that can go wrong outside a verification verdict.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,24 +166,41 @@ pub enum Error {
     /// Typed data this crate will not sign: only the x402 payment types are signed with a local key.
     #[error("unsupported typed data: {0}")]
     UnsupportedTypedData(String),
+    /// A call the API does not allow.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// A 402 whose terms cannot be read.
+    #[error("{0}")]
+    InvalidPaymentRequired(String),
+    /// A bug in this crate (output that does not serialize, say).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
     /// The stable code carried to JavaScript as `error.code`.
     pub fn code(&self) -> &'static str {
+        self.code_enum().as_str()
+    }
+
+    /// The code as a [`Code`].
+    pub fn code_enum(&self) -> Code {
         match self {
-            Error::HeaderTooLarge { .. } => "header_too_large",
-            Error::Base64(_) => "invalid_base64",
-            Error::Json { .. } => "invalid_json",
-            Error::Field { .. } => "invalid_field",
-            Error::Version(_) => "invalid_x402_version",
-            Error::Network(_) => "invalid_network",
-            Error::Price { .. } => "invalid_price",
-            Error::Key(_) => "invalid_private_key",
-            Error::NoAcceptableRequirement(_) => "no_acceptable_requirement",
-            Error::AmountExceedsMax(_) => "amount_exceeds_max",
-            Error::SignerMismatch { .. } => "signer_mismatch",
-            Error::UnsupportedTypedData(_) => "unsupported_typed_data",
+            Error::HeaderTooLarge { .. } => Code::HeaderTooLarge,
+            Error::Base64(_) => Code::InvalidBase64,
+            Error::Json { .. } => Code::InvalidJson,
+            Error::Field { .. } => Code::InvalidField,
+            Error::Version(_) => Code::InvalidX402Version,
+            Error::Network(_) => Code::InvalidNetwork,
+            Error::Price { .. } => Code::InvalidPrice,
+            Error::Key(_) => Code::InvalidPrivateKey,
+            Error::NoAcceptableRequirement(_) => Code::NoAcceptableRequirement,
+            Error::AmountExceedsMax(_) => Code::AmountExceedsMax,
+            Error::SignerMismatch { .. } => Code::SignerMismatch,
+            Error::UnsupportedTypedData(_) => Code::UnsupportedTypedData,
+            Error::InvalidArgument(_) => Code::InvalidArgument,
+            Error::InvalidPaymentRequired(_) => Code::InvalidPaymentRequired,
+            Error::Internal(_) => Code::Internal,
         }
     }
 
@@ -104,3 +215,16 @@ impl Error {
 
 /// Shorthand for this crate's results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (name, code) in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {name}");
+        }
+    }
+}

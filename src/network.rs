@@ -31,55 +31,6 @@ impl<'a> Caip2<'a> {
     }
 }
 
-/// A family of chains: one payload shape, signature scheme and set of checks per family.
-///
-/// Adding a family means a module beside [`crate::evm`] and an arm wherever a family is dispatched
-/// on (verification, the client's draft, the server's replay key): the compiler lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Family {
-    /// `eip155:*` and the v1 legacy EVM names.
-    Evm,
-    /// `casper:*` (v2 only).
-    #[cfg(feature = "casper")]
-    Casper,
-}
-
-impl Family {
-    /// The family of a network named by CAIP-2 or by a v1 legacy name; `None` for a network this
-    /// crate cannot pay or verify on.
-    pub fn of(network: &str) -> Option<Family> {
-        if !network.contains(':') {
-            return LEGACY_EVM.iter().any(|(name, _)| *name == network).then_some(Family::Evm);
-        }
-        match Caip2::parse(network).ok()?.namespace {
-            "eip155" => eip155_chain_id(network).ok().map(|_| Family::Evm),
-            #[cfg(feature = "casper")]
-            "casper" => Some(Family::Casper),
-            _ => None,
-        }
-    }
-
-    /// The CAIP-2 namespace: `eip155`, `casper`.
-    pub fn namespace(self) -> &'static str {
-        match self {
-            Family::Evm => "eip155",
-            #[cfg(feature = "casper")]
-            Family::Casper => "casper",
-        }
-    }
-
-    /// The family of a CAIP-2 namespace.
-    pub fn from_namespace(namespace: &str) -> Option<Family> {
-        match namespace {
-            "eip155" => Some(Family::Evm),
-            #[cfg(feature = "casper")]
-            "casper" => Some(Family::Casper),
-            _ => None,
-        }
-    }
-}
-
 /// v1 legacy EVM network names and their chain ids, as the reference's v1 table has them.
 pub const LEGACY_EVM: &[(&str, u64)] = &[
     ("ethereum", 1),
@@ -182,21 +133,6 @@ mod tests {
             assert!(eip155_chain_id(bad).is_err(), "{bad}");
         }
         assert!(evm_chain_id("atlantis").is_err());
-    }
-
-    #[test]
-    fn families() {
-        assert_eq!(Family::of("eip155:8453"), Some(Family::Evm));
-        assert_eq!(Family::of("base"), Some(Family::Evm));
-        assert_eq!(Family::of("eip155:01"), None);
-        assert_eq!(Family::of("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"), None);
-        assert_eq!(Family::of("atlantis"), None);
-        #[cfg(feature = "casper")]
-        {
-            assert_eq!(Family::of("casper:casper-test"), Some(Family::Casper));
-            assert_eq!(Family::of("casper:"), None);
-            assert_eq!(Family::from_namespace(Family::Casper.namespace()), Some(Family::Casper));
-        }
     }
 
     #[test]

@@ -6,17 +6,17 @@
 //! the network's default asset) or `{amount, asset, extra?}`. Prices are converted once, when the
 //! table is built, so a bad route fails at start-up and not on a customer's request.
 
-use alloy_primitives::U256;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::asset;
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::evm::{Eip3009Payload, Permit2Payload};
+use crate::family;
 use crate::matching;
 use crate::path::{self, Pattern};
 use crate::reason::Reason;
+use crate::verdict::Verdict;
 use crate::wire::{decimal, v1, v2, PaymentPayload, PaymentRequirements, Version};
 
 /// Default `maxTimeoutSeconds` of a route's requirement, as the reference server's.
@@ -97,11 +97,7 @@ impl PaymentOption {
         };
         // The route's own extra overrides what the asset table says.
         extra.extend(self.extra.unwrap_or_default());
-        #[cfg(feature = "casper")]
-        if crate::network::Family::of(&self.network) == Some(crate::network::Family::Casper) {
-            check_casper_option(&asset, &self.pay_to, &extra)?;
-        }
-        Ok(v2::PaymentRequirements {
+        let offer = v2::PaymentRequirements {
             scheme: self.scheme,
             network: self.network,
             amount,
@@ -110,34 +106,12 @@ impl PaymentOption {
             max_timeout_seconds: self.max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
             extra: (!extra.is_empty()).then_some(extra),
             unknown: Map::new(),
-        })
-    }
-}
-
-/// A Casper offer must be payable: what the reference server refuses, refused at start-up.
-#[cfg(feature = "casper")]
-fn check_casper_option(asset: &str, pay_to: &str, extra: &Map<String, Value>) -> Result<()> {
-    if !crate::casper::is_package_hash(asset) {
-        return Err(Error::field(
-            "asset",
-            format!("`{asset}` is not a Casper contract package hash (64 hex, no prefix)"),
-        ));
-    }
-    if !crate::casper::is_account(pay_to) {
-        return Err(Error::field(
-            "payTo",
-            format!("`{pay_to}` is not a Casper account hash (00 or 01, then 64 hex)"),
-        ));
-    }
-    for key in ["name", "version"] {
-        if !extra.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
-            return Err(Error::field(
-                "extra",
-                format!("a Casper token needs extra.{key} (its EIP-712 domain)"),
-            ));
+        };
+        if let Some(family) = family::serving(&offer.network) {
+            family.check_offer(&offer)?;
         }
+        Ok(offer)
     }
-    Ok(())
 }
 
 /// One protected route.
@@ -278,93 +252,37 @@ impl Route {
             return Decision::NoMatch;
         };
         let requirements = offers[i].clone();
-        let verdict = crate::verify(&payload, &requirements, now);
-        let Some(payer) = verdict.payer.clone().filter(|_| verdict.is_valid()) else {
-            return Decision::Invalid {
-                reason: verdict.reason.unwrap_or(Reason::InvalidPayload),
-                message: verdict.message.unwrap_or_default(),
-                payer: verdict.payer,
-            };
-        };
-        let Some((nonce_key, valid_before)) = nonce_of(&payload, &requirements) else {
-            return Decision::Invalid {
-                reason: Reason::InvalidPayload,
-                message: "payment has no nonce".into(),
-                payer: Some(payer),
-            };
+        let (payer, deferred, replay) = match crate::verify(&payload, &requirements, now) {
+            Verdict::Valid { payer, deferred, replay } => (payer, deferred, replay),
+            Verdict::Invalid { reason, message, payer } => {
+                return Decision::Invalid { reason, message, payer }
+            }
         };
         // A payment valid for longer than the route allows would outlive its nonce record.
         let terms = requirements.terms();
         let latest =
             now.saturating_add(terms.max_timeout_seconds).saturating_add(CLOCK_SKEW_SECONDS);
-        if valid_before > latest {
-            let message = format!("valid until {valid_before}, beyond now + maxTimeoutSeconds ({latest}, {CLOCK_SKEW_SECONDS} s of clock skew allowed)");
+        if replay.valid_before > latest {
+            let message = format!("valid until {}, beyond now + maxTimeoutSeconds ({latest}, {CLOCK_SKEW_SECONDS} s of clock skew allowed)", replay.valid_before);
             return Decision::Invalid {
                 reason: Reason::InvalidPayload,
                 message,
                 payer: Some(payer),
             };
         }
-        let replay_reason = replay_reason(terms.network);
+        // A valid verdict came from the family that claims the network.
+        let replay_reason = family::claiming(terms.network, terms.version)
+            .map_or(Reason::InvalidPayload, |f| f.replay_reason());
         Decision::Verified(Box::new(Verified {
             payload,
             requirements,
             payer,
-            nonce_key,
-            valid_before,
+            nonce_key: replay.key,
+            shard: replay.shard,
+            valid_before: replay.valid_before,
             replay_reason,
-            deferred: verdict.deferred.iter().map(|d| d.as_str()).collect(),
+            deferred: deferred.iter().map(|d| d.as_str()).collect(),
         }))
-    }
-}
-
-/// The key under which a payment's one-time use is recorded, and when it expires (unix seconds,
-/// at most 2^53 − 1 so JavaScript reads it exactly). It is built from what verification checked,
-/// the same whatever the protocol version: EIP-3009 nonces are per (chain, token, payer), Permit2
-/// nonces per (chain, payer), Casper nonces per (network, token, payer).
-fn nonce_of(payload: &PaymentPayload, requirements: &PaymentRequirements) -> Option<(String, u64)> {
-    const MAX_SAFE: u64 = (1 << 53) - 1;
-    let proof = Value::Object(payload.proof().clone());
-    let clamp = |v: &str| {
-        decimal::parse(v).ok().map(|n: U256| u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SAFE))
-    };
-    let terms = requirements.terms();
-    #[cfg(feature = "casper")]
-    if crate::network::Family::of(terms.network) == Some(crate::network::Family::Casper) {
-        let a = serde_json::from_value::<crate::casper::Payload>(proof).ok()?.authorization;
-        let key = format!(
-            "casper:{}:{}:{}:{}",
-            terms.network,
-            terms.asset.to_lowercase(),
-            a.from.to_lowercase(),
-            a.nonce.to_lowercase()
-        );
-        // Verification read validBefore as plain digits, which decimal::parse may refuse (leading zeros).
-        return Some((key, a.valid_before.parse::<u64>().ok()?.min(MAX_SAFE)));
-    }
-    let chain = crate::network::evm_chain_id(terms.network).ok()?;
-    if payload.version() == Version::V2 && payload.proof().contains_key("permit2Authorization") {
-        let a = serde_json::from_value::<Permit2Payload>(proof).ok()?.permit2_authorization;
-        return Some((
-            format!("permit2:{chain}:{}:{}", a.from.to_lowercase(), a.nonce),
-            clamp(&a.deadline)?,
-        ));
-    }
-    let a = serde_json::from_value::<Eip3009Payload>(proof).ok()?.authorization;
-    let key = format!(
-        "eip3009:{chain}:{}:{}:{}",
-        terms.asset.to_lowercase(),
-        a.from.to_lowercase(),
-        a.nonce.to_lowercase()
-    );
-    Some((key, clamp(&a.valid_before)?))
-}
-
-fn replay_reason(network: &str) -> Reason {
-    match crate::network::Family::of(network) {
-        #[cfg(feature = "casper")]
-        Some(crate::network::Family::Casper) => Reason::ExactCasperVerificationFailed,
-        _ => Reason::ExactEvmNonceAlreadyUsed,
     }
 }
 
@@ -406,6 +324,8 @@ pub struct Verified {
     pub payer: String,
     /// The one-time key of this payment, for replay protection.
     pub nonce_key: String,
+    /// The part of the key a nonce store shards on (the payer).
+    pub shard: String,
     /// When the payment expires (unix seconds); the key need not be kept longer.
     pub valid_before: u64,
     /// The code to refuse it with if its nonce was already used: EVM's `nonce_already_used`; the
@@ -531,6 +451,7 @@ impl Routes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::U256;
     use serde_json::json;
 
     fn routes(v: Value) -> Routes {

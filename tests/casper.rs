@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 use x402_wasm::casper::keys::{Algorithm, PublicKey, SecretKey};
 use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
-use x402_wasm::network::Family;
+use x402_wasm::casper::NAMESPACE as CASPER;
 use x402_wasm::wire::PaymentRequired;
 use x402_wasm::{codec, Reason};
 
@@ -47,9 +47,9 @@ fn reason(
     mutate(&mut payload, &mut req, &mut now);
     let verdict = common::verify_json(&payload, &req, now);
     if !verdict.is_valid() {
-        assert_eq!(verdict.payer, None, "the reference names no payer on refusal");
+        assert_eq!(verdict.payer(), None, "the reference names no payer on refusal");
     }
-    verdict.reason.map(Reason::as_str)
+    verdict.reason().map(Reason::as_str)
 }
 
 fn both(mutate: impl Fn(&mut Value, &mut Value, &mut u64)) -> [Option<&'static str>; 2] {
@@ -61,8 +61,8 @@ fn independent_signatures_verify() {
     for algorithm in ["ed25519", "secp256k1"] {
         let (payload, req) = case(algorithm);
         let verdict = common::verify_json(&payload, &req, now());
-        assert!(verdict.is_valid(), "{algorithm}: {:?}", verdict.message);
-        assert_eq!(verdict.payer.as_deref(), payload["payload"]["authorization"]["from"].as_str());
+        assert!(verdict.is_valid(), "{algorithm}: {:?}", verdict.message());
+        assert_eq!(verdict.payer(), payload["payload"]["authorization"]["from"].as_str());
     }
 }
 
@@ -84,7 +84,7 @@ fn our_client_reproduces_the_independent_payments() {
         .try_into()
         .unwrap();
         let draft =
-            PaymentDraft::new(&required, 0, Payer::Casper(key.public_key()), now(), nonce).unwrap();
+            PaymentDraft::new(&required, 0, Payer::from(key.public_key()), now(), nonce).unwrap();
         assert_eq!(draft.digest().to_string(), p["digest"].as_str().unwrap());
         let typed = draft.typed_data();
         assert_eq!(x402_wasm::casper::eip712::typed_data_digest(&typed).unwrap(), draft.digest());
@@ -109,7 +109,7 @@ fn finish_checked_refuses_another_keys_signature() {
     let payer = SecretKey::from_hex(Algorithm::Ed25519, &"01".repeat(32)).unwrap();
     let other = SecretKey::from_hex(Algorithm::Ed25519, &"02".repeat(32)).unwrap();
     let draft =
-        PaymentDraft::new(&required, 0, Payer::Casper(payer.public_key()), now(), [3; 32]).unwrap();
+        PaymentDraft::new(&required, 0, Payer::from(payer.public_key()), now(), [3; 32]).unwrap();
     let err = draft.finish_checked(&other.sign(&[0; 32])).unwrap_err();
     assert_eq!(err.code(), "signer_mismatch");
 }
@@ -136,13 +136,13 @@ fn policy_pays_casper_only_with_a_casper_signer_and_a_listed_token() {
         client::select(&required, &evm_only).unwrap_err().code(),
         "no_acceptable_requirement"
     );
-    let unlisted = Policy { families: vec![Family::Casper], ..Policy::default() };
+    let unlisted = Policy { families: vec![CASPER], ..Policy::default() };
     assert_eq!(
         client::select(&required, &unlisted).unwrap_err().code(),
         "no_acceptable_requirement"
     );
     let casper = Policy {
-        families: vec![Family::Casper],
+        families: vec![CASPER],
         assets: listing(asset.to_uppercase()),
         ..Policy::default()
     };
@@ -309,15 +309,15 @@ fn public_key_must_be_the_key_of_from() {
     let stranger = &other["payload"]["authorization"]["from"];
     payload["payload"]["authorization"]["from"] = stranger.clone();
     let verdict = common::verify_json(&payload, &req, now());
-    assert_eq!(verdict.reason, Some(Reason::ExactCasperInvalidSignature));
-    assert!(verdict.message.unwrap().contains("not of from"));
+    assert_eq!(verdict.reason(), Some(Reason::ExactCasperInvalidSignature));
+    assert!(verdict.message().unwrap().contains("not of from"));
     // The same account under the package tag (01) is not the payer's account either.
     let (mut payload, _) = case("ed25519");
     let from =
         payload["payload"]["authorization"]["from"].as_str().unwrap().replacen("00", "01", 1);
     payload["payload"]["authorization"]["from"] = json!(from);
     assert_eq!(
-        common::verify_json(&payload, &req, now()).reason,
+        common::verify_json(&payload, &req, now()).reason(),
         Some(Reason::ExactCasperInvalidSignature)
     );
 }
@@ -328,7 +328,7 @@ fn v1_casper_is_not_a_network() {
     let v1 = json!({"x402Version": 1, "scheme": "exact", "network": "casper:casper-test", "payload": payload["payload"]});
     let v1_req = json!({"scheme": "exact", "network": "casper:casper-test", "maxAmountRequired": req["amount"], "resource": "https://x.test",
         "description": "", "mimeType": "", "payTo": req["payTo"], "maxTimeoutSeconds": 300, "asset": req["asset"], "extra": req["extra"]});
-    assert_eq!(common::verify_json(&v1, &v1_req, now()).reason, Some(Reason::InvalidNetwork));
+    assert_eq!(common::verify_json(&v1, &v1_req, now()).reason(), Some(Reason::InvalidNetwork));
 }
 
 #[test]

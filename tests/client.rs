@@ -156,7 +156,7 @@ fn v2_draft_window_and_round_trip() {
     let decoded = codec::decode_payment(&codec::encode(&payload)).unwrap();
     let verdict = x402_wasm::verify(&decoded, &req.accept(0).unwrap(), NOW + 1);
     assert!(verdict.is_valid(), "{verdict:?}");
-    assert_eq!(verdict.payer, Some(key.address().to_checksum(None)));
+    assert_eq!(verdict.payer(), Some(key.address().to_checksum(None).as_str()));
 }
 
 #[test]

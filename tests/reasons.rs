@@ -22,8 +22,8 @@ fn reason(
     let (mut payload, mut req, mut now, _) = common::payload_case(name);
     mutate(&mut payload, &mut req, &mut now);
     let verdict = common::verify_json(&payload, &req, now);
-    assert!(verdict.deferred.is_empty() || verdict.is_valid());
-    verdict.reason.map(Reason::as_str)
+    assert!(verdict.deferred().is_empty() || verdict.is_valid());
+    verdict.reason().map(Reason::as_str)
 }
 
 fn set_accepted(payload: &mut Value, req: &mut Value, key: &str, value: Value) {
@@ -303,7 +303,7 @@ fn invalid_x402_version_when_versions_differ() {
         x402_wasm::wire::Version::V1,
     )
     .unwrap();
-    assert_eq!(x402_wasm::verify(&payload, &req, now).reason, Some(Reason::InvalidX402Version));
+    assert_eq!(x402_wasm::verify(&payload, &req, now).reason(), Some(Reason::InvalidX402Version));
 }
 
 #[test]
@@ -393,7 +393,7 @@ fn smart_wallet_signatures_are_left_to_the_facilitator() {
         p["payload"]["signature"] = json!(sig);
         let verdict = common::verify_json(&p, &req, now);
         assert!(verdict.is_valid(), "{sig}");
-        assert!(verdict.deferred.contains(&x402_wasm::evm::Deferred::ContractSignature));
+        assert!(verdict.deferred().contains(&x402_wasm::Deferred::ContractSignature));
     }
     // Long hex that no wallet makes is refused here, without a facilitator call (attack review M5).
     let erc6492_zero_factory = format!(
@@ -415,7 +415,7 @@ fn smart_wallet_signatures_are_left_to_the_facilitator() {
         let mut p = payload.clone();
         p["payload"]["signature"] = json!(sig);
         assert_eq!(
-            common::verify_json(&p, &req, now).reason.map(|r| r.as_str()),
+            common::verify_json(&p, &req, now).reason().map(|r| r.as_str()),
             Some("invalid_exact_evm_signature"),
             "{}",
             &sig[..80.min(sig.len())]

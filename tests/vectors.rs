@@ -14,7 +14,7 @@ use x402_wasm::evm::eip712::{
     self, exact_permit2, upto_permit2, Signable, TransferWithAuthorization,
 };
 use x402_wasm::evm::signature::{decode_signature, recover};
-use x402_wasm::evm::Deferred;
+use x402_wasm::Deferred;
 use x402_wasm::matching;
 use x402_wasm::wire::{PaymentPayload, PaymentRequirements};
 
@@ -69,10 +69,10 @@ fn spec_example_recovers_with_pinned_clock() {
             "nonce": "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480"}}});
     let ok = common::verify_json(&payload, &requirements, 1_740_672_100);
     assert!(ok.is_valid(), "{ok:?}");
-    assert_eq!(ok.payer.as_deref(), Some("0x857b06519E91e3A54538791bDbb0E22373e36b66"));
+    assert_eq!(ok.payer(), Some("0x857b06519E91e3A54538791bDbb0E22373e36b66"));
     let late = common::verify_json(&payload, &requirements, 1_740_672_149);
     assert_eq!(
-        late.reason.map(|r| r.as_str()),
+        late.reason().map(|r| r.as_str()),
         Some("invalid_exact_evm_payload_authorization_valid_before")
     );
 }
@@ -219,9 +219,9 @@ fn every_payload_vector_verifies_and_matches_its_offer() {
                 .unwrap();
         let verdict = x402_wasm::verify(&payload, &requirements, p["now"].as_u64().unwrap());
         assert!(verdict.is_valid(), "{name}: {verdict:?}");
-        assert_eq!(verdict.payer.as_deref(), p["expect"]["payer"].as_str(), "{name}");
+        assert_eq!(verdict.payer(), p["expect"]["payer"].as_str(), "{name}");
         assert!(
-            verdict.deferred.contains(&Deferred::Simulation),
+            verdict.deferred().contains(&Deferred::Simulation),
             "{name}: chain checks are left to the facilitator"
         );
         assert_eq!(

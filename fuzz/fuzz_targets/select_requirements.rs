@@ -7,7 +7,6 @@ use libfuzzer_sys::fuzz_target;
 use x402_wasm::casper::keys::{Algorithm, SecretKey};
 use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
 use x402_wasm::evm::eip712::{typed_data_digest, SigningScope};
-use x402_wasm::network::Family;
 use x402_wasm::wire::PaymentRequired;
 
 const FROM: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
@@ -25,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             ..Policy::uncapped()
         },
         Policy {
-            families: vec![Family::Evm, Family::Casper],
+            families: vec![x402_wasm::evm::NAMESPACE, x402_wasm::casper::NAMESPACE],
             allow_unknown_assets: true,
             ..Policy::uncapped()
         },
@@ -40,15 +39,17 @@ fuzz_target!(|data: &[u8]| {
         assert!(indices.iter().all(|&i| i < required.len()), "index past accepts: {indices:?}");
         assert_eq!(client::select(&required, policy).ok(), indices.first().copied());
         for &i in &indices {
-            for payer in [Payer::Evm(FROM), Payer::Casper(casper.clone())] {
+            for payer in [Payer::from(FROM), Payer::from(casper.clone())] {
                 let Ok(draft) = PaymentDraft::new(&required, i, payer.clone(), NOW, NONCE) else {
                     continue;
                 };
                 let typed_data = draft.typed_data();
                 let digest = draft.digest();
-                let rehashed = match payer {
+                let rehashed = match payer.family().namespace() {
                     // The default scope: a local key signs whatever the client drafts.
-                    Payer::Evm(_) => typed_data_digest(&typed_data, SigningScope::default()),
+                    x402_wasm::evm::NAMESPACE => {
+                        typed_data_digest(&typed_data, SigningScope::default())
+                    }
                     _ => x402_wasm::casper::eip712::typed_data_digest(&typed_data),
                 };
                 match rehashed {

@@ -27,9 +27,9 @@ fuzz_target!(|data: &[u8]| {
 
     let verdict = x402_wasm::verify(&payload, &requirements, now);
     if verdict.is_valid() {
-        assert!(verdict.payer.is_some(), "valid verdict without a payer: {verdict:?}");
+        assert!(verdict.payer().is_some(), "valid verdict without a payer: {verdict:?}");
         assert!(
-            verdict.reason.is_none() && verdict.message.is_none(),
+            verdict.reason().is_none() && verdict.message().is_none(),
             "valid verdict with a reason: {verdict:?}"
         );
         assert_eq!(payload.scheme(), "exact", "valid verdict for a non-exact payload: {verdict:?}");
@@ -44,8 +44,8 @@ fuzz_target!(|data: &[u8]| {
             "valid verdict across networks: {verdict:?}"
         );
     } else {
-        assert!(verdict.reason.is_some(), "invalid verdict without a reason: {verdict:?}");
-        assert!(verdict.deferred.is_empty(), "invalid verdict with deferred checks: {verdict:?}");
+        assert!(verdict.reason().is_some(), "invalid verdict without a reason: {verdict:?}");
+        assert!(verdict.deferred().is_empty(), "invalid verdict with deferred checks: {verdict:?}");
     }
     let response = verdict.to_response();
     assert_eq!(response.is_valid, verdict.is_valid());

@@ -6,13 +6,117 @@
 //! package hash (64 hex), `payTo` and `from` are tagged account hashes (`00` + 64 hex), `nonce` is
 //! 64 hex, and the payload carries the signer's `publicKey` beside a tagged 65-byte `signature`.
 
+mod draft;
 pub mod eip712;
 pub mod keys;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
 use serde::{Deserialize, Serialize};
 
 pub use verify::verify_exact;
+
+use crate::eip3009::Authorization;
+use crate::error::{Error, Result};
+use crate::family::{Draft, Family, Payer};
+use crate::network::Caip2;
+use crate::reason::Reason;
+use crate::verdict::Verdict;
+use crate::wire::{v2, PaymentPayload, Terms, Version};
+use keys::PublicKey;
+
+/// The CAIP-2 namespace of Casper networks.
+pub const NAMESPACE: &str = "casper";
+
+/// The Casper family: `casper:*` networks, x402 v2 only.
+#[derive(Debug, Clone, Copy)]
+pub struct Casper;
+
+impl Family for Casper {
+    fn namespace(&self) -> &'static str {
+        NAMESPACE
+    }
+
+    fn claims(&self, network: &str, version: Version) -> bool {
+        version == Version::V2 && network.split_once(':').is_some_and(|(ns, _)| ns == NAMESPACE)
+    }
+
+    fn serves(&self, network: &str) -> bool {
+        Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
+    }
+
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        verify_exact(payload, terms, now)
+    }
+
+    /// The Casper facilitator has no code for a used nonce: it refuses a replay as a payment
+    /// that fails verification at settlement.
+    fn replay_reason(&self) -> Reason {
+        Reason::ExactCasperVerificationFailed
+    }
+
+    /// What the reference server refuses, refused when the table loads.
+    fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()> {
+        if !is_package_hash(&offer.asset) {
+            return Err(Error::field(
+                "asset",
+                format!(
+                    "`{}` is not a Casper contract package hash (64 hex, no prefix)",
+                    offer.asset
+                ),
+            ));
+        }
+        if !is_account(&offer.pay_to) {
+            return Err(Error::field(
+                "payTo",
+                format!(
+                    "`{}` is not a Casper account hash (00 or 01, then 64 hex)",
+                    offer.pay_to
+                ),
+            ));
+        }
+        let extra = offer.extra.as_ref();
+        for key in ["name", "version"] {
+            let value = extra.and_then(|e| e.get(key)).and_then(serde_json::Value::as_str);
+            if !value.is_some_and(|s| !s.is_empty()) {
+                return Err(Error::field(
+                    "extra",
+                    format!("a Casper token needs extra.{key} (its EIP-712 domain)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn payer(&self, from: &str) -> Option<Result<Payer>> {
+        PublicKey::from_hex(from).ok().map(|key| Ok(Payer::from(key)))
+    }
+
+    fn draft(
+        &self,
+        terms: &Terms<'_>,
+        payer: &Payer,
+        now: u64,
+        nonce: [u8; 32],
+    ) -> Result<Box<dyn Draft>> {
+        if !self.claims(terms.network, terms.version) || !self.serves(terms.network) {
+            return Err(Error::Network(terms.network.to_owned()));
+        }
+        let key = PublicKey::from_hex(payer.id()).map_err(|e| Error::field("from", e))?;
+        Ok(Box::new(draft::CasperDraft::new(terms, key, now, nonce)?))
+    }
+
+    fn decode_signature(&self, signature: &str) -> Result<Vec<u8>> {
+        keys::decode_signature(signature).map(Vec::from).map_err(|e| Error::field("signature", e))
+    }
+}
+
+impl From<PublicKey> for Payer {
+    fn from(key: PublicKey) -> Self {
+        Payer::new(&Casper, key.to_hex(), key.account())
+    }
+}
 
 /// Decimals of a Casper token when the requirement does not say (the reference server's default).
 pub const DEFAULT_DECIMALS: u8 = 9;
@@ -27,7 +131,7 @@ pub struct Payload {
     pub public_key: String,
     /// The signed authorization: EIP-3009's fields, in Casper's forms (`from` is `00` + an account
     /// hash, `nonce` 64 hex without `0x`; `to` and `value` are `payTo` and `amount` verbatim).
-    pub authorization: crate::evm::Authorization,
+    pub authorization: Authorization,
 }
 
 /// Whether `s` is `n` hex digits (any case).

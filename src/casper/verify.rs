@@ -10,15 +10,16 @@ use alloy_primitives::B256;
 use super::eip712::{self, Address, TransferWithAuthorization};
 use super::keys::{decode_signature, PublicKey};
 use super::{is_account, is_hex, is_package_hash, Payload};
-use crate::evm::Deferred;
+use serde::Deserialize;
+
 use crate::reason::Reason;
-use crate::verify::{Verdict, SETTLE_BUFFER_SECONDS};
+use crate::verdict::{Deferred, Replay, Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{decimal, PaymentPayload, Terms};
 
 /// Verifies an `exact` payment on a Casper network at unix time `now`.
 pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
     match check(payload, terms, now) {
-        Ok(payer) => Verdict::valid(payer, vec![Deferred::Simulation]),
+        Ok((payer, replay)) => Verdict::Valid { payer, deferred: vec![Deferred::Simulation], replay },
         Err((reason, message)) => Verdict::invalid(reason, None, message),
     }
 }
@@ -38,7 +39,7 @@ fn seconds(field: &str, value: &str) -> Result<u64, Refusal> {
         .map_or_else(|| fail(Reason::ExactCasperMalformedPayload, format!("invalid {field}")), Ok)
 }
 
-fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<String, Refusal> {
+fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<(String, Replay), Refusal> {
     use Reason::*;
     if payload.scheme() != "exact" || terms.scheme != "exact" {
         return fail(
@@ -56,7 +57,7 @@ fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<String
             format!("payload network `{}` is not `{}`", payload.network(), terms.network),
         );
     }
-    let p: Payload = serde_json::from_value(serde_json::Value::Object(payload.proof().clone()))
+    let p = Payload::deserialize(payload.proof())
         .or_else(|e| fail(ExactCasperMalformedPayload, format!("payload: {e}")))?;
     let a = &p.authorization;
     if [
@@ -173,5 +174,13 @@ fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<String
     }
     key.verify(digest.as_slice(), &signature)
         .or_else(|e| fail(ExactCasperInvalidSignature, e.to_string()))?;
-    Ok(a.from.clone())
+    // Casper nonces are per (network, token, payer).
+    let payer = a.from.to_lowercase();
+    let key = format!(
+        "casper:{}:{}:{payer}:{}",
+        terms.network,
+        terms.asset.to_lowercase(),
+        a.nonce.to_lowercase()
+    );
+    Ok((a.from.clone(), Replay::new(key, payer, valid_before)))
 }

@@ -1,30 +1,98 @@
 //! The `exact` scheme on EVM chains: payload shapes, EIP-712, signatures, verification.
 
+mod draft;
 pub mod eip712;
 pub mod signature;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
 
+pub use crate::eip3009::Authorization;
 pub use verify::verify_exact;
 
-/// The EIP-3009 authorization a payer signs (`payload.authorization`), as on the wire. Casper
-/// payloads carry the same fields, in Casper's forms ([`crate::casper::Payload`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Authorization {
-    /// Payer.
-    pub from: String,
-    /// Recipient (`payTo`).
-    pub to: String,
-    /// Atomic amount, decimal.
-    pub value: String,
-    /// Unix seconds after which it is valid, decimal.
-    pub valid_after: String,
-    /// Unix seconds before which it is valid, decimal.
-    pub valid_before: String,
-    /// 32 random bytes, `0x` + 64 hex.
-    pub nonce: String,
+use crate::error::{Error, Result};
+use crate::family::{Draft, Family, Payer};
+use crate::network;
+use crate::reason::Reason;
+use crate::verdict::Verdict;
+use crate::wire::{v2, PaymentPayload, Terms, Version};
+
+/// The CAIP-2 namespace of EVM chains.
+pub const NAMESPACE: &str = "eip155";
+
+/// The EVM family: `eip155:*` networks, and v1's legacy EVM names.
+#[derive(Debug, Clone, Copy)]
+pub struct Evm;
+
+impl Family for Evm {
+    fn namespace(&self) -> &'static str {
+        NAMESPACE
+    }
+
+    fn claims(&self, network: &str, version: Version) -> bool {
+        match version {
+            // v1 names networks by legacy name: every name that is no other family's is EVM's
+            // to judge (an unknown one is refused by the checks, in their order).
+            Version::V1 => {
+                !network.contains(':')
+                    && network::legacy_to_caip2(network)
+                        .is_none_or(|caip| caip.starts_with("eip155:"))
+            }
+            Version::V2 => network.split_once(':').is_some_and(|(ns, _)| ns == NAMESPACE),
+        }
+    }
+
+    fn serves(&self, network: &str) -> bool {
+        network::evm_chain_id(network).is_ok()
+    }
+
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        verify_exact(payload, terms, now)
+    }
+
+    fn replay_reason(&self) -> Reason {
+        Reason::ExactEvmNonceAlreadyUsed
+    }
+
+    fn check_offer(&self, _offer: &v2::PaymentRequirements) -> Result<()> {
+        Ok(())
+    }
+
+    fn payer(&self, from: &str) -> Option<Result<Payer>> {
+        from.starts_with("0x").then(|| {
+            signature::parse_address(from)
+                .map(Payer::from)
+                .ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"))
+        })
+    }
+
+    fn draft(
+        &self,
+        terms: &Terms<'_>,
+        payer: &Payer,
+        now: u64,
+        nonce: [u8; 32],
+    ) -> Result<Box<dyn Draft>> {
+        let from = signature::parse_address(payer.id())
+            .ok_or_else(|| Error::field("from", "not an EVM address"))?;
+        Ok(Box::new(draft::EvmDraft::new(terms, from, now, nonce)?))
+    }
+
+    fn decode_signature(&self, signature: &str) -> Result<Vec<u8>> {
+        signature::decode_signature(signature)
+            .map(Vec::from)
+            .map_err(|e| Error::field("signature", e))
+    }
+}
+
+impl From<Address> for Payer {
+    fn from(address: Address) -> Self {
+        let wire = address.to_checksum(None);
+        Payer::new(&Evm, wire.clone(), wire)
+    }
 }
 
 /// `payload` of an EIP-3009 payment.
@@ -85,24 +153,3 @@ pub struct Permit2Payload {
     pub permit2_authorization: Permit2Authorization,
 }
 
-/// Checks that need chain state, which local verification leaves to the facilitator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Deferred {
-    /// The asset address holds a contract.
-    AssetDeployed,
-    /// The transfer simulates: balance, unused nonce, token name/version, Permit2 allowance.
-    Simulation,
-    /// A signature longer than 65 bytes (ERC-1271 / ERC-6492 smart wallet).
-    ContractSignature,
-}
-
-impl Deferred {
-    /// Short name, as the JS binding lists it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Deferred::AssetDeployed => "asset_deployed",
-            Deferred::Simulation => "simulation",
-            Deferred::ContractSignature => "contract_signature",
-        }
-    }
-}

@@ -7,14 +7,15 @@
 //! (`invalid_exact_evm_signature`); the reference lets them through to a settlement that fails.
 
 use alloy_primitives::{Address, B256, U256};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
 use super::signature::{decode_signature, parse_address, recover};
-use super::{Deferred, Eip3009Payload, Permit2Payload};
+use super::{Eip3009Payload, Permit2Payload};
 use crate::network;
 use crate::reason::Reason;
-use crate::verify::{Verdict, SETTLE_BUFFER_SECONDS};
+use crate::verdict::{Deferred, Replay, Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{decimal, PaymentPayload, Terms, Version};
 
 /// Verifies an `exact` payment on an EVM network. See the module docs for the order.
@@ -217,7 +218,7 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         Ok(v) => v,
         Err(verdict) => return verdict,
     };
-    let parsed: Eip3009Payload = match serde_json::from_value(Value::Object(proof.clone())) {
+    let parsed = match Eip3009Payload::deserialize(proof) {
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("EIP-3009 payload: {e}")),
     };
@@ -306,7 +307,19 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         deferred.push(Deferred::AssetDeployed);
     }
     deferred.push(Deferred::Simulation);
-    Verdict::valid(a.from.clone(), deferred)
+    // EIP-3009 nonces are per (chain, token, payer).
+    let payer = a.from.to_lowercase();
+    let key = format!(
+        "eip3009:{chain_id}:{}:{payer}:{}",
+        terms.asset.to_lowercase(),
+        a.nonce.to_lowercase()
+    );
+    let replay = Replay::new(key, payer, saturating_u64(valid_before));
+    Verdict::Valid { payer: a.from.clone(), deferred, replay }
+}
+
+fn saturating_u64(n: U256) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
@@ -318,7 +331,7 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
             Ok(v) => v,
             Err(verdict) => return verdict,
         };
-    let parsed: Permit2Payload = match serde_json::from_value(Value::Object(proof.clone())) {
+    let parsed = match Permit2Payload::deserialize(proof) {
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("Permit2 payload: {e}")),
     };
@@ -419,5 +432,9 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     if !ecdsa_checked {
         deferred.insert(0, Deferred::ContractSignature);
     }
-    Verdict::valid(p.from.clone(), deferred)
+    // Permit2 nonces are per (chain, payer), whatever the token.
+    let payer = p.from.to_lowercase();
+    let key = format!("permit2:{chain_id}:{payer}:{}", p.nonce);
+    let replay = Replay::new(key, payer, saturating_u64(deadline));
+    Verdict::Valid { payer: p.from.clone(), deferred, replay }
 }

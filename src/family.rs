@@ -1,0 +1,176 @@
+//! Chain families and their registry.
+//!
+//! A family is everything about the `exact` scheme that differs from one kind of chain to another:
+//! which networks it serves, how its proof reads and verifies, what its payer and signatures look
+//! like, what a client drafts and a server offers. Each implements [`Family`] in its own folder
+//! ([`crate::evm`], [`crate::casper`]); [`FAMILIES`] lists them, and the rest of the crate
+//! ([`crate::verify()`], [`crate::client`], [`crate::server`], the JS bindings) only looks a family
+//! up here and asks it. A new family is a folder that implements the trait, and one line below.
+
+use std::fmt;
+
+use alloy_primitives::{B256, U256};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::reason::Reason;
+use crate::verdict::Verdict;
+use crate::wire::{v2, PaymentPayload, Terms, Version};
+
+/// Every family this build knows, in the order they are asked.
+pub static FAMILIES: &[&dyn Family] = &[
+    &crate::evm::Evm,
+    #[cfg(feature = "casper")]
+    &crate::casper::Casper,
+];
+
+/// One chain family's `exact` scheme, the same interface for every family.
+pub trait Family: Sync {
+    /// The CAIP-2 namespace (`eip155`, `casper`): how clients and options name the family.
+    fn namespace(&self) -> &'static str;
+
+    /// Whether a payment on `network` (as a requirement of `version` writes it) is this family's
+    /// to verify, before any check has run: the network's namespace, or a v1 legacy name.
+    fn claims(&self, network: &str, version: Version) -> bool;
+
+    /// Whether this family can pay and verify on `network` (CAIP-2 or a v1 legacy name).
+    fn serves(&self, network: &str) -> bool;
+
+    /// Verifies an `exact` payment at unix time `now`: the proof is read once, into the
+    /// family's typed payload, and the reference facilitator's checks run on it in its order, with
+    /// its reason codes. A valid verdict names the payment's one-time key.
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict;
+
+    /// The reason a server refuses a payment whose key was already used.
+    fn replay_reason(&self) -> Reason;
+
+    /// What a server checks of a route's offer on this family when its table loads, so that an
+    /// offer no client could pay fails at start-up.
+    fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()>;
+
+    /// The payer named by `from` in this family's form (an address, a public key): `None` when
+    /// the form is not this family's, an error when it is but the value is malformed.
+    fn payer(&self, from: &str) -> Option<Result<Payer>>;
+
+    /// The unsigned payment for `terms`, paid by `payer` (of this family) at unix time `now`
+    /// with a 32-byte random `nonce`.
+    fn draft(&self, terms: &Terms<'_>, payer: &Payer, now: u64, nonce: [u8; 32])
+        -> Result<Box<dyn Draft>>;
+
+    /// A signature as this family's wallets return it, as bytes.
+    fn decode_signature(&self, signature: &str) -> Result<Vec<u8>>;
+}
+
+/// An unsigned payment of one family: what a wallet signs, and the proof once it has.
+pub trait Draft: fmt::Debug + Send + Sync {
+    /// The digest a local key signs.
+    fn digest(&self) -> B256;
+    /// The typed data a wallet is given to sign.
+    fn typed_data(&self) -> Value;
+    /// Unix time (seconds) after which the signed payment is no longer valid.
+    fn valid_before(&self) -> U256;
+    /// Whether `signature` is the payer's over [`Draft::digest`]; the detail when it is not.
+    fn check(&self, signature: &[u8]) -> std::result::Result<(), String>;
+    /// The scheme's proof (`payload` of the PaymentPayload), carrying `signature`.
+    fn proof(&self, signature: &[u8]) -> Map<String, Value>;
+}
+
+/// The family that judges a payment on `network` in `version`.
+pub fn claiming(network: &str, version: Version) -> Option<&'static dyn Family> {
+    FAMILIES.iter().copied().find(|f| f.claims(network, version))
+}
+
+/// The family that serves `network` (CAIP-2 or a v1 legacy name).
+pub fn serving(network: &str) -> Option<&'static dyn Family> {
+    FAMILIES.iter().copied().find(|f| f.serves(network))
+}
+
+/// The family of a CAIP-2 namespace.
+pub fn by_namespace(namespace: &str) -> Option<&'static dyn Family> {
+    FAMILIES.iter().copied().find(|f| f.namespace() == namespace)
+}
+
+/// The namespaces of [`FAMILIES`], for messages.
+pub fn namespaces() -> String {
+    FAMILIES.iter().map(|f| f.namespace()).collect::<Vec<_>>().join(", ")
+}
+
+/// Who pays, in their family's form.
+#[derive(Clone)]
+pub struct Payer {
+    family: &'static dyn Family,
+    id: String,
+    wire: String,
+}
+
+impl Payer {
+    /// A payer of `family`: `id` is how the family reads it back (an address, a public key),
+    /// `wire` how payments name it. Families make these; others read them with [`Payer::parse`].
+    pub fn new(family: &'static dyn Family, id: String, wire: String) -> Self {
+        Payer { family, id, wire }
+    }
+
+    /// Reads a payer in any family's form: the first family whose form `from` has decides.
+    pub fn parse(from: &str) -> Result<Payer> {
+        FAMILIES.iter().find_map(|f| f.payer(from)).unwrap_or_else(|| {
+            Err(Error::field(
+                "from",
+                format!("not a payer of any family this build pays on ({})", namespaces()),
+            ))
+        })
+    }
+
+    /// The family the payer pays on.
+    pub fn family(&self) -> &'static dyn Family {
+        self.family
+    }
+
+    /// The payer in its family's form, as [`Family::payer`] reads it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The payer as a payment names it (a checksummed address; `00` + a Casper account hash).
+    pub fn to_wire(&self) -> String {
+        self.wire.clone()
+    }
+}
+
+impl fmt::Debug for Payer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Payer({}:{})", self.family.namespace(), self.id)
+    }
+}
+
+impl PartialEq for Payer {
+    fn eq(&self, other: &Self) -> bool {
+        self.family.namespace() == other.family.namespace() && self.id == other.id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_family_is_found_by_its_namespace_and_serves_its_networks() {
+        for f in FAMILIES {
+            assert_eq!(by_namespace(f.namespace()).map(|g| g.namespace()), Some(f.namespace()));
+        }
+        assert_eq!(serving("eip155:8453").map(|f| f.namespace()), Some("eip155"));
+        assert_eq!(serving("base").map(|f| f.namespace()), Some("eip155"));
+        assert_eq!(claiming("base", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        assert_eq!(claiming("atlantis", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        assert!(claiming("eip155:8453", Version::V1).is_none(), "v1 names networks by legacy name");
+        for network in ["eip155:01", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", "atlantis"] {
+            assert!(serving(network).is_none(), "{network}");
+        }
+        #[cfg(feature = "casper")]
+        {
+            assert_eq!(serving("casper:casper-test").map(|f| f.namespace()), Some("casper"));
+            assert!(serving("casper:").is_none());
+            assert!(claiming("casper:casper-test", Version::V1).is_none(), "Casper is v2 only");
+        }
+        assert!(Payer::parse("nobody").is_err());
+    }
+}
