@@ -24,7 +24,6 @@ pub struct Authorization {
     pub nonce: String,
 }
 
-
 /// How far back `validAfter` is set where a family starts a payment's window in the past (EVM
 /// v1 and Casper, as their reference clients do).
 pub const VALID_AFTER_SKEW_SECONDS: u64 = 600;

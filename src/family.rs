@@ -54,8 +54,13 @@ pub trait Family: Sync {
 
     /// The unsigned payment for `terms`, paid by `payer` (of this family) at unix time `now`
     /// with a 32-byte random `nonce`.
-    fn draft(&self, terms: &Terms<'_>, payer: &Payer, now: u64, nonce: [u8; 32])
-        -> Result<Box<dyn Draft>>;
+    fn draft(
+        &self,
+        terms: &Terms<'_>,
+        payer: &Payer,
+        now: u64,
+        nonce: [u8; 32],
+    ) -> Result<Box<dyn Draft>>;
 
     /// A signature as this family's wallets return it, as bytes.
     fn decode_signature(&self, signature: &str) -> Result<Vec<u8>>;

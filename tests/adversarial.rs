@@ -133,7 +133,7 @@ fn header_for(payload: &Value, transforms: &[Value]) -> String {
                 s
             }),
             raw if raw.starts_with("raw:") => raw[4..].to_owned(),
-            json if json.starts_with("json:") => b64(json[5..].as_bytes()),
+            json if json.starts_with("json:") => b64(&json.as_bytes()[5..]),
             hex if hex.starts_with("hex:") => {
                 b64(&alloy_primitives::hex::decode(&hex[4..]).unwrap())
             }

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 use x402_wasm::casper::keys::{Algorithm, PublicKey, SecretKey};
-use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
 use x402_wasm::casper::NAMESPACE as CASPER;
+use x402_wasm::client::{self, Payer, PaymentDraft, Policy};
 use x402_wasm::wire::PaymentRequired;
 use x402_wasm::{codec, Reason};
 

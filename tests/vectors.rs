@@ -14,9 +14,9 @@ use x402_wasm::evm::eip712::{
     self, exact_permit2, upto_permit2, Signable, TransferWithAuthorization,
 };
 use x402_wasm::evm::signature::{decode_signature, recover};
-use x402_wasm::Deferred;
 use x402_wasm::matching;
 use x402_wasm::wire::{PaymentPayload, PaymentRequirements};
+use x402_wasm::Deferred;
 
 fn addr(v: &Value) -> Address {
     v.as_str().unwrap().parse().unwrap()
@@ -225,7 +225,7 @@ fn every_payload_vector_verifies_and_matches_its_offer() {
             "{name}: chain checks are left to the facilitator"
         );
         assert_eq!(
-            matching::find_match(&payload, &[requirements.clone()]),
+            matching::find_match(&payload, std::slice::from_ref(&requirements)),
             Some(0),
             "{name}: matches its offer"
         );

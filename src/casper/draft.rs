@@ -25,13 +25,18 @@ pub(super) struct CasperDraft {
 
 impl CasperDraft {
     /// The authorization for `terms` from `key`: valid from now − 600 to now + maxTimeoutSeconds.
-    pub(super) fn new(terms: &Terms<'_>, key: PublicKey, now: u64, nonce: [u8; 32]) -> Result<Self> {
+    pub(super) fn new(
+        terms: &Terms<'_>,
+        key: PublicKey,
+        now: u64,
+        nonce: [u8; 32],
+    ) -> Result<Self> {
         if !is_package_hash(terms.asset) {
             return Err(Error::field("asset", "not a Casper contract package hash (64 hex)"));
         }
-        let to = Address::from_hex(terms.pay_to)
-            .filter(|_| is_account(terms.pay_to))
-            .ok_or_else(|| Error::field("payTo", "not a Casper account hash (00 or 01, then 64 hex)"))?;
+        let to = Address::from_hex(terms.pay_to).filter(|_| is_account(terms.pay_to)).ok_or_else(
+            || Error::field("payTo", "not a Casper account hash (00 or 01, then 64 hex)"),
+        )?;
         let (name, version) = domain_parameters(terms)?;
         let package_hash: B256 =
             terms.asset.parse().map_err(|_| Error::field("asset", "not 32 bytes of hex"))?;
@@ -69,9 +74,9 @@ impl Draft for CasperDraft {
     }
 
     fn check(&self, signature: &[u8]) -> std::result::Result<(), String> {
-        let sig: &[u8; 65] = signature
-            .try_into()
-            .map_err(|_| format!("a {}-byte signature is not a tagged 65-byte one", signature.len()))?;
+        let sig: &[u8; 65] = signature.try_into().map_err(|_| {
+            format!("a {}-byte signature is not a tagged 65-byte one", signature.len())
+        })?;
         self.key.verify(self.digest().as_slice(), sig).map_err(|e| e.to_string())
     }
 

@@ -11,7 +11,7 @@ pub mod eip712;
 pub mod keys;
 mod verify;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub(crate) mod wasm;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,16 +70,13 @@ impl Family for Casper {
         if !is_account(&offer.pay_to) {
             return Err(Error::field(
                 "payTo",
-                format!(
-                    "`{}` is not a Casper account hash (00 or 01, then 64 hex)",
-                    offer.pay_to
-                ),
+                format!("`{}` is not a Casper account hash (00 or 01, then 64 hex)", offer.pay_to),
             ));
         }
         let extra = offer.extra.as_ref();
         for key in ["name", "version"] {
             let value = extra.and_then(|e| e.get(key)).and_then(serde_json::Value::as_str);
-            if !value.is_some_and(|s| !s.is_empty()) {
+            if value.is_none_or(str::is_empty) {
                 return Err(Error::field(
                     "extra",
                     format!("a Casper token needs extra.{key} (its EIP-712 domain)"),

@@ -19,7 +19,9 @@ use crate::wire::{decimal, PaymentPayload, Terms};
 /// Verifies an `exact` payment on a Casper network at unix time `now`.
 pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
     match check(payload, terms, now) {
-        Ok((payer, replay)) => Verdict::Valid { payer, deferred: vec![Deferred::Simulation], replay },
+        Ok((payer, replay)) => {
+            Verdict::Valid { payer, deferred: vec![Deferred::Simulation], replay }
+        }
         Err((reason, message)) => Verdict::invalid(reason, None, message),
     }
 }
@@ -39,7 +41,11 @@ fn seconds(field: &str, value: &str) -> Result<u64, Refusal> {
         .map_or_else(|| fail(Reason::ExactCasperMalformedPayload, format!("invalid {field}")), Ok)
 }
 
-fn check(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Result<(String, Replay), Refusal> {
+fn check(
+    payload: &PaymentPayload,
+    terms: &Terms<'_>,
+    now: u64,
+) -> Result<(String, Replay), Refusal> {
     use Reason::*;
     if payload.scheme() != "exact" || terms.scheme != "exact" {
         return fail(

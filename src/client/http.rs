@@ -29,7 +29,9 @@ pub fn read_payment_required(
     }
     match terms {
         Some(value) => codec::decode_required(&value).map_err(|e| {
-            Error::InvalidPaymentRequired(format!("the PAYMENT-REQUIRED header cannot be read: {e}"))
+            Error::InvalidPaymentRequired(format!(
+                "the PAYMENT-REQUIRED header cannot be read: {e}"
+            ))
         }),
         None => Err(Error::InvalidPaymentRequired(format!(
             "a {status} without x402 terms (no PAYMENT-REQUIRED header, no v1 body)"
@@ -49,7 +51,8 @@ pub fn payment_header(payload: &PaymentPayload) -> (&'static str, String) {
 
 /// The receipt of a paid response (`PAYMENT-RESPONSE`, else `X-PAYMENT-RESPONSE`), if any.
 pub fn read_receipt(headers: &impl Headers) -> Result<Option<SettleResponse>> {
-    let value = headers.get(header::PAYMENT_RESPONSE).or_else(|| headers.get(header::X_PAYMENT_RESPONSE));
+    let value =
+        headers.get(header::PAYMENT_RESPONSE).or_else(|| headers.get(header::X_PAYMENT_RESPONSE));
     value.map(|v| codec::decode_settle(&v)).transpose()
 }
 
@@ -79,12 +82,19 @@ mod tests {
     fn terms_come_from_the_header_or_a_v1_body() {
         let v1 = r#"{"x402Version":1,"error":"","accepts":[{"scheme":"exact","network":"base","maxAmountRequired":"1","resource":"https://x.test/","payTo":"0x209693Bc6afc0C5328bA36FaF03C514EF312287C","maxTimeoutSeconds":60,"asset":"0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"}]}"#;
         let none = headers(&[]);
-        assert_eq!(read_payment_required(&none, Some(v1), false, 402).unwrap().version(), Version::V1);
+        assert_eq!(
+            read_payment_required(&none, Some(v1), false, 402).unwrap().version(),
+            Version::V1
+        );
         let err = read_payment_required(&none, Some("<html>"), false, 402).unwrap_err();
         assert_eq!(err.code(), "invalid_payment_required");
         let garbled = [(header::PAYMENT_REQUIRED, "%%".to_owned())];
         let err = read_payment_required(&headers(&garbled), Some(v1), false, 402).unwrap_err();
-        assert_eq!(err.code(), "invalid_payment_required", "the header wins unless v1 is preferred");
+        assert_eq!(
+            err.code(),
+            "invalid_payment_required",
+            "the header wins unless v1 is preferred"
+        );
         let read = read_payment_required(&headers(&garbled), Some(v1), true, 402).unwrap();
         assert_eq!(read.version(), Version::V1);
     }

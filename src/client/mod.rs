@@ -322,4 +322,3 @@ pub fn random_nonce() -> Result<[u8; 32]> {
         .map_err(|e| Error::field("nonce", format!("no randomness available: {e}")))?;
     Ok(nonce)
 }
-

@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
 use super::signature::{parse_address, recover};
-use super::{Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness, TokenPermissions};
+use super::{
+    Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness, TokenPermissions,
+};
 use crate::eip3009::{domain_parameters, Authorization, VALID_AFTER_SKEW_SECONDS};
 use crate::error::{Error, Result};
 use crate::family::Draft;
@@ -40,10 +42,10 @@ impl EvmDraft {
             Version::V1 => network::evm_chain_id(terms.network)?,
             Version::V2 => network::eip155_chain_id(terms.network)?,
         };
-        let asset =
-            parse_address(terms.asset).ok_or_else(|| Error::field("asset", "not an EVM address"))?;
-        let pay_to =
-            parse_address(terms.pay_to).ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
+        let asset = parse_address(terms.asset)
+            .ok_or_else(|| Error::field("asset", "not an EVM address"))?;
+        let pay_to = parse_address(terms.pay_to)
+            .ok_or_else(|| Error::field("payTo", "not an EVM address"))?;
         let valid_before = U256::from(now.saturating_add(terms.max_timeout_seconds));
         let valid_after = match terms.version {
             Version::V1 => U256::from(now.saturating_sub(VALID_AFTER_SKEW_SECONDS)),

@@ -5,7 +5,7 @@ pub mod eip712;
 pub mod signature;
 mod verify;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub(crate) mod wasm;
 
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
@@ -152,4 +152,3 @@ pub struct Permit2Payload {
     /// The signed permit.
     pub permit2_authorization: Permit2Authorization,
 }
-

@@ -6,8 +6,20 @@
 //! the network's default asset) or `{amount, asset, extra?}`. Prices are converted once, when the
 //! table is built, so a bad route fails at start-up and not on a customer's request.
 
+mod facilitator;
+mod gate;
+mod respond;
+
 use serde::Deserialize;
 use serde_json::{Map, Value};
+
+pub use facilitator::{read_settle, read_verify, Facilitators, Outcome, Settlement};
+pub use gate::{Gate, Payment, Step, VerifyMode};
+pub use respond::{
+    facilitator_fault, handler_failed, in_progress, invalid_path, paid_headers, passed_headers,
+    too_many_deferred_checks, unresolved, Plan, Receipt, SETTLE_FALLBACK_REASON,
+    VERIFY_FALLBACK_REASON,
+};
 
 use crate::asset;
 use crate::codec;

@@ -1,0 +1,151 @@
+//! The middleware's decisions for one request, in the order it meets them: which route, which
+//! payment, which facilitator, and what to answer when it stops early.
+
+use serde::Deserialize;
+
+use super::facilitator::Facilitators;
+use super::respond::{self, Plan, CLIENT_ADDRESS};
+use super::{
+    Decision, Route, RouteMatch, Routes, Verified, CLOCK_SKEW_SECONDS, NO_MATCH, PAYMENT_REQUIRED,
+};
+use crate::codec::{header, Headers};
+use crate::error::{Code, Error, Result};
+use crate::network;
+use crate::verdict::Deferred;
+
+/// Whether the facilitator's `/verify` is asked before the handler runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum VerifyMode {
+    /// Local checks, then the facilitator's (balance, nonce state): the handler runs only for a
+    /// payment known to be fundable. The default.
+    #[default]
+    #[serde(rename = "local+facilitator")]
+    LocalAndFacilitator,
+    /// Local checks only: the handler may run for an unfunded payer, whose settlement then fails.
+    /// A smart-wallet signature is still sent to the facilitator.
+    #[serde(rename = "local")]
+    Local,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GateOptions {
+    #[serde(default)]
+    verify: Option<VerifyMode>,
+    #[serde(default)]
+    facilitator_networks: Vec<Option<Vec<String>>>,
+}
+
+/// A route table with the middleware's options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    routes: Routes,
+    facilitators: Facilitators,
+    mode: VerifyMode,
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// No route protects it: serve it.
+    Free,
+    /// Answer this, and stop.
+    Respond(Box<Plan>),
+    /// A payment that passed every local check: reserve its key, then verify, serve and settle.
+    Pay(Box<Payment>),
+}
+
+/// A payment to serve, with everything the middleware needs to carry it through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    /// The route it pays for.
+    pub route: usize,
+    /// The facilitator that serves its network.
+    pub facilitator: usize,
+    /// The payment, verified.
+    pub verified: Verified,
+    /// Until when its key is kept (unix seconds): its expiry, plus clock skew.
+    pub expires_at: u64,
+    /// Whether the facilitator's `/verify` must see it before the handler runs.
+    pub verify_remotely: bool,
+    /// Whether it carries a smart-wallet signature (its check draws on the per-client budget).
+    pub contract_signature: bool,
+    /// The caller's address, when the platform names it.
+    pub client: Option<String>,
+}
+
+impl Gate {
+    /// Reads the route table and the options `{verify?, facilitatorNetworks?}` (JSON).
+    pub fn new(routes: &str, options: Option<&str>) -> Result<Gate> {
+        let options: GateOptions = match options {
+            Some(json) => {
+                serde_json::from_str(json).map_err(|e| Error::json("middleware options", e))?
+            }
+            None => GateOptions::default(),
+        };
+        let facilitators = if options.facilitator_networks.is_empty() {
+            vec![None]
+        } else {
+            options.facilitator_networks
+        };
+        Ok(Gate {
+            routes: Routes::from_json(routes)?,
+            facilitators: Facilitators::new(facilitators),
+            mode: options.verify.unwrap_or_default(),
+        })
+    }
+
+    /// Route `i`.
+    pub fn route(&self, i: usize) -> Result<&Route> {
+        self.routes.get(i).ok_or_else(|| Error::InvalidArgument(format!("no route {i}")))
+    }
+
+    /// Decides a request: `method`, the views of its path (`paths`, the framework's own first)
+    /// and the sub-app `mount` (see [`Routes::route`]), its `url` and headers, at unix time `now`.
+    pub fn decide(
+        &self,
+        method: &str,
+        paths: &[&str],
+        mount: Option<&str>,
+        url: &str,
+        request: &impl Headers,
+        now: u64,
+    ) -> Step {
+        let index = match self.routes.route(method, paths, mount) {
+            RouteMatch::Free => return Step::Free,
+            RouteMatch::Unclear => return Step::Respond(Box::new(respond::invalid_path())),
+            RouteMatch::Paid(i) => i,
+        };
+        let Some(route) = self.routes.get(index) else { return Step::Free };
+        let signature = request.get(header::PAYMENT_SIGNATURE);
+        let x_payment = request.get(header::X_PAYMENT);
+        let refuse =
+            |error: &str| Step::Respond(Box::new(route.refusal(url, error, request, None)));
+        let verified = match route.evaluate(url, signature.as_deref(), x_payment.as_deref(), now) {
+            Decision::Unpaid => return refuse(PAYMENT_REQUIRED),
+            Decision::NoMatch => return refuse(NO_MATCH),
+            Decision::Invalid { reason, .. } => return refuse(reason.as_str()),
+            Decision::Verified(v) => *v,
+        };
+        let named = verified.requirements.terms().network;
+        let network = network::to_caip2(named);
+        let Some(facilitator) = self.facilitators.serving(&network, named) else {
+            let detail = format!("no facilitator is configured for {network}");
+            return Step::Respond(Box::new(respond::facilitator_fault(
+                Code::FacilitatorUnavailable,
+                &detail,
+                false,
+            )));
+        };
+        let contract_signature = verified.deferred.contains(&Deferred::ContractSignature.as_str());
+        Step::Pay(Box::new(Payment {
+            route: index,
+            facilitator,
+            expires_at: verified.valid_before.saturating_add(CLOCK_SKEW_SECONDS),
+            verify_remotely: self.mode == VerifyMode::LocalAndFacilitator || contract_signature,
+            contract_signature,
+            client: request.get(CLIENT_ADDRESS),
+            verified,
+        }))
+    }
+}

@@ -1,0 +1,221 @@
+//! What the middleware answers, as complete plans: status, headers, body. The JS glue sends a plan
+//! as it is, so every status, header name and code of the server face is decided here.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{Route, PAYMENT_REQUIRED};
+use crate::codec::{self, header, Headers};
+use crate::error::Code;
+use crate::reason::Reason;
+use crate::wire::{v2, Version};
+
+/// The x402 headers a browser page may read from a cross-origin answer.
+const EXPOSED: &str = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE";
+const EXPOSE_HEADERS: &str = "Access-Control-Expose-Headers";
+const CACHE_CONTROL: &str = "Cache-Control";
+const CONTENT_TYPE: &str = "content-type";
+const RETRY_AFTER: &str = "Retry-After";
+const JSON: &str = "application/json";
+/// Where a Worker learns who is calling (the deferred-check budget is kept per client).
+pub const CLIENT_ADDRESS: &str = "CF-Connecting-IP";
+
+/// The reason of a refusal when the facilitator's `/verify` gives none.
+pub const VERIFY_FALLBACK_REASON: &str = "invalid_payment";
+/// The reason of a refusal when the facilitator's `/settle` gives none.
+pub const SETTLE_FALLBACK_REASON: &str = "settlement_failed";
+/// The v1 body's `error` when no payment was sent (v2 says [`PAYMENT_REQUIRED`]).
+const V1_PAYMENT_REQUIRED: &str = "X-PAYMENT header is required";
+/// What a payer is told when the outcome of a settlement is open.
+const SEND_AGAIN: &str =
+    "the settlement of this payment has no final answer yet: send the same payment again, do not sign a new one";
+
+/// A response to send.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body: JSON, or the default paywall page.
+    pub body: String,
+    /// When the body is the default paywall page: the terms it shows, for an operator's own page.
+    #[serde(skip_serializing_if = "Option::is_none", rename = "paywall")]
+    pub paywall: Option<v2::PaymentRequired>,
+    /// A detail for the operator's log, not for the client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<String>,
+}
+
+impl Plan {
+    fn json(status: u16, body: Value, mut headers: Vec<(&'static str, String)>) -> Plan {
+        headers.insert(0, (CONTENT_TYPE, JSON.into()));
+        headers.push((EXPOSE_HEADERS, EXPOSED.into()));
+        Plan { status, headers, body: body.to_string(), paywall: None, log: None }
+    }
+
+    fn error(
+        status: u16,
+        code: Code,
+        message: Option<&str>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Plan {
+        let body = match message {
+            Some(message) => json!({ "error": code.as_str(), "message": message }),
+            None => json!({ "error": code.as_str() }),
+        };
+        Plan::json(status, body, headers)
+    }
+}
+
+/// A settlement's receipt, as it goes back to the payer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The protocol version of the payment (it names the header).
+    pub version: Version,
+    /// The `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE` value.
+    pub header: String,
+}
+
+impl Receipt {
+    fn pair(&self) -> (&'static str, String) {
+        (header::receipt(self.version), self.header.clone())
+    }
+}
+
+/// 400: a path with escapes that do not decode one way only, on a host with paid routes.
+pub fn invalid_path() -> Plan {
+    let message = "the request path has escapes that do not decode one way only";
+    Plan::error(400, Code::InvalidPath, Some(message), Vec::new())
+}
+
+/// 409: another request is serving this very payment (not a replay, so not "used").
+pub fn in_progress() -> Plan {
+    let message = "this payment is being settled by another request: send the same payment again shortly, do not sign a new one";
+    Plan::error(409, Code::PaymentInProgress, Some(message), vec![(RETRY_AFTER, "2".into())])
+}
+
+/// 429: the budget of smart-wallet checks (each a facilitator call no key pays for) is spent.
+pub fn too_many_deferred_checks() -> Plan {
+    let message = "too many smart-wallet payments to check; try again in a minute";
+    Plan::error(429, Code::TooManyDeferredChecks, Some(message), vec![(RETRY_AFTER, "60".into())])
+}
+
+/// 503: a settlement without a final answer (`pending`: the facilitator said so).
+pub fn unresolved(receipt: &Receipt, pending: bool) -> Plan {
+    let code = if pending { Code::SettlementPending } else { Code::SettlementUnresolved };
+    let headers = vec![receipt.pair(), (RETRY_AFTER, "5".into())];
+    Plan::error(503, code, Some(SEND_AGAIN), headers)
+}
+
+/// A facilitator that timed out (504) or failed (502). After the payment went to `/settle` the
+/// payer is told to send it again; before, only the code goes out and `detail` to the log.
+pub fn facilitator_fault(code: Code, detail: &str, after_settle: bool) -> Plan {
+    let status = if code == Code::FacilitatorTimeout { 504 } else { 502 };
+    let mut plan = if after_settle {
+        let message = "the settlement has no final answer: send the same payment again, do not sign a new one";
+        Plan::error(status, code, Some(message), vec![(RETRY_AFTER, "5".into())])
+    } else {
+        Plan::error(status, code, None, Vec::new())
+    };
+    plan.log = Some(detail.to_owned());
+    plan
+}
+
+/// 500: the handler failed after the payment settled; the payer keeps the receipt.
+pub fn handler_failed(receipt: &Receipt) -> Plan {
+    Plan::error(500, Code::HandlerFailed, None, vec![receipt.pair()])
+}
+
+/// The headers a paid response gets: the receipt and, unless it is a protocol upgrade (a
+/// WebSocket), `Cache-Control: private` added to its own, so no shared cache serves it unpaid.
+pub fn paid_headers(
+    receipt: &Receipt,
+    response: &impl Headers,
+    upgrade: bool,
+) -> Vec<(&'static str, String)> {
+    let mut headers = vec![receipt.pair()];
+    if !upgrade {
+        let cache =
+            response.get(CACHE_CONTROL).map_or("private".into(), |c| format!("{c}, private"));
+        headers.push((CACHE_CONTROL, cache));
+    }
+    headers.push((EXPOSE_HEADERS, EXPOSED.into()));
+    headers
+}
+
+/// The headers a response that passes through unpaid gets (the handler refused the request).
+pub fn passed_headers() -> Vec<(&'static str, String)> {
+    vec![(EXPOSE_HEADERS, EXPOSED.into())]
+}
+
+impl Route {
+    /// The refusal of a request to this route at `url`, with `error` as the reason (or the
+    /// sentence of an unpaid request): 402 with the terms (412 for a missing Permit2 approval,
+    /// as the reference answers), and `receipt` when a settlement failed. A browser asking for a
+    /// page gets the paywall page instead of the v1 body.
+    pub fn refusal(
+        &self,
+        url: &str,
+        error: &str,
+        request: &impl Headers,
+        receipt: Option<&Receipt>,
+    ) -> Plan {
+        let terms = self.payment_required(url, error);
+        let mut headers = vec![
+            (header::PAYMENT_REQUIRED, codec::encode(&terms)),
+            (CACHE_CONTROL, "no-store".into()),
+        ];
+        headers.extend(receipt.map(Receipt::pair));
+        let wants_page = request.get("Accept").is_some_and(|a| a.contains("text/html"))
+            && request.get("User-Agent").is_some_and(|a| a.contains("Mozilla"));
+        if wants_page && receipt.is_none() {
+            headers.insert(0, (CONTENT_TYPE, "text/html; charset=utf-8".into()));
+            headers.push((EXPOSE_HEADERS, EXPOSED.into()));
+            return Plan {
+                status: 402,
+                headers,
+                body: paywall_page(&terms),
+                paywall: Some(terms),
+                log: None,
+            };
+        }
+        let status = if error == Reason::Permit2AllowanceRequired.as_str() { 412 } else { 402 };
+        let v1_error = if error == PAYMENT_REQUIRED { V1_PAYMENT_REQUIRED } else { error };
+        let body =
+            serde_json::to_value(self.payment_required_v1(url, v1_error)).unwrap_or_default();
+        Plan::json(status, body, headers)
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '&' | '<' | '>' | '"' | '\'' => format!("&#{};", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The page a browser gets for a paid route it has not paid: what it costs and how to pay.
+fn paywall_page(terms: &v2::PaymentRequired) -> String {
+    let what = terms
+        .resource
+        .description
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&terms.resource.url);
+    let price = terms.accepts.first().map_or(String::new(), |first| {
+        format!(
+            "<p>{} atomic units of {} on {}, to {}.</p>\n",
+            escape_html(&first.amount.to_string()),
+            escape_html(&first.asset),
+            escape_html(&first.network),
+            escape_html(&first.pay_to)
+        )
+    });
+    format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>Payment required</title>\n<h1>Payment required</h1><p>{}</p>\n{price}<p>Pay with an x402 client, e.g. <code>wrapFetchWithPayment</code> from x402-wasm.</p>",
+        escape_html(what)
+    )
+}

@@ -1,0 +1,277 @@
+//! The server face's bindings: `PaymentGate`, the middleware's core. Each method returns what the
+//! glue does next, down to the response to send.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{js_error, json_text, to_js, JsHeaders};
+use crate::error::{Code, Error};
+use crate::server::{self, Gate, Plan, Receipt, Step};
+use crate::wire::{PaymentPayload, PaymentRequirements, Version};
+
+/// A route table and the decisions for requests to it.
+#[wasm_bindgen]
+pub struct PaymentGate {
+    gate: Gate,
+}
+
+/// What `decide` answers.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum JsStep<'a> {
+    Free,
+    Respond {
+        response: &'a Plan,
+    },
+    #[serde(rename_all = "camelCase")]
+    Pay {
+        route: usize,
+        facilitator: usize,
+        x402_version: u8,
+        payer: &'a str,
+        nonce_key: &'a str,
+        shard: &'a str,
+        expires_at: u64,
+        replay_reason: &'static str,
+        verify_remotely: bool,
+        contract_signature: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client: Option<&'a str>,
+        /// The body of the facilitator's `/verify` and `/settle`.
+        request: FacilitatorRequest<'a>,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FacilitatorRequest<'a> {
+    x402_version: u8,
+    payment_payload: &'a PaymentPayload,
+    payment_requirements: &'a PaymentRequirements,
+}
+
+fn version(v: u8) -> Result<Version, JsValue> {
+    Ok(Version::try_from(u64::from(v))?)
+}
+
+fn receipt(x402_version: u8, header: String) -> Result<Receipt, JsValue> {
+    Ok(Receipt { version: version(x402_version)?, header })
+}
+
+fn fault_code(code: &str) -> Result<Code, JsValue> {
+    [Code::FacilitatorTimeout, Code::FacilitatorUnavailable, Code::FacilitatorInvalidResponse]
+        .into_iter()
+        .find(|c| c.as_str() == code)
+        .ok_or_else(|| {
+            js_error(Code::InvalidArgument, &format!("`{code}` is not a facilitator fault"))
+        })
+}
+
+#[wasm_bindgen]
+impl PaymentGate {
+    /// Reads the route table (`{"GET /path": {accepts, description?, mimeType?}}`) and the
+    /// options `{verify?, facilitatorNetworks?}`; prices are converted now, so a bad table throws
+    /// here and not on a request.
+    #[wasm_bindgen(constructor)]
+    pub fn new(routes: JsValue, options: JsValue) -> Result<PaymentGate, JsValue> {
+        let options = if options.is_undefined() || options.is_null() {
+            None
+        } else {
+            Some(json_text(&options, "options")?)
+        };
+        Ok(PaymentGate { gate: Gate::new(&json_text(&routes, "routes")?, options.as_deref())? })
+    }
+
+    /// Decides a request: `{kind: "free"}` (serve it), `{kind: "respond", response}` (send that),
+    /// or `{kind: "pay", …}` (a verified payment to carry through). `paths` are the views of its
+    /// path (the framework's own first, then the URL's), `mount` the pattern of the sub-app the
+    /// middleware runs in, `headers` the request's getter.
+    pub fn decide(
+        &self,
+        method: &str,
+        paths: Vec<String>,
+        mount: Option<String>,
+        url: &str,
+        headers: js_sys::Function,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        if !(now.is_finite() && now >= 0.0) {
+            return Err(js_error(Code::InvalidArgument, "now must be unix seconds"));
+        }
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let step = self.gate.decide(
+            method,
+            &paths,
+            mount.as_deref(),
+            url,
+            &JsHeaders::new(headers),
+            now as u64,
+        );
+        match &step {
+            Step::Free => to_js(&JsStep::Free),
+            Step::Respond(plan) => to_js(&JsStep::Respond { response: plan }),
+            Step::Pay(p) => {
+                let v = &p.verified;
+                to_js(&JsStep::Pay {
+                    route: p.route,
+                    facilitator: p.facilitator,
+                    x402_version: v.payload.version() as u8,
+                    payer: &v.payer,
+                    nonce_key: &v.nonce_key,
+                    shard: &v.shard,
+                    expires_at: p.expires_at,
+                    replay_reason: v.replay_reason.as_str(),
+                    verify_remotely: p.verify_remotely,
+                    contract_signature: p.contract_signature,
+                    client: p.client.as_deref(),
+                    request: FacilitatorRequest {
+                        x402_version: v.payload.version() as u8,
+                        payment_payload: &v.payload,
+                        payment_requirements: &v.requirements,
+                    },
+                })
+            }
+        }
+    }
+
+    /// The refusal of a request to `route` at `url` (headers: the request's getter) for `reason`.
+    pub fn refuse(
+        &self,
+        route: u32,
+        url: &str,
+        headers: js_sys::Function,
+        reason: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.gate.route(route as usize)?.refusal(
+            url,
+            reason,
+            &JsHeaders::new(headers),
+            None,
+        ))
+    }
+
+    /// The refusal of a payment the facilitator's `/verify` found invalid (`verify`: its answer).
+    #[wasm_bindgen(js_name = verifyRefused)]
+    pub fn verify_refused(
+        &self,
+        route: u32,
+        url: &str,
+        headers: js_sys::Function,
+        verify: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let answer = server::read_verify(&json_text(&verify, "verify response")?)?;
+        let reason = answer.invalid_reason.as_deref().unwrap_or(server::VERIFY_FALLBACK_REASON);
+        to_js(&self.gate.route(route as usize)?.refusal(
+            url,
+            reason,
+            &JsHeaders::new(headers),
+            None,
+        ))
+    }
+
+    /// The refusal of a payment whose settlement failed, with its receipt (`settlement`: what
+    /// `readSettleResponse` gave).
+    #[wasm_bindgen(js_name = settleRefused)]
+    pub fn settle_refused(
+        &self,
+        route: u32,
+        url: &str,
+        headers: js_sys::Function,
+        x402_version: u8,
+        reason: Option<String>,
+        receipt_header: String,
+    ) -> Result<JsValue, JsValue> {
+        let reason = reason.as_deref().unwrap_or(server::SETTLE_FALLBACK_REASON);
+        let receipt = receipt(x402_version, receipt_header)?;
+        to_js(&self.gate.route(route as usize)?.refusal(
+            url,
+            reason,
+            &JsHeaders::new(headers),
+            Some(&receipt),
+        ))
+    }
+}
+
+/// Reads a facilitator's `/verify` answer strictly; throws `facilitator_invalid_response`.
+#[wasm_bindgen(js_name = readVerifyResponse)]
+pub fn read_verify_response(answer: JsValue) -> Result<JsValue, JsValue> {
+    let text = json_text(&answer, "verify response")?;
+    let verify = server::read_verify(&text).map_err(|e| invalid_response("verify", &e))?;
+    to_js(&verify)
+}
+
+/// Reads a facilitator's `/settle` answer with HTTP `status` into `{settlement, header,
+/// outcome}` (`outcome`: "settled", "pending" or "refused"); throws `facilitator_invalid_response`.
+#[wasm_bindgen(js_name = readSettleResponse)]
+pub fn read_settle_response(answer: JsValue, status: Option<u16>) -> Result<JsValue, JsValue> {
+    let text = json_text(&answer, "settle response")?;
+    let settlement = server::read_settle(&text, status.unwrap_or(200))
+        .map_err(|e| invalid_response("settle", &e))?;
+    to_js(&settlement)
+}
+
+fn invalid_response(kind: &str, e: &Error) -> JsValue {
+    js_error(
+        Code::FacilitatorInvalidResponse,
+        &format!("facilitator /{kind} answered with an unexpected body: {e}"),
+    )
+}
+
+/// 409: another request is serving this very payment.
+#[wasm_bindgen(js_name = planInProgress)]
+pub fn plan_in_progress() -> Result<JsValue, JsValue> {
+    to_js(&server::in_progress())
+}
+
+/// 429: too many smart-wallet checks this minute.
+#[wasm_bindgen(js_name = planTooManyDeferredChecks)]
+pub fn plan_too_many_deferred_checks() -> Result<JsValue, JsValue> {
+    to_js(&server::too_many_deferred_checks())
+}
+
+/// 503: a settlement with no final answer (`outcome` "pending" when the facilitator said so).
+#[wasm_bindgen(js_name = planUnresolved)]
+pub fn plan_unresolved(
+    x402_version: u8,
+    receipt_header: String,
+    outcome: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&server::unresolved(&receipt(x402_version, receipt_header)?, outcome == "pending"))
+}
+
+/// A facilitator fault (`code`: one of the `facilitator_*` codes) before or after `/settle`.
+#[wasm_bindgen(js_name = planFacilitatorFault)]
+pub fn plan_facilitator_fault(
+    code: &str,
+    detail: &str,
+    after_settle: bool,
+) -> Result<JsValue, JsValue> {
+    to_js(&server::facilitator_fault(fault_code(code)?, detail, after_settle))
+}
+
+/// 500: the handler failed after the payment settled.
+#[wasm_bindgen(js_name = planHandlerFailed)]
+pub fn plan_handler_failed(x402_version: u8, receipt_header: String) -> Result<JsValue, JsValue> {
+    to_js(&server::handler_failed(&receipt(x402_version, receipt_header)?))
+}
+
+/// The headers of a paid response (`headers`: its getter; `upgrade`: a WebSocket), as pairs.
+#[wasm_bindgen(js_name = paidHeaders)]
+pub fn paid_headers(
+    x402_version: u8,
+    receipt_header: String,
+    headers: js_sys::Function,
+    upgrade: bool,
+) -> Result<JsValue, JsValue> {
+    to_js(&server::paid_headers(
+        &receipt(x402_version, receipt_header)?,
+        &JsHeaders::new(headers),
+        upgrade,
+    ))
+}
+
+/// The headers of a response that passes through unpaid, as pairs.
+#[wasm_bindgen(js_name = passedHeaders)]
+pub fn passed_headers() -> Result<JsValue, JsValue> {
+    to_js(&server::passed_headers())
+}
