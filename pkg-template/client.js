@@ -6,16 +6,19 @@ import {
   PrivateKeySigner,
   CasperPrivateKeySigner,
   selectPaymentRequirements,
-  decodePaymentRequiredHeader,
-  decodePaymentResponseHeader,
-  encodePaymentSignatureHeader,
   findMatchingRequirements,
   checkPaymentOptions,
+  readPaymentRequired,
+  readPaymentResponse,
+  carriesPayment,
+  paymentHeader,
+  outcomeOpen,
+  networkFamily,
+  defaultFamily,
 } from "./x402_wasm.js";
+import { Code, x402Error } from "./errors.js";
 
-const PAYMENT_HEADERS = ["PAYMENT-SIGNATURE", "X-PAYMENT"];
-/** Seconds a kept payment must still be valid for to be sent again (the facilitator's buffer). */
-const REUSE_MARGIN_SECONDS = 6;
+
 /** Signers made here take the wallet JSON form of typed data (uint256 as decimal strings). */
 const JSON_TYPED_DATA = Symbol("x402-wasm.jsonTypedData");
 
@@ -24,19 +27,12 @@ function jsonTypedData(typedData) {
   return JSON.parse(JSON.stringify(typedData, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
-/** An `Error` with a stable `code`, as every error of this package. */
-export function x402Error(code, message, cause) {
-  const err = new Error(message, cause === undefined ? undefined : { cause });
-  err.code = code;
-  return err;
-}
-
 /**
  * A signer that holds its key in wasm memory: the key is never handed back to JavaScript, is
  * zeroized when freed, and signs x402 payment typed data only.
  */
 export function privateKeySigner(hexKey, { allowUpto = false } = {}) {
-  return keySigner(new PrivateKeySigner(hexKey, allowUpto === true), (key) => ({ address: key.address }), jsonTypedData);
+  return keySigner(new PrivateKeySigner(hexKey, allowUpto === true), (key) => ({ family: key.family, address: key.address }), jsonTypedData);
 }
 
 /** A signer over a key held in wasm; `dispose()` zeroizes and frees the key, after which it signs nothing. */
@@ -46,7 +42,7 @@ function keySigner(key, fields, prepare = (t) => t) {
     ...fields(key),
     [JSON_TYPED_DATA]: true,
     async signTypedData(typedData) {
-      if (!live) throw x402Error("signer_disposed", "this signer was disposed: its key is gone");
+      if (!live) throw x402Error(Code.SignerDisposed, "this signer was disposed: its key is gone");
       return live.signTypedData(prepare(typedData));
     },
     dispose() {
@@ -62,13 +58,7 @@ function keySigner(key, fields, prepare = (t) => t) {
  * requirements; `address` is the account (`00` + account hash) and `publicKey` the tagged key.
  */
 export function casperPrivateKeySigner(secretKey, { algorithm = "ed25519" } = {}) {
-  return keySigner(new CasperPrivateKeySigner(secretKey, algorithm), (key) => ({ family: "casper", address: key.address, publicKey: key.publicKey }));
-}
-
-/** The CAIP-2 namespace of a network: `eip155` for v1 legacy names. */
-function familyOf(network) {
-  const colon = network.indexOf(":");
-  return colon < 0 ? "eip155" : network.slice(0, colon);
+  return keySigner(new CasperPrivateKeySigner(secretKey, algorithm), (key) => ({ family: key.family, address: key.address, publicKey: key.publicKey }));
 }
 
 /**
@@ -77,7 +67,7 @@ function familyOf(network) {
  */
 export function injectedWalletSigner(provider, { address } = {}) {
   if (!provider || typeof provider.request !== "function") {
-    throw x402Error("invalid_argument", "injectedWalletSigner needs an EIP-1193 provider with request()");
+    throw x402Error(Code.InvalidArgument, "injectedWalletSigner needs an EIP-1193 provider with request()");
   }
   let account = address;
   const rejected = (e) => e?.code === 4001 || e?.code === "ACTION_REJECTED";
@@ -85,8 +75,8 @@ export function injectedWalletSigner(provider, { address } = {}) {
     try {
       return await provider.request(args);
     } catch (e) {
-      if (rejected(e)) throw x402Error("user_rejected", `the wallet refused ${args.method}`, e);
-      throw x402Error("wallet_error", `${args.method} failed: ${e?.message ?? e}`, e);
+      if (rejected(e)) throw x402Error(Code.UserRejected, `the wallet refused ${args.method}`, e);
+      throw x402Error(Code.WalletError, `${args.method} failed: ${e?.message ?? e}`, e);
     }
   };
   return Object.freeze({
@@ -95,7 +85,7 @@ export function injectedWalletSigner(provider, { address } = {}) {
       if (!account) {
         const accounts = await call({ method: "eth_requestAccounts" });
         if (!Array.isArray(accounts) || typeof accounts[0] !== "string") {
-          throw x402Error("wallet_error", "eth_requestAccounts returned no account");
+          throw x402Error(Code.WalletError, "eth_requestAccounts returned no account");
         }
         account = accounts[0];
       }
@@ -110,9 +100,11 @@ export function injectedWalletSigner(provider, { address } = {}) {
 
 /** The settlement result of a paid response (`PAYMENT-RESPONSE`, else `X-PAYMENT-RESPONSE`), or null. */
 export function decodePaymentResponse(response) {
-  const header = response.headers.get("PAYMENT-RESPONSE") ?? response.headers.get("X-PAYMENT-RESPONSE");
-  return header === null ? null : decodePaymentResponseHeader(header);
+  return readPaymentResponse(getter(response));
 }
+
+/** A message's headers as wasm reads them. */
+const getter = (message) => (name) => message.headers.get(name);
 
 /** viem-style typed data for a signer of unknown make: bigint uints, no EIP712Domain entry. */
 function toViemTypedData(typedData) {
@@ -125,11 +117,12 @@ function toViemTypedData(typedData) {
   return { ...typedData, types, message: convert(typedData.primaryType, typedData.message) };
 }
 
-/** What a draft names as payer: a Casper signer's public key, else the EVM address. */
+/** What a draft names as payer: a non-EVM signer's public key where it has one (Casper pays by
+ * key), else its address (a viem account's `publicKey` is not its payer). */
 async function signerPayer(signer) {
-  if (signer.family === "casper") return signer.publicKey;
+  if (signer.family !== undefined && signer.family !== defaultFamily() && typeof signer.publicKey === "string") return signer.publicKey;
   const address = typeof signer.getAddress === "function" ? await signer.getAddress() : signer.address;
-  if (typeof address !== "string") throw x402Error("invalid_argument", "the signer has no address");
+  if (typeof address !== "string") throw x402Error(Code.InvalidArgument, "the signer has no address");
   return address;
 }
 
@@ -138,39 +131,16 @@ async function sha256Hex(bytes) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The terms of a 402: the v2 header, else a v1 JSON body (`preferVersion: 1` reverses that). */
+/** The terms of a 402, read in wasm: the v2 header, else a v1 JSON body (`preferVersion: 1`
+ * reverses that). */
 async function readTerms(response, preferVersion) {
-  const header = response.headers.get("PAYMENT-REQUIRED");
-  let v1 = null;
-  if (header === null || preferVersion === 1) {
-    try {
-      const body = await response.clone().json();
-      if (body && body.x402Version === 1) v1 = body;
-    } catch {
-      // Not JSON: no v1 terms.
-    }
-  }
-  if (v1 && (header === null || preferVersion === 1)) return v1;
-  if (header !== null) {
-    try {
-      return decodePaymentRequiredHeader(header);
-    } catch (e) {
-      throw x402Error("invalid_payment_required", `the PAYMENT-REQUIRED header cannot be read: ${e.message}`, e);
-    }
-  }
-  throw x402Error("invalid_payment_required", `a ${response.status} without x402 terms (no PAYMENT-REQUIRED header, no v1 body)`);
-}
-
-/** Whether a paid retry's answer leaves the payment's outcome open: a 5xx (the facilitator timed out
- * mid-settlement, say), a 409 (another request is settling this payment) or a settlement the
- * facilitator calls pending. The same payment is then sent again on the next call, never a new one signed. */
-function outcomeOpen(paid) {
-  if (paid.status >= 500 || paid.status === 409) return true;
+  let body = null;
   try {
-    return decodePaymentResponse(paid)?.errorReason === "settlement_pending";
+    body = await response.clone().text();
   } catch {
-    return false;
+    // No readable body: no v1 terms.
   }
+  return readPaymentRequired(getter(response), body, preferVersion, response.status);
 }
 
 /**
@@ -186,14 +156,14 @@ function outcomeOpen(paid) {
  * `onPaymentResponse`.
  */
 export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
-  if (typeof fetchImpl !== "function") throw x402Error("invalid_argument", "wrapFetchWithPayment needs a fetch function");
+  if (typeof fetchImpl !== "function") throw x402Error(Code.InvalidArgument, "wrapFetchWithPayment needs a fetch function");
   const signers = new Map();
   for (const s of Array.isArray(signer) ? signer : [signer]) {
     if (!s || typeof s.signTypedData !== "function") {
-      throw x402Error("invalid_argument", "the signer must have signTypedData(typedData)");
+      throw x402Error(Code.InvalidArgument, "the signer must have signTypedData(typedData)");
     }
-    const family = s.family ?? "eip155";
-    if (signers.has(family)) throw x402Error("invalid_argument", `two signers for the ${family} family`);
+    const family = s.family ?? defaultFamily();
+    if (signers.has(family)) throw x402Error(Code.InvalidArgument, `two signers for the ${family} family`);
     signers.set(family, s);
   }
   const { select, preferVersion = 2, onPaymentRequired, onBeforePaymentCreation, onPaymentCreated, onPaymentResponse } = options;
@@ -211,12 +181,12 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   // Signed payments whose paid retry got no final answer, by request, until they expire.
   const unanswered = new Map();
   const aborted = (hook, verdict) => {
-    if (verdict && verdict.abort) throw x402Error("payment_aborted", `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
+    if (verdict && verdict.abort) throw x402Error(Code.PaymentAborted, `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
   };
 
   return async function fetchWithPayment(input, init) {
     const request = new Request(input, init);
-    if (PAYMENT_HEADERS.some((h) => request.headers.has(h))) {
+    if (carriesPayment(getter(request))) {
       // Already carries a payment: never pay again.
       return fetchImpl(request);
     }
@@ -236,14 +206,14 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     const target = response.url || request.url;
     // A redirect may lead anywhere: pay only the origin that was asked, unless told otherwise.
     if (response.redirected && response.url && new URL(response.url).origin !== new URL(request.url).origin && options.allowCrossOriginPayment !== true) {
-      throw x402Error("cross_origin_payment", `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`);
+      throw x402Error(Code.CrossOriginPayment, `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`);
     }
 
     const paymentRequired = await readTerms(response, preferVersion);
     const key = `${request.method} ${request.url} ${await sha256Hex(body)}`;
     const now = Math.floor(Date.now() / 1000);
     let kept = unanswered.get(key);
-    if (kept && (kept.validBefore < now + REUSE_MARGIN_SECONDS || findMatchingRequirements(paymentRequired.accepts, kept.payload) < 0)) {
+    if (kept && (kept.reusableUntil < now || findMatchingRequirements(paymentRequired.accepts, kept.payload) < 0)) {
       unanswered.delete(key);
       kept = undefined;
     }
@@ -256,14 +226,14 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
       if (select) {
         const chosen = await select(candidates, paymentRequired);
         const at = candidates.indexOf(chosen);
-        if (at < 0) throw x402Error("invalid_argument", "select() must return one of the candidates it was given");
+        if (at < 0) throw x402Error(Code.InvalidArgument, "select() must return one of the candidates it was given");
         index = indices[at];
       }
       const selectedRequirements = paymentRequired.accepts[index];
       if (onPaymentRequired) {
         aborted("onPaymentRequired", await onPaymentRequired({ paymentRequired, selectedRequirements, request: new Request(request, { body }) }));
       }
-      const payer = signers.get(familyOf(selectedRequirements.network));
+      const payer = signers.get(networkFamily(selectedRequirements.network));
       const draft = new PaymentDraft(paymentRequired, index, await signerPayer(payer), { now });
       try {
         const typedData = draft.typedData();
@@ -271,21 +241,21 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
           aborted("onBeforePaymentCreation", await onBeforePaymentCreation({ paymentRequired, selectedRequirements, typedData }));
         }
         const signature = await payer.signTypedData(payer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
-        kept = { validBefore: draft.validBefore, payload: draft.finish(signature) };
+        kept = { reusableUntil: draft.reusableUntil, payload: draft.finish(signature) };
       } finally {
         draft.free();
       }
-      kept.header = encodePaymentSignatureHeader(kept.payload);
+      kept.header = paymentHeader(kept.payload);
       if (onPaymentCreated) await onPaymentCreated({ paymentPayload: kept.payload, requirements: selectedRequirements });
     }
 
     unanswered.set(key, kept);
-    const headerName = kept.payload.x402Version === 1 ? "X-PAYMENT" : "PAYMENT-SIGNATURE";
-    const paid = await send({ [headerName]: kept.header }, target);
+    const [headerName, headerValue] = kept.header;
+    const paid = await send({ [headerName]: headerValue }, target);
     // A final answer arrived: the payment was judged, so it is never sent again. An open outcome
     // (5xx, 409, settlement pending) keeps it: the next call re-sends this same payment. Only the
     // call that holds the kept payment may drop it (a concurrent call may have replaced it).
-    if (!outcomeOpen(paid) && unanswered.get(key) === kept) unanswered.delete(key);
+    if (!outcomeOpen(paid.status, getter(paid)) && unanswered.get(key) === kept) unanswered.delete(key);
     if (onPaymentResponse) await onPaymentResponse({ response: paid.clone(), settleResponse: decodePaymentResponse(paid) });
     return paid;
   };

@@ -78,7 +78,7 @@ export interface PaymentPayloadV1 {
 export interface VerifyResponse {
   isValid: boolean;
   /** A reference reason code, e.g. `invalid_exact_evm_payload_authorization_value_mismatch`. */
-  invalidReason?: string;
+  invalidReason?: Reason | (string & {});
   invalidMessage?: string;
   payer?: string;
   extensions?: Record<string, unknown>;
@@ -109,29 +109,101 @@ export interface VerifyOptions {
   now?: number;
 }
 
+/**
+ * The code of every error this package throws, and of every error body its middleware answers
+ * with (`{error: code}`): one list, the crate's `Code`.
+ */
+export type ErrorCode =
+  | "header_too_large"
+  | "invalid_base64"
+  | "invalid_json"
+  | "invalid_field"
+  | "invalid_x402_version"
+  | "invalid_network"
+  | "invalid_price"
+  | "invalid_private_key"
+  | "no_acceptable_requirement"
+  | "amount_exceeds_max"
+  | "signer_mismatch"
+  | "unsupported_typed_data"
+  | "invalid_payment_required"
+  | "payment_aborted"
+  | "user_rejected"
+  | "wallet_error"
+  | "invalid_argument"
+  | "signer_disposed"
+  | "cross_origin_payment"
+  | "facilitator_timeout"
+  | "facilitator_unavailable"
+  | "facilitator_invalid_response"
+  | "invalid_path"
+  | "payment_in_progress"
+  | "too_many_deferred_checks"
+  | "settlement_pending"
+  | "settlement_unresolved"
+  | "handler_failed"
+  | "internal";
+
+/**
+ * A reason a payment is refused, as this package decides it: the reference SDK's codes, character
+ * for character (a facilitator may answer with others, so wire fields carry `string`).
+ */
+export type Reason =
+  | "invalid_exact_evm_scheme"
+  | "invalid_exact_evm_missing_eip712_domain"
+  | "invalid_exact_evm_network_mismatch"
+  | "invalid_exact_evm_signature"
+  | "invalid_exact_evm_recipient_mismatch"
+  | "invalid_exact_evm_payload_authorization_valid_before"
+  | "invalid_exact_evm_payload_authorization_valid_after"
+  | "invalid_exact_evm_payload_authorization_value_mismatch"
+  | "invalid_exact_evm_authorization_value"
+  | "invalid_exact_evm_nonce_already_used"
+  | "invalid_exact_evm_insufficient_balance"
+  | "invalid_exact_evm_token_name_mismatch"
+  | "invalid_exact_evm_token_version_mismatch"
+  | "invalid_exact_evm_eip3009_not_supported"
+  | "invalid_exact_evm_transaction_simulation_failed"
+  | "invalid_exact_evm_transaction_failed"
+  | "asset_not_deployed_contract"
+  | "unsupported_payload_type"
+  | "invalid_permit2_spender"
+  | "invalid_permit2_recipient_mismatch"
+  | "invalid_permit2_signature"
+  | "permit2_deadline_expired"
+  | "permit2_not_yet_valid"
+  | "permit2_amount_mismatch"
+  | "permit2_token_mismatch"
+  | "permit2_allowance_required"
+  | "invalid_exact_casper_unsupported_scheme"
+  | "invalid_exact_casper_network_mismatch"
+  | "invalid_exact_casper_malformed_payload"
+  | "invalid_exact_casper_payto_mismatch"
+  | "invalid_exact_casper_amount_mismatch"
+  | "invalid_exact_casper_invalid_payto"
+  | "invalid_exact_casper_invalid_amount"
+  | "invalid_exact_casper_invalid_asset"
+  | "invalid_exact_casper_payload_expired"
+  | "invalid_exact_casper_not_yet_valid"
+  | "invalid_exact_casper_insufficient_time_to_settle"
+  | "invalid_exact_casper_missing_token_name"
+  | "invalid_exact_casper_missing_token_version"
+  | "invalid_exact_casper_failed_to_hash"
+  | "invalid_exact_casper_invalid_signature"
+  | "invalid_exact_casper_verification_failed"
+  | "invalid_exact_casper_build_deploy_failed"
+  | "invalid_exact_casper_sign_deploy_failed"
+  | "invalid_exact_casper_put_deploy_failed"
+  | "invalid_exact_casper_wait_deploy_failed"
+  | "invalid_payload"
+  | "invalid_payment_requirements"
+  | "invalid_network"
+  | "invalid_x402_version"
+  | "unsupported_scheme";
+
 /** Every error thrown by this package is an `Error` with a stable `code`. */
 export interface X402Error extends Error {
-  code:
-    | "header_too_large"
-    | "invalid_base64"
-    | "invalid_json"
-    | "invalid_field"
-    | "invalid_x402_version"
-    | "invalid_network"
-    | "invalid_price"
-    | "invalid_private_key"
-    | "no_acceptable_requirement"
-    | "amount_exceeds_max"
-    | "signer_mismatch"
-    | "unsupported_typed_data"
-    | "invalid_payment_required"
-    | "payment_aborted"
-    | "user_rejected"
-    | "wallet_error"
-    | "invalid_argument"
-    | "signer_disposed"
-    | "cross_origin_payment"
-    | "internal";
+  code: ErrorCode;
 }
 
 /**
@@ -302,6 +374,8 @@ export type Routes = Record<string, RouteConfig> | RouteConfig;
 /**
  * Where used payments are recorded: each (payer, nonce) is honoured once. A key is `reserved`,
  * then `settling` (sent to /settle), then `settled`; or `unknown` when /settle gave no final answer.
+ * Every call also gets `shard`, the part of the key that groups one payer's payments (a store that
+ * spreads keys over objects keeps one payer's in one).
  */
 export interface NonceStore {
   /**
@@ -309,21 +383,21 @@ export interface NonceStore {
    * key is `unknown` (or `settling` past a 60 s lease) and the caller is to finish that settlement;
    * `"busy"` when another request holds it (answered 409); false when settled (a replay).
    */
-  reserve(key: string, expiresAt: number, owner: string): Promise<boolean | "retry" | "busy">;
+  reserve(key: string, expiresAt: number, owner: string, shard?: string): Promise<boolean | "retry" | "busy">;
   /** Marks the key as sent to /settle (only for its owner). Without it and `unknown`, an open settlement cannot be finished. */
-  settling?(key: string, owner: string): Promise<void>;
+  settling?(key: string, owner: string, shard?: string): Promise<void>;
   /** Marks the key's settlement as having no final answer (only for its owner). */
-  unknown?(key: string, owner: string): Promise<void>;
+  unknown?(key: string, owner: string, shard?: string): Promise<void>;
   /** Frees a key whose payment moved no money (only for its owner; never a settled key). */
-  release(key: string, owner?: string): Promise<void>;
+  release(key: string, owner?: string, shard?: string): Promise<void>;
   /** Records that the payment settled, whoever holds the key. */
-  commit(key: string, owner?: string, expiresAt?: number): Promise<void>;
+  commit(key: string, owner?: string, expiresAt?: number, shard?: string): Promise<void>;
 }
 
 export interface FacilitatorConfig {
   url: string;
   headers?: Record<string, string>;
-  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string>; supported?: Record<string, string> }>;
+  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string> }>;
   /** Per call; a slower facilitator is answered with 504. Default 10000. */
   timeoutMs?: number;
   /** With several facilitators: the networks this one settles (`"casper:*"`, `"eip155:8453"`). */

@@ -83,16 +83,17 @@ export class InMemoryNonceStore {
 
 /**
  * A nonce store over the `X402NonceStore` Durable Object namespace `namespace`: consistent across
- * isolates. Keys are spread over objects by payer, so one payer's payments meet in one object.
+ * isolates. Keys are spread over objects by `shard` (the payer, as the gate names it), so one
+ * payer's payments meet in one object; a call without a shard goes to the key's own object.
  */
 export function durableObjectNonceStore(namespace) {
-  const stub = (key) => namespace.get(namespace.idFromName(key.split(":").at(-2) ?? key));
+  const stub = (key, shard) => namespace.get(namespace.idFromName(shard ?? key));
   return {
-    reserve: (key, expiresAt, owner) => stub(key).reserve(key, expiresAt, owner),
-    settling: (key, owner) => stub(key).settling(key, owner),
-    unknown: (key, owner) => stub(key).unknown(key, owner),
-    release: (key, owner) => stub(key).release(key, owner),
-    commit: (key, owner, expiresAt) => stub(key).commit(key, owner, expiresAt),
+    reserve: (key, expiresAt, owner, shard) => stub(key, shard).reserve(key, expiresAt, owner),
+    settling: (key, owner, shard) => stub(key, shard).settling(key, owner),
+    unknown: (key, owner, shard) => stub(key, shard).unknown(key, owner),
+    release: (key, owner, shard) => stub(key, shard).release(key, owner),
+    commit: (key, owner, expiresAt, shard) => stub(key, shard).commit(key, owner, expiresAt),
   };
 }
 

@@ -77,10 +77,13 @@ pub struct Payment {
 impl Gate {
     /// Reads the route table and the options `{verify?, facilitatorNetworks?}` (JSON).
     pub fn new(routes: &str, options: Option<&str>) -> Result<Gate> {
+        let routes = Routes::from_json(routes)?;
         let options: GateOptions = match options {
-            Some(json) => {
-                serde_json::from_str(json).map_err(|e| Error::json("middleware options", e))?
-            }
+            Some(json) => serde_json::from_str(json).map_err(|e| {
+                Error::InvalidArgument(format!(
+                    "options.verify must be \"local+facilitator\" (default) or \"local\" ({e})"
+                ))
+            })?,
             None => GateOptions::default(),
         };
         let facilitators = if options.facilitator_networks.is_empty() {
@@ -89,7 +92,7 @@ impl Gate {
             options.facilitator_networks
         };
         Ok(Gate {
-            routes: Routes::from_json(routes)?,
+            routes,
             facilitators: Facilitators::new(facilitators),
             mode: options.verify.unwrap_or_default(),
         })
