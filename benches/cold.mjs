@@ -43,7 +43,13 @@ async function sample(kind, first) {
   return { startupCpu: startupCpu / 1e6, startupWall, requestCpu: requestCpu / 1e6, requestWall, facilitatorCalls };
 }
 
-const cases = [["empty", "unpaid"], ...KINDS.flatMap((kind) => [[kind, "unpaid"], [kind, "paid"]])];
+const cases = [
+  ["empty", "unpaid"],
+  ...KINDS.flatMap((kind) => [
+    [kind, "unpaid"],
+    [kind, "paid"],
+  ]),
+];
 const samples = Object.fromEntries(cases.map(([kind, first]) => [`${kind}/${first}`, []]));
 for (let i = 0; i < SAMPLES; i++) {
   for (const [kind, first] of cases) samples[`${kind}/${first}`].push(await sample(kind, first));
@@ -55,6 +61,8 @@ const results = {};
 for (const [name, list] of Object.entries(samples)) {
   results[name] = summaryByField(list);
   const r = results[name];
-  log(`cold ${name}: start-up ${r.startupCpu.median.toFixed(1)} ms CPU / ${r.startupWall.median.toFixed(1)} ms wall; first request ${r.requestCpu.median.toFixed(2)} ms CPU / ${r.requestWall.median.toFixed(2)} ms wall; facilitator calls ${r.facilitatorCalls.median}`);
+  log(
+    `cold ${name}: start-up ${r.startupCpu.median.toFixed(1)} ms CPU / ${r.startupWall.median.toFixed(1)} ms wall; first request ${r.requestCpu.median.toFixed(2)} ms CPU / ${r.requestWall.median.toFixed(2)} ms wall; facilitator calls ${r.facilitatorCalls.median}`,
+  );
 }
 emit({ bench: "cold", unit: "ms", samples: SAMPLES, results });

@@ -54,6 +54,8 @@ const results = {};
 for (const [name, list] of Object.entries(runs)) {
   results[name] = summaryByField(list);
   const r = results[name];
-  log(`load ${name}: ${r.rps.median.toFixed(0)} req/s, p50 ${r.p50.median} ms, p99 ${r.p99.median} ms, facilitator calls/request ${r.facilitatorCallsPerRequest.median.toFixed(2)}`);
+  log(
+    `load ${name}: ${r.rps.median.toFixed(0)} req/s, p50 ${r.p50.median} ms, p99 ${r.p99.median} ms, facilitator calls/request ${r.facilitatorCallsPerRequest.median.toFixed(2)}`,
+  );
 }
 emit({ bench: "load", connections: CONNECTIONS, seconds: SECONDS, runs: RUNS, results });

@@ -20,6 +20,10 @@ for (const dir of readdirSync(fromRoot("target/criterion"))) {
   if (!existsSync(fromRoot(estimates)) || statSync(fromRoot(estimates)).mtimeMs < started) continue;
   const { median } = readJson(estimates);
   const { title } = readJson(`target/criterion/${dir}/new/benchmark.json`);
-  results[title] = { median: median.point_estimate / 1e3, low: median.confidence_interval.lower_bound / 1e3, high: median.confidence_interval.upper_bound / 1e3 };
+  results[title] = {
+    median: median.point_estimate / 1e3,
+    low: median.confidence_interval.lower_bound / 1e3,
+    high: median.confidence_interval.upper_bound / 1e3,
+  };
 }
 emit({ bench: "native", unit: "µs/op", rustc: spawnSync("rustc", ["--version"], { encoding: "utf8" }).stdout.trim(), results });

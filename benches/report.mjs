@@ -7,10 +7,12 @@ import { cpus, totalmem } from "node:os";
 import { QUICK, fromRoot, readJson } from "./lib/common.mjs";
 
 const BENCHES = ["verify", "native", "cold", "load", "size"];
-const r = Object.fromEntries(BENCHES.map((b) => {
-  const path = `target/bench/${b}.json`;
-  return [b, existsSync(fromRoot(path)) ? readJson(path) : { error: "no result" }];
-}));
+const r = Object.fromEntries(
+  BENCHES.map((b) => {
+    const path = `target/bench/${b}.json`;
+    return [b, existsSync(fromRoot(path)) ? readJson(path) : { error: "no result" }];
+  }),
+);
 const failed = BENCHES.filter((b) => r[b].error);
 
 const sh = (command) => execSync(command, { cwd: fromRoot(""), encoding: "utf8" }).trim();
@@ -20,7 +22,8 @@ const us = (x) => fixed(x, x < 10 ? 2 : x < 1000 ? 1 : 0);
 const ms = (x) => fixed(x, x < 10 ? 2 : 1);
 const kib = (bytes) => fixed(bytes / 1024, 1);
 const ratio = (a, b) => (a === undefined || b === undefined ? "n/a" : `${(a / b).toFixed(2)}×`);
-const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+const table = (head, rows) =>
+  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 
 // --- the figures -------------------------------------------------------------------------------
 const verify = r.verify.results ?? {};
@@ -33,65 +36,207 @@ const workers = r.size.workers ?? {};
 const m = (obj, ...keys) => keys.reduce((o, k) => o?.[k], obj)?.median;
 
 const ROW = (what, unit, ours, peer, ratioText, fmt) => [what, unit, fmt(ours), fmt(peer), ratioText];
-const summary = table(["measurement", "unit", "ours", "peer", "ratio"], [
-  ROW("local verify, Node: wasm vs viem", "µs/op, lower is better", m(verify, "ours"), m(verify, "viem"), `viem/ours ${ratio(m(verify, "viem"), m(verify, "ours"))}`, us),
-  ROW("local verify, Node: wasm vs @x402/evm facilitator", "µs/op, lower is better", m(verify, "ours"), m(verify, "x402evm"), `x402evm/ours ${ratio(m(verify, "x402evm"), m(verify, "ours"))}`, us),
-  ROW("local verify: wasm in Node vs native (peer column: native Rust)", "µs/op, lower is better", m(verify, "ours"), native?.median, `ours/native ${ratio(m(verify, "ours"), native?.median)}`, us),
-  ...[["unpaid", "first 402"], ["paid", "first paid request"]].flatMap(([first, label]) => [
-    ROW(`workerd, fresh isolate, ${label}: CPU`, "ms, lower is better", m(cold, `ours/${first}`, "requestCpu"), m(cold, `hono/${first}`, "requestCpu"), `hono/ours ${ratio(m(cold, `hono/${first}`, "requestCpu"), m(cold, `ours/${first}`, "requestCpu"))}`, ms),
-    ROW(`workerd, fresh isolate, ${label}: wall`, "ms, lower is better", m(cold, `ours/${first}`, "requestWall"), m(cold, `hono/${first}`, "requestWall"), `hono/ours ${ratio(m(cold, `hono/${first}`, "requestWall"), m(cold, `ours/${first}`, "requestWall"))}`, ms),
-  ]),
-  ROW("workerd start-up (spawn to ready, incl. workerd itself): CPU", "ms, lower is better", m(cold, "ours/paid", "startupCpu"), m(cold, "hono/paid", "startupCpu"), `hono/ours ${ratio(m(cold, "hono/paid", "startupCpu"), m(cold, "ours/paid", "startupCpu"))}`, ms),
-  ...[["unpaid", "402 (unpaid)"], ["reject", "invalid payment refused"]].flatMap(([path, label]) => [
-    ROW(`workerd under load, ${label}: throughput`, "req/s, higher is better", m(load, `ours/${path}`, "rps"), m(load, `hono/${path}`, "rps"), `ours/hono ${ratio(m(load, `ours/${path}`, "rps"), m(load, `hono/${path}`, "rps"))}`, (x) => fixed(x, 0)),
-    ROW(`workerd under load, ${label}: latency p50 / p99`, "ms, lower is better", [m(load, `ours/${path}`, "p50"), m(load, `ours/${path}`, "p99")], [m(load, `hono/${path}`, "p50"), m(load, `hono/${path}`, "p99")], `hono/ours p99 ${ratio(m(load, `hono/${path}`, "p99"), m(load, `ours/${path}`, "p99"))}`, (x) => x.map((v) => fixed(v, 0)).join(" / ")),
-  ]),
-  ROW("client bundle (esbuild, minified; ours incl. .wasm), gzip -9", "KiB, lower is better", bundles["client/ours"]?.total.gzip, bundles["client/official"]?.total.gzip, `official/ours ${ratio(bundles["client/official"]?.total.gzip, bundles["client/ours"]?.total.gzip)}`, kib),
-  ROW("server bundle (esbuild, minified; ours incl. .wasm), gzip -9", "KiB, lower is better", bundles["server/ours"]?.total.gzip, bundles["server/official"]?.total.gzip, `official/ours ${ratio(bundles["server/official"]?.total.gzip, bundles["server/ours"]?.total.gzip)}`, kib),
-  ROW("Worker as wrangler bundles it (ours incl. .wasm), gzip -9", "KiB, lower is better", workers.ours?.total.gzip, workers.hono?.total.gzip, `hono/ours ${ratio(workers.hono?.total.gzip, workers.ours?.total.gzip)}`, kib),
-]);
+const summary = table(
+  ["measurement", "unit", "ours", "peer", "ratio"],
+  [
+    ROW(
+      "local verify, Node: wasm vs viem",
+      "µs/op, lower is better",
+      m(verify, "ours"),
+      m(verify, "viem"),
+      `viem/ours ${ratio(m(verify, "viem"), m(verify, "ours"))}`,
+      us,
+    ),
+    ROW(
+      "local verify, Node: wasm vs @x402/evm facilitator",
+      "µs/op, lower is better",
+      m(verify, "ours"),
+      m(verify, "x402evm"),
+      `x402evm/ours ${ratio(m(verify, "x402evm"), m(verify, "ours"))}`,
+      us,
+    ),
+    ROW(
+      "local verify: wasm in Node vs native (peer column: native Rust)",
+      "µs/op, lower is better",
+      m(verify, "ours"),
+      native?.median,
+      `ours/native ${ratio(m(verify, "ours"), native?.median)}`,
+      us,
+    ),
+    ...[
+      ["unpaid", "first 402"],
+      ["paid", "first paid request"],
+    ].flatMap(([first, label]) => [
+      ROW(
+        `workerd, fresh isolate, ${label}: CPU`,
+        "ms, lower is better",
+        m(cold, `ours/${first}`, "requestCpu"),
+        m(cold, `hono/${first}`, "requestCpu"),
+        `hono/ours ${ratio(m(cold, `hono/${first}`, "requestCpu"), m(cold, `ours/${first}`, "requestCpu"))}`,
+        ms,
+      ),
+      ROW(
+        `workerd, fresh isolate, ${label}: wall`,
+        "ms, lower is better",
+        m(cold, `ours/${first}`, "requestWall"),
+        m(cold, `hono/${first}`, "requestWall"),
+        `hono/ours ${ratio(m(cold, `hono/${first}`, "requestWall"), m(cold, `ours/${first}`, "requestWall"))}`,
+        ms,
+      ),
+    ]),
+    ROW(
+      "workerd start-up (spawn to ready, incl. workerd itself): CPU",
+      "ms, lower is better",
+      m(cold, "ours/paid", "startupCpu"),
+      m(cold, "hono/paid", "startupCpu"),
+      `hono/ours ${ratio(m(cold, "hono/paid", "startupCpu"), m(cold, "ours/paid", "startupCpu"))}`,
+      ms,
+    ),
+    ...[
+      ["unpaid", "402 (unpaid)"],
+      ["reject", "invalid payment refused"],
+    ].flatMap(([path, label]) => [
+      ROW(
+        `workerd under load, ${label}: throughput`,
+        "req/s, higher is better",
+        m(load, `ours/${path}`, "rps"),
+        m(load, `hono/${path}`, "rps"),
+        `ours/hono ${ratio(m(load, `ours/${path}`, "rps"), m(load, `hono/${path}`, "rps"))}`,
+        (x) => fixed(x, 0),
+      ),
+      ROW(
+        `workerd under load, ${label}: latency p50 / p99`,
+        "ms, lower is better",
+        [m(load, `ours/${path}`, "p50"), m(load, `ours/${path}`, "p99")],
+        [m(load, `hono/${path}`, "p50"), m(load, `hono/${path}`, "p99")],
+        `hono/ours p99 ${ratio(m(load, `hono/${path}`, "p99"), m(load, `ours/${path}`, "p99"))}`,
+        (x) => x.map((v) => fixed(v, 0)).join(" / "),
+      ),
+    ]),
+    ROW(
+      "client bundle (esbuild, minified; ours incl. .wasm), gzip -9",
+      "KiB, lower is better",
+      bundles["client/ours"]?.total.gzip,
+      bundles["client/official"]?.total.gzip,
+      `official/ours ${ratio(bundles["client/official"]?.total.gzip, bundles["client/ours"]?.total.gzip)}`,
+      kib,
+    ),
+    ROW(
+      "server bundle (esbuild, minified; ours incl. .wasm), gzip -9",
+      "KiB, lower is better",
+      bundles["server/ours"]?.total.gzip,
+      bundles["server/official"]?.total.gzip,
+      `official/ours ${ratio(bundles["server/official"]?.total.gzip, bundles["server/ours"]?.total.gzip)}`,
+      kib,
+    ),
+    ROW(
+      "Worker as wrangler bundles it (ours incl. .wasm), gzip -9",
+      "KiB, lower is better",
+      workers.ours?.total.gzip,
+      workers.hono?.total.gzip,
+      `hono/ours ${ratio(workers.hono?.total.gzip, workers.ours?.total.gzip)}`,
+      kib,
+    ),
+  ],
+);
 
 // --- details ---------------------------------------------------------------------------------
 const spread = (s, fmt) => (s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : "n/a");
-const verifyTable = table(["contender", "median µs/op (min–max)", "runs × iterations"], [
-  ...Object.entries(verify).map(([name, s]) => [name, spread(s, us), `${s.runs} × ${s.iterations}`]),
-  ...Object.entries(r.native.results ?? {}).map(([title, s]) => [`native: ${title}`, `${us(s.median)} (95% CI ${us(s.low)}–${us(s.high)})`, "criterion"]),
-]);
-const coldTable = table(["Worker / first request", "start-up CPU", "start-up wall", "request CPU", "request wall", "facilitator calls"],
-  Object.entries(cold).map(([name, s]) => [name, spread(s.startupCpu, ms), spread(s.startupWall, ms), spread(s.requestCpu, ms), spread(s.requestWall, ms), s.facilitatorCalls.median]));
-const loadTable = table(["Worker / request", "req/s", "p50 ms", "p99 ms", "facilitator calls per request"],
-  Object.entries(load).map(([name, s]) => [name, spread(s.rps, (x) => fixed(x, 0)), spread(s.p50, (x) => fixed(x, 0)), spread(s.p99, (x) => fixed(x, 0)), fixed(s.facilitatorCallsPerRequest.median, 2)]));
+const verifyTable = table(
+  ["contender", "median µs/op (min–max)", "runs × iterations"],
+  [
+    ...Object.entries(verify).map(([name, s]) => [name, spread(s, us), `${s.runs} × ${s.iterations}`]),
+    ...Object.entries(r.native.results ?? {}).map(([title, s]) => [
+      `native: ${title}`,
+      `${us(s.median)} (95% CI ${us(s.low)}–${us(s.high)})`,
+      "criterion",
+    ]),
+  ],
+);
+const coldTable = table(
+  ["Worker / first request", "start-up CPU", "start-up wall", "request CPU", "request wall", "facilitator calls"],
+  Object.entries(cold).map(([name, s]) => [
+    name,
+    spread(s.startupCpu, ms),
+    spread(s.startupWall, ms),
+    spread(s.requestCpu, ms),
+    spread(s.requestWall, ms),
+    s.facilitatorCalls.median,
+  ]),
+);
+const loadTable = table(
+  ["Worker / request", "req/s", "p50 ms", "p99 ms", "facilitator calls per request"],
+  Object.entries(load).map(([name, s]) => [
+    name,
+    spread(s.rps, (x) => fixed(x, 0)),
+    spread(s.p50, (x) => fixed(x, 0)),
+    spread(s.p99, (x) => fixed(x, 0)),
+    fixed(s.facilitatorCallsPerRequest.median, 2),
+  ]),
+);
 const sizeRows = (name, parts) => Object.entries(parts).map(([part, s]) => [`${name}: ${part}`, s.raw, s.gzip]);
-const sizeTable = table(["what", "bytes", "gzip -9 bytes"], [
-  ...Object.entries(r.size.pkg?.files ?? {}).map(([file, s]) => [`pkg/${file}`, s.raw, s.gzip]),
-  [`pkg/, what the browser entry loads (${(r.size.pkg?.browserEntry.files ?? []).join(", ")})`, r.size.pkg?.browserEntry.raw, r.size.pkg?.browserEntry.gzip],
-  ...Object.entries(bundles).flatMap(([name, parts]) => sizeRows(`${name} bundle`, parts)),
-  ...Object.entries(workers).flatMap(([name, parts]) => sizeRows(`Worker ${name}`, parts)),
-]);
+const sizeTable = table(
+  ["what", "bytes", "gzip -9 bytes"],
+  [
+    ...Object.entries(r.size.pkg?.files ?? {}).map(([file, s]) => [`pkg/${file}`, s.raw, s.gzip]),
+    [
+      `pkg/, what the browser entry loads (${(r.size.pkg?.browserEntry.files ?? []).join(", ")})`,
+      r.size.pkg?.browserEntry.raw,
+      r.size.pkg?.browserEntry.gzip,
+    ],
+    ...Object.entries(bundles).flatMap(([name, parts]) => sizeRows(`${name} bundle`, parts)),
+    ...Object.entries(workers).flatMap(([name, parts]) => sizeRows(`Worker ${name}`, parts)),
+  ],
+);
 
 // --- the machine and the software --------------------------------------------------------------
 const cpuModel = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1] ?? "unknown";
 const os = readFileSync("/etc/os-release", "utf8").match(/^PRETTY_NAME="?(.*?)"?$/m)?.[1] ?? "Linux";
 const busy = BENCHES.filter((b) => r[b].machine && (r[b].machine.start.otherBuilds || r[b].machine.end.otherBuilds));
 const builds = new Set(BENCHES.filter((b) => r[b].machine).flatMap((b) => [r[b].machine.start.builtAt, r[b].machine.end.builtAt]));
-const loads = BENCHES.filter((b) => r[b].machine).map((b) => `${b} ${r[b].machine.start.loadavg1.toFixed(2)}→${r[b].machine.end.loadavg1.toFixed(2)}`).join(", ");
-const commits = [...new Set(BENCHES.map((b) => r[b].machine?.start.commit).filter(Boolean))].map((c) => c.replace(/-dirty$/, " with uncommitted changes"));
-const wasmBuilt = statSync(fromRoot("pkg/x402_wasm_bg.wasm")).mtime.toISOString().replace(/\.\d+Z$/, "Z");
-const machine = table(["", ""], [
-  ["CPU", `${cpuModel} (/proc/cpuinfo), ${cpus().length} cores`],
-  ["memory", `${(totalmem() / 2 ** 30).toFixed(1)} GiB`],
-  ["OS", `${os}, Linux ${sh("uname -r")}`],
-  ["Node", process.version],
-  ["rustc", r.native.rustc ?? sh("rustc --version")],
-  ["load average (1 min) at start→end of each script", loads],
-  ["other builds (cargo, rustc, wasm-bindgen, wasm-opt) seen at a script's start or end", busy.length ? `yes, during: ${busy.join(", ")} (those figures are skewed)` : "none"],
-  ["pkg/ or worker/dist rebuilt during the run", builds.size > 1 ? "yes: the figures mix two builds" : "no"],
-]);
-const PEERS = ["viem", "@x402/core", "@x402/evm", "@x402/fetch", "@x402/hono", "@x402/extensions", "hono", "wrangler", "miniflare", "workerd", "esbuild", "autocannon"];
-const versions = table(["package", "version"], [
-  ["x402-wasm (ours, pkg/)", `${readJson("pkg/package.json").version}, .wasm built ${wasmBuilt}`],
-  ...PEERS.map((p) => [p, version(p)]),
-]);
+const loads = BENCHES.filter((b) => r[b].machine)
+  .map((b) => `${b} ${r[b].machine.start.loadavg1.toFixed(2)}→${r[b].machine.end.loadavg1.toFixed(2)}`)
+  .join(", ");
+const commits = [...new Set(BENCHES.map((b) => r[b].machine?.start.commit).filter(Boolean))].map((c) =>
+  c.replace(/-dirty$/, " with uncommitted changes"),
+);
+const wasmBuilt = statSync(fromRoot("pkg/x402_wasm_bg.wasm"))
+  .mtime.toISOString()
+  .replace(/\.\d+Z$/, "Z");
+const machine = table(
+  ["", ""],
+  [
+    ["CPU", `${cpuModel} (/proc/cpuinfo), ${cpus().length} cores`],
+    ["memory", `${(totalmem() / 2 ** 30).toFixed(1)} GiB`],
+    ["OS", `${os}, Linux ${sh("uname -r")}`],
+    ["Node", process.version],
+    ["rustc", r.native.rustc ?? sh("rustc --version")],
+    ["load average (1 min) at start→end of each script", loads],
+    [
+      "other builds (cargo, rustc, wasm-bindgen, wasm-opt) seen at a script's start or end",
+      busy.length ? `yes, during: ${busy.join(", ")} (those figures are skewed)` : "none",
+    ],
+    ["pkg/ or worker/dist rebuilt during the run", builds.size > 1 ? "yes: the figures mix two builds" : "no"],
+  ],
+);
+const PEERS = [
+  "viem",
+  "@x402/core",
+  "@x402/evm",
+  "@x402/fetch",
+  "@x402/hono",
+  "@x402/extensions",
+  "hono",
+  "wrangler",
+  "miniflare",
+  "workerd",
+  "esbuild",
+  "autocannon",
+];
+const versions = table(
+  ["package", "version"],
+  [["x402-wasm (ours, pkg/)", `${readJson("pkg/package.json").version}, .wasm built ${wasmBuilt}`], ...PEERS.map((p) => [p, version(p)])],
+);
 
 const md = `# Benchmarks
 

@@ -18,11 +18,22 @@ const total = (sizes) => sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.g
 const WASM = "pkg/x402_wasm_bg.wasm";
 
 // pkg/: every file a runtime loads (not the types and the README), and the browser entry's graph.
-const pkgFiles = Object.fromEntries(readJson("pkg/package.json").files
-  .filter((f) => /\.(js|wasm)$/.test(f))
-  .map((f) => [f, fileSize(`pkg/${f}`)]));
-const webGraph = await build({ entryPoints: [fromRoot("pkg/web.js")], bundle: true, write: false, metafile: true, format: "esm", logLevel: "error" });
-const webFiles = Object.keys(webGraph.metafile.inputs).map((p) => p.replace(/^pkg\//, "")).concat("x402_wasm_bg.wasm");
+const pkgFiles = Object.fromEntries(
+  readJson("pkg/package.json")
+    .files.filter((f) => /\.(js|wasm)$/.test(f))
+    .map((f) => [f, fileSize(`pkg/${f}`)]),
+);
+const webGraph = await build({
+  entryPoints: [fromRoot("pkg/web.js")],
+  bundle: true,
+  write: false,
+  metafile: true,
+  format: "esm",
+  logLevel: "error",
+});
+const webFiles = Object.keys(webGraph.metafile.inputs)
+  .map((p) => p.replace(/^pkg\//, ""))
+  .concat("x402_wasm_bg.wasm");
 
 const KEY = `"0x${"11".repeat(32)}"`;
 const ROUTES = `{ "GET /weather": { accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.001" } } }`;
@@ -48,7 +59,11 @@ async function bundle(name, contents) {
   const [side, who] = name.split("/");
   const result = await build({
     stdin: { contents, resolveDir: fromRoot(who === "ours" ? "worker" : ""), sourcefile: `${side}.js` },
-    bundle: true, minify: true, format: "esm", write: false, logLevel: "error",
+    bundle: true,
+    minify: true,
+    format: "esm",
+    write: false,
+    logLevel: "error",
     external: ["node:*", ...builtinModules, "cloudflare:*", "*.wasm"],
     ...(side === "server" ? SERVER : { platform: "browser" }),
   });
@@ -65,4 +80,10 @@ const ours = { js: fileSize("worker/dist/index.js"), wasm: fileSize(`worker/dist
 const hono = { js: fileSize("target/bench/hono-worker/index.js") };
 const workers = { ours: { ...ours, total: total(Object.values(ours)) }, hono: { ...hono, total: hono.js } };
 
-emit({ bench: "size", unit: "bytes", pkg: { files: pkgFiles, browserEntry: { files: webFiles, ...total(webFiles.map((f) => pkgFiles[f])) } }, bundles, workers });
+emit({
+  bench: "size",
+  unit: "bytes",
+  pkg: { files: pkgFiles, browserEntry: { files: webFiles, ...total(webFiles.map((f) => pkgFiles[f])) } },
+  bundles,
+  workers,
+});

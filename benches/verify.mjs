@@ -20,14 +20,28 @@ const req = v.requirements;
 
 async function viemVerify(header, now) {
   const payment = JSON.parse(Buffer.from(header, "base64").toString("utf8"));
-  const { accepted, payload: { authorization: a, signature } } = payment;
-  const fieldsOk = payment.x402Version === 2 && accepted.scheme === "exact" && req.scheme === "exact"
-    && accepted.network === req.network && isAddressEqual(accepted.asset, req.asset)
-    && BigInt(a.value) === BigInt(req.amount) && isAddressEqual(a.to, req.payTo)
-    && BigInt(a.validAfter) <= BigInt(now) && BigInt(a.validBefore) >= BigInt(now + 6);
+  const {
+    accepted,
+    payload: { authorization: a, signature },
+  } = payment;
+  const fieldsOk =
+    payment.x402Version === 2 &&
+    accepted.scheme === "exact" &&
+    req.scheme === "exact" &&
+    accepted.network === req.network &&
+    isAddressEqual(accepted.asset, req.asset) &&
+    BigInt(a.value) === BigInt(req.amount) &&
+    isAddressEqual(a.to, req.payTo) &&
+    BigInt(a.validAfter) <= BigInt(now) &&
+    BigInt(a.validBefore) >= BigInt(now + 6);
   if (!fieldsOk) return false;
   const payer = await recoverTypedDataAddress({
-    domain: { name: req.extra.name, version: req.extra.version, chainId: Number(req.network.split(":")[1]), verifyingContract: getAddress(req.asset) },
+    domain: {
+      name: req.extra.name,
+      version: req.extra.version,
+      chainId: Number(req.network.split(":")[1]),
+      verifyingContract: getAddress(req.asset),
+    },
     types: authorizationTypes, // the EIP-3009 TransferWithAuthorization type, as @x402/evm spells it
     primaryType: "TransferWithAuthorization",
     message: { ...a, value: BigInt(a.value), validAfter: BigInt(a.validAfter), validBefore: BigInt(a.validBefore) },
@@ -74,5 +88,6 @@ for (let r = 0; r < RUNS; r++) {
 Date.now = realNow;
 
 const results = Object.fromEntries(Object.entries(perOp).map(([name, us]) => [name, { ...summary(us), iterations: iterations[name] }]));
-for (const [name, r] of Object.entries(results)) log(`verify ${name}: median ${r.median.toFixed(1)} µs/op over ${r.runs} runs of ${r.iterations}`);
+for (const [name, r] of Object.entries(results))
+  log(`verify ${name}: median ${r.median.toFixed(1)} µs/op over ${r.runs} runs of ${r.iterations}`);
 emit({ bench: "verify", unit: "µs/op", node: process.version, results });

@@ -18,7 +18,6 @@ import {
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 
-
 /** Signers made here take the wallet JSON form of typed data (uint256 as decimal strings). */
 const JSON_TYPED_DATA = Symbol("x402-wasm.jsonTypedData");
 
@@ -32,7 +31,11 @@ function jsonTypedData(typedData) {
  * zeroized when freed, and signs x402 payment typed data only.
  */
 export function privateKeySigner(hexKey, { allowUpto = false } = {}) {
-  return keySigner(new PrivateKeySigner(hexKey, allowUpto === true), (key) => ({ family: key.family, address: key.address }), jsonTypedData);
+  return keySigner(
+    new PrivateKeySigner(hexKey, allowUpto === true),
+    (key) => ({ family: key.family, address: key.address }),
+    jsonTypedData,
+  );
 }
 
 /** A signer over a key held in wasm; `dispose()` zeroizes and frees the key, after which it signs nothing. */
@@ -58,7 +61,11 @@ function keySigner(key, fields, prepare = (t) => t) {
  * requirements; `address` is the account (`00` + account hash) and `publicKey` the tagged key.
  */
 export function casperPrivateKeySigner(secretKey, { algorithm = "ed25519" } = {}) {
-  return keySigner(new CasperPrivateKeySigner(secretKey, algorithm), (key) => ({ family: key.family, address: key.address, publicKey: key.publicKey }));
+  return keySigner(new CasperPrivateKeySigner(secretKey, algorithm), (key) => ({
+    family: key.family,
+    address: key.address,
+    publicKey: key.publicKey,
+  }));
 }
 
 /**
@@ -172,7 +179,9 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     maxUsd: options.maxUsd,
     maxTimeoutSeconds: options.maxTimeoutSeconds,
     networks: options.networks,
-    assets: options.assets?.map((a) => (a && typeof a === "object" && a.maxAmount !== undefined ? { ...a, maxAmount: String(a.maxAmount) } : a)),
+    assets: options.assets?.map((a) =>
+      a && typeof a === "object" && a.maxAmount !== undefined ? { ...a, maxAmount: String(a.maxAmount) } : a,
+    ),
     allowUnknownAssets: options.allowUnknownAssets,
     families: [...signers.keys()],
   };
@@ -181,7 +190,8 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   // Signed payments whose paid retry got no final answer, by request, until they expire.
   const unanswered = new Map();
   const aborted = (hook, verdict) => {
-    if (verdict && verdict.abort) throw x402Error(Code.PaymentAborted, `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
+    if (verdict && verdict.abort)
+      throw x402Error(Code.PaymentAborted, `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
   };
 
   return async function fetchWithPayment(input, init) {
@@ -197,7 +207,9 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
       for (const [k, v] of Object.entries(extra ?? {})) headers.set(k, v);
       if (url === request.url) return fetchImpl(new Request(request, { headers, body }));
       const { method, redirect, signal, credentials, cache, integrity, keepalive, referrerPolicy } = request;
-      return fetchImpl(new Request(url, { method, headers, body, redirect, signal, credentials, cache, integrity, keepalive, referrerPolicy }));
+      return fetchImpl(
+        new Request(url, { method, headers, body, redirect, signal, credentials, cache, integrity, keepalive, referrerPolicy }),
+      );
     };
 
     const response = await send();
@@ -205,8 +217,16 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     // The paid request goes where the 402 came from (a redirect is not followed twice).
     const target = response.url || request.url;
     // A redirect may lead anywhere: pay only the origin that was asked, unless told otherwise.
-    if (response.redirected && response.url && new URL(response.url).origin !== new URL(request.url).origin && options.allowCrossOriginPayment !== true) {
-      throw x402Error(Code.CrossOriginPayment, `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`);
+    if (
+      response.redirected &&
+      response.url &&
+      new URL(response.url).origin !== new URL(request.url).origin &&
+      options.allowCrossOriginPayment !== true
+    ) {
+      throw x402Error(
+        Code.CrossOriginPayment,
+        `the request was redirected to ${new URL(response.url).origin}, which asks for payment; refused (allowCrossOriginPayment)`,
+      );
     }
 
     const paymentRequired = await readTerms(response, preferVersion);
@@ -231,7 +251,10 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
       }
       const selectedRequirements = paymentRequired.accepts[index];
       if (onPaymentRequired) {
-        aborted("onPaymentRequired", await onPaymentRequired({ paymentRequired, selectedRequirements, request: new Request(request, { body }) }));
+        aborted(
+          "onPaymentRequired",
+          await onPaymentRequired({ paymentRequired, selectedRequirements, request: new Request(request, { body }) }),
+        );
       }
       const payer = signers.get(networkFamily(selectedRequirements.network));
       const draft = new PaymentDraft(paymentRequired, index, await signerPayer(payer), { now });

@@ -235,7 +235,14 @@ export interface TypedData {
   types: Record<string, { name: string; type: string }[]>;
   primaryType: string;
   /** EVM: `{name, version, chainId, verifyingContract}`; Casper: `{name, version, chain_name, contract_package_hash}`. */
-  domain: { name?: string; version?: string; chainId?: number; verifyingContract?: string; chain_name?: string; contract_package_hash?: string };
+  domain: {
+    name?: string;
+    version?: string;
+    chainId?: number;
+    verifyingContract?: string;
+    chain_name?: string;
+    contract_package_hash?: string;
+  };
   message: Record<string, unknown>;
 }
 
@@ -306,15 +313,29 @@ export interface PaymentOptions {
   /** Pay a 402 that a redirect led to on another origin; default false (`cross_origin_payment`). */
   allowCrossOriginPayment?: boolean;
   /** Chooses among the acceptable requirements (server order); default the first. */
-  select?(candidates: (PaymentRequirements | PaymentRequirementsV1)[], paymentRequired: PaymentRequired | PaymentRequiredV1): (PaymentRequirements | PaymentRequirementsV1) | Promise<PaymentRequirements | PaymentRequirementsV1>;
+  select?(
+    candidates: (PaymentRequirements | PaymentRequirementsV1)[],
+    paymentRequired: PaymentRequired | PaymentRequiredV1,
+  ): (PaymentRequirements | PaymentRequirementsV1) | Promise<PaymentRequirements | PaymentRequirementsV1>;
   /** Which terms to read when a 402 carries both: 2 (header, default) or 1 (JSON body). */
   preferVersion?: X402Version;
   /** Called with the terms and the requirement chosen to be paid; `{abort: true}` throws `payment_aborted`. */
-  onPaymentRequired?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; selectedRequirements: PaymentRequirements | PaymentRequirementsV1; request: Request }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
+  onPaymentRequired?(context: {
+    paymentRequired: PaymentRequired | PaymentRequiredV1;
+    selectedRequirements: PaymentRequirements | PaymentRequirementsV1;
+    request: Request;
+  }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
   /** Called with the chosen requirement and the typed data before the signer sees it; `{abort: true}` throws `payment_aborted`. */
-  onBeforePaymentCreation?(context: { paymentRequired: PaymentRequired | PaymentRequiredV1; selectedRequirements: PaymentRequirements | PaymentRequirementsV1; typedData: TypedData }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
+  onBeforePaymentCreation?(context: {
+    paymentRequired: PaymentRequired | PaymentRequiredV1;
+    selectedRequirements: PaymentRequirements | PaymentRequirementsV1;
+    typedData: TypedData;
+  }): void | { abort?: boolean; reason?: string } | Promise<void | { abort?: boolean; reason?: string }>;
   /** Called with the signed payment before it is sent. */
-  onPaymentCreated?(context: { paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
+  onPaymentCreated?(context: {
+    paymentPayload: PaymentPayload | PaymentPayloadV1;
+    requirements: PaymentRequirements | PaymentRequirementsV1;
+  }): void | Promise<void>;
   /** Called with the paid response and its decoded settlement (null when absent). */
   onPaymentResponse?(context: { response: Response; settleResponse: SettleResponse | null }): void | Promise<void>;
 }
@@ -422,7 +443,11 @@ export interface PaymentMiddlewareOptions {
   mount?: string;
   /** Default: an in-memory store (one isolate; a warning is logged). Use `durableObjectNonceStore` across isolates. */
   nonceStore?: NonceStore;
-  onVerified?(context: { payer: string; paymentPayload: PaymentPayload | PaymentPayloadV1; requirements: PaymentRequirements | PaymentRequirementsV1 }): void | Promise<void>;
+  onVerified?(context: {
+    payer: string;
+    paymentPayload: PaymentPayload | PaymentPayloadV1;
+    requirements: PaymentRequirements | PaymentRequirementsV1;
+  }): void | Promise<void>;
   onSettled?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
   onSettleFailed?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
   /** HTML for browsers (`Accept: text/html`), or a function of the terms. */
@@ -430,7 +455,10 @@ export interface PaymentMiddlewareOptions {
 }
 
 /** Hono middleware: `app.use(paymentMiddleware(routes, options))`. */
-export function paymentMiddleware(routes: Routes, options: PaymentMiddlewareOptions): (c: any, next: () => Promise<void>) => Promise<Response>;
+export function paymentMiddleware(
+  routes: Routes,
+  options: PaymentMiddlewareOptions,
+): (c: any, next: () => Promise<void>) => Promise<Response>;
 
 /** A module Worker's fetch handler with payments: `export default { fetch: withPayment(handler, routes, options) }`. */
 export function withPayment<Env = unknown, Ctx = unknown>(
@@ -444,8 +472,15 @@ export function withPayment<Env = unknown, Ctx = unknown>(
  * `routing` adds a framework's view of the path: its decoded path(s), and the pattern of the
  * sub-app it is mounted at; the request is protected if any view matches a route.
  */
-export function createPaymentHandler(routes: Routes, options: PaymentMiddlewareOptions):
-  (request: Request, next: () => Promise<Response>, ctx?: { waitUntil(promise: Promise<unknown>): void }, routing?: { paths?: string[]; mount?: string }) => Promise<Response>;
+export function createPaymentHandler(
+  routes: Routes,
+  options: PaymentMiddlewareOptions,
+): (
+  request: Request,
+  next: () => Promise<Response>,
+  ctx?: { waitUntil(promise: Promise<unknown>): void },
+  routing?: { paths?: string[]; mount?: string },
+) => Promise<Response>;
 
 /** Reservations in this isolate's memory. */
 export class InMemoryNonceStore implements NonceStore {

@@ -29,7 +29,8 @@ export const step = {
     }
     return { answer: "busy" };
   },
-  settling: (entry, { now, owner }) => (entry?.owner === owner && entry.state !== "settled" ? { ...entry, state: "settling", since: now } : undefined),
+  settling: (entry, { now, owner }) =>
+    entry?.owner === owner && entry.state !== "settled" ? { ...entry, state: "settling", since: now } : undefined,
   unknown: (entry, { owner }) => (entry?.owner === owner && entry.state !== "settled" ? { ...entry, state: "unknown" } : undefined),
   /** `null`: delete the entry. Only a key that never went to /settle, or that /settle refused, is freed. */
   release: (entry, { owner }) => (entry?.owner === owner && entry.state !== "settled" ? null : undefined),
@@ -96,4 +97,3 @@ export function durableObjectNonceStore(namespace) {
     commit: (key, owner, expiresAt, shard) => stub(key, shard).commit(key, owner, expiresAt),
   };
 }
-

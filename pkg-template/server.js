@@ -41,8 +41,13 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
       });
       return { status: res.status, json: await res.json() };
     } catch (e) {
-      if (e?.name === "TimeoutError") throw new FacilitatorError(Code.FacilitatorTimeout, `facilitator /${kind} did not answer within ${timeoutMs} ms`);
-      if (res) throw new FacilitatorError(Code.FacilitatorInvalidResponse, `facilitator /${kind} answered ${res.status} with a body that is not JSON`);
+      if (e?.name === "TimeoutError")
+        throw new FacilitatorError(Code.FacilitatorTimeout, `facilitator /${kind} did not answer within ${timeoutMs} ms`);
+      if (res)
+        throw new FacilitatorError(
+          Code.FacilitatorInvalidResponse,
+          `facilitator /${kind} answered ${res.status} with a body that is not JSON`,
+        );
       throw new FacilitatorError(Code.FacilitatorUnavailable, `facilitator /${kind} is unreachable: ${e?.message ?? e}`);
     }
   };
@@ -121,7 +126,8 @@ function deferredLimiter(budget) {
     }
     const over = Object.entries(keys).some(([kind, id]) => id !== undefined && (counts.get(`${kind}:${id}`) ?? 0) >= budget[kind]);
     if (over) return false;
-    for (const [kind, id] of Object.entries(keys)) if (id !== undefined) counts.set(`${kind}:${id}`, (counts.get(`${kind}:${id}`) ?? 0) + 1);
+    for (const [kind, id] of Object.entries(keys))
+      if (id !== undefined) counts.set(`${kind}:${id}`, (counts.get(`${kind}:${id}`) ?? 0) + 1);
     return true;
   };
 }
@@ -142,11 +148,15 @@ export function createPaymentHandler(routes, options = {}) {
   const settleFirst = options.settleBeforeHandler === true;
   if (!options.nonceStore && !warnedInMemory) {
     warnedInMemory = true;
-    console.warn("x402: no nonceStore given, so used payments are remembered in this isolate only; on Workers pass durableObjectNonceStore(env.X402_NONCES)");
+    console.warn(
+      "x402: no nonceStore given, so used payments are remembered in this isolate only; on Workers pass durableObjectNonceStore(env.X402_NONCES)",
+    );
   }
   const store = options.nonceStore ?? new InMemoryNonceStore();
   if (typeof store.settling !== "function" || typeof store.unknown !== "function") {
-    console.warn("x402: the nonceStore has no settling()/unknown(): a settlement with no final answer cannot be finished by the same payment, which is then refused as a replay");
+    console.warn(
+      "x402: the nonceStore has no settling()/unknown(): a settlement with no final answer cannot be finished by the same payment, which is then refused as a replay",
+    );
   }
   const deferredAllowed = deferredLimiter({ ...DEFERRED_BUDGET, ...options.deferredChecksPerMinute });
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
@@ -300,7 +310,9 @@ function honoRouting(c, mount) {
   if (typeof mount === "string") routing.mount = mount;
   else if (routing.mount === undefined && !warnedNoMount) {
     warnedNoMount = true;
-    console.warn("x402: this Hono does not say where the middleware is mounted (c.req.matchedRoutes); in a sub-app or under basePath pass options.mount, or write the route table with full paths");
+    console.warn(
+      "x402: this Hono does not say where the middleware is mounted (c.req.matchedRoutes); in a sub-app or under basePath pass options.mount, or write the route table with full paths",
+    );
   }
   return routing;
 }

@@ -13,14 +13,21 @@ const units = (atomic, decimals) => {
 };
 
 console.log("x402-wasm demo: everything runs on this machine; the chain, the token and the keys are local test ones.\n");
-const stack = await startStack({ ports: { facilitator: port("FACILITATOR_PORT", 4022), worker: port("WORKER_PORT", 8787), www: port("WWW_PORT", 5173) } });
+const stack = await startStack({
+  ports: { facilitator: port("FACILITATOR_PORT", 4022), worker: port("WORKER_PORT", 8787), www: port("WWW_PORT", 5173) },
+});
 const { chain, facilitator, worker, hono, www } = stack;
 const { token } = chain;
-const shutdown = async () => { await stack.stop(); process.exit(0); };
+const shutdown = async () => {
+  await stack.stop();
+  process.exit(0);
+};
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 
-console.log(`[chain]        anvil ${chain.rpcUrl} (chain id ${chain.chainId}); ${token.name} (${token.symbol}), an EIP-3009 token, at ${token.address}`);
+console.log(
+  `[chain]        anvil ${chain.rpcUrl} (chain id ${chain.chainId}); ${token.name} (${token.symbol}), an EIP-3009 token, at ${token.address}`,
+);
 console.log(`[facilitator]  the official @x402/core + @x402/evm facilitator at ${facilitator.url}`);
 console.log(`[worker]       our Worker in workerd at ${worker.url}: GET /weather is paid, GET /health is free`);
 console.log(`[reference]    @x402/hono at ${hono.url}/weather`);
@@ -39,7 +46,9 @@ const pay = wrapFetchWithPayment(fetch, privateKeySigner(key), {
   },
   onPaymentCreated: ({ paymentPayload }) => {
     const a = paymentPayload.payload.authorization;
-    console.log(`  ✎ signed an EIP-3009 authorization in wasm: ${a.value} units, valid until ${new Date(a.validBefore * 1000).toISOString()}, nonce ${a.nonce.slice(0, 18)}…`);
+    console.log(
+      `  ✎ signed an EIP-3009 authorization in wasm: ${a.value} units, valid until ${new Date(a.validBefore * 1000).toISOString()}, nonce ${a.nonce.slice(0, 18)}…`,
+    );
     console.log("  → the same request again, with PAYMENT-SIGNATURE");
   },
 });
@@ -54,12 +63,16 @@ if (!receipt?.success) {
 const mined = await chain.transactionReceipt(receipt.transaction);
 console.log(`\nReceipt: payer ${receipt.payer}, ${units(before - (await chain.balanceOf(payer)), token.decimals)} ${token.symbol} paid,`);
 console.log(`         transaction ${receipt.transaction} (${mined?.status}, block ${mined?.blockNumber}) on ${receipt.network}`);
-console.log(`Balances: payer ${units(await chain.balanceOf(payer), token.decimals)} ${token.symbol}, merchant ${units(await chain.balanceOf(chain.addresses.payTo), token.decimals)} ${token.symbol}`);
+console.log(
+  `Balances: payer ${units(await chain.balanceOf(payer), token.decimals)} ${token.symbol}, merchant ${units(await chain.balanceOf(chain.addresses.payTo), token.decimals)} ${token.symbol}`,
+);
 
 if (once) {
   await stack.stop();
   process.exit(0);
 }
 console.log(`\nThe dapp is up at ${www.url}`);
-console.log(`To pay from a browser wallet, add the network ${chain.rpcUrl} (chain id ${chain.chainId}) and import the test key ${chain.keys.payers[1]}.`);
+console.log(
+  `To pay from a browser wallet, add the network ${chain.rpcUrl} (chain id ${chain.chainId}) and import the test key ${chain.keys.payers[1]}.`,
+);
 console.log("Ctrl-C stops everything.");

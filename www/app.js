@@ -9,7 +9,8 @@ const payButton = $("pay");
 
 const MESSAGES = {
   user_rejected: "You declined to sign. Nothing was paid.",
-  amount_exceeds_max: "The price is above this page's spending limit (0.10 USD, or 0.10 of a token the package does not know). Nothing was paid.",
+  amount_exceeds_max:
+    "The price is above this page's spending limit (0.10 USD, or 0.10 of a token the package does not know). Nothing was paid.",
   no_acceptable_requirement: "The server asks for a payment this page cannot make. Nothing was paid.",
 };
 

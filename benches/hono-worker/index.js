@@ -11,7 +11,13 @@ let paywall; // built on the first request, as in worker/src/index.js: it needs 
 
 app.use((c, next) => {
   paywall ??= paymentMiddleware(
-    { "GET /weather": { accepts: { scheme: "exact", network: c.env.NETWORK, payTo: c.env.PAY_TO, price: c.env.PRICE, maxTimeoutSeconds: 300 }, description: "Today's weather", mimeType: "application/json" } },
+    {
+      "GET /weather": {
+        accepts: { scheme: "exact", network: c.env.NETWORK, payTo: c.env.PAY_TO, price: c.env.PRICE, maxTimeoutSeconds: 300 },
+        description: "Today's weather",
+        mimeType: "application/json",
+      },
+    },
     new x402ResourceServer(new HTTPFacilitatorClient({ url: c.env.FACILITATOR_URL })).register(c.env.NETWORK, new ExactEvmScheme()),
   );
   return paywall(c, next);

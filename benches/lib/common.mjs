@@ -38,7 +38,8 @@ function otherBuilds() {
   return execSync(pgrep, { encoding: "utf8" }).split("\n").filter(Boolean).length;
 }
 /** When the measured builds were made: a rebuild during a run would mix two builds' figures. */
-const builtAt = () => ["pkg/x402_wasm_bg.wasm", "worker/dist/index.js"].map((f) => statSync(fromRoot(f), { throwIfNoEntry: false })?.mtimeMs ?? 0).join();
+const builtAt = () =>
+  ["pkg/x402_wasm_bg.wasm", "worker/dist/index.js"].map((f) => statSync(fromRoot(f), { throwIfNoEntry: false })?.mtimeMs ?? 0).join();
 const state = () => ({ loadavg1: loadavg()[0], otherBuilds: otherBuilds(), builtAt: builtAt() });
 const started = { ...state(), commit: execSync("git describe --always --dirty", { cwd: fromRoot(""), encoding: "utf8" }).trim() };
 

@@ -24,11 +24,17 @@ export async function startFacilitatorProcess() {
   const child = fork(fileURLToPath(import.meta.url), ["--child"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const reply = () => new Promise((resolve) => child.once("message", resolve));
   const { url } = await reply();
-  const ask = (message) => { child.send(message); return reply(); };
+  const ask = (message) => {
+    child.send(message);
+    return reply();
+  };
   return {
     url,
     setMode: (mode) => ask({ mode }),
     calls: async () => (await ask({})).calls,
-    close: () => { child.disconnect(); child.kill(); },
+    close: () => {
+      child.disconnect();
+      child.kill();
+    },
   };
 }

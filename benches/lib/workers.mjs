@@ -16,17 +16,25 @@ const VARS = { PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "e
 export async function startWorker(kind, facilitatorUrl, { port } = {}) {
   const bindings = { ...VARS, FACILITATOR_URL: facilitatorUrl };
   const loopback = port === undefined ? {} : { host: "127.0.0.1", port };
-  const mf = kind === "ours" ? startWorkerd({ ...bindings, VERIFY: "local" }, { port })
-    : kind === "hono" ? new Miniflare({
-      scriptPath: fromRoot("target/bench/hono-worker/index.js"),
-      modules: true,
-      modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
-      compatibilityDate: "2026-04-01",
-      compatibilityFlags: ["nodejs_compat"],
-      bindings,
-      ...loopback,
-    })
-    : new Miniflare({ script: "export default { fetch: () => new Response('ok') }", modules: true, compatibilityDate: "2026-04-01", ...loopback });
+  const mf =
+    kind === "ours"
+      ? startWorkerd({ ...bindings, VERIFY: "local" }, { port })
+      : kind === "hono"
+        ? new Miniflare({
+            scriptPath: fromRoot("target/bench/hono-worker/index.js"),
+            modules: true,
+            modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+            compatibilityDate: "2026-04-01",
+            compatibilityFlags: ["nodejs_compat"],
+            bindings,
+            ...loopback,
+          })
+        : new Miniflare({
+            script: "export default { fetch: () => new Response('ok') }",
+            modules: true,
+            compatibilityDate: "2026-04-01",
+            ...loopback,
+          });
   return { mf, url: new URL("/weather", await mf.ready).href };
 }
 
@@ -48,14 +56,16 @@ export async function signPayment(terms, now = Math.floor(Date.now() / 1000)) {
 
 /** The workerd processes this process started. */
 export function workerdPids() {
-  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      return stat.includes("(workerd)") && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
-    } catch {
-      return false; // it ended while listed
-    }
-  });
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+        return stat.includes("(workerd)") && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
+      } catch {
+        return false; // it ended while listed
+      }
+    });
 }
 
 /** CPU nanoseconds used so far by all threads of these processes (/proc/<pid>/task/<tid>/schedstat).

@@ -36,7 +36,9 @@ function startSite(apiUrl) {
       res.writeHead(500).end(String(e));
     }
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })),
+  );
 }
 
 /** A page with an injected provider: `mode` "sign" answers through viem, "reject" as a user refusal (4001). */
@@ -65,7 +67,12 @@ test("an injected wallet pays a 402 and the official verifier accepts it", async
   const result = await page.evaluate(async () => {
     const paidFetch = x402.wrapFetchWithPayment(fetch, x402.injectedWalletSigner(window.ethereum));
     const response = await paidFetch("/v2/weather");
-    return { status: response.status, body: await response.json(), settle: x402.decodePaymentResponse(response), calls: window.walletCalls };
+    return {
+      status: response.status,
+      body: await response.json(),
+      settle: x402.decodePaymentResponse(response),
+      calls: window.walletCalls,
+    };
   });
   assert.equal(result.status, 200);
   assert.equal(result.body.payer, account.address);

@@ -11,13 +11,24 @@ const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 const ADDRESS = privateKeyToAccount(KEY).address;
 let server;
 
-before(async () => { server = await startX402Server(); });
-after(async () => { await server.close(); });
+before(async () => {
+  server = await startX402Server();
+});
+after(async () => {
+  await server.close();
+});
 
 /** A signer that counts its signatures, around the wasm key. */
 function countingSigner() {
   const inner = privateKeySigner(KEY);
-  const spy = { address: inner.address, calls: 0, async signTypedData(td) { spy.calls += 1; return inner.signTypedData(td); } };
+  const spy = {
+    address: inner.address,
+    calls: 0,
+    async signTypedData(td) {
+      spy.calls += 1;
+      return inner.signTypedData(td);
+    },
+  };
   return spy;
 }
 
@@ -25,7 +36,11 @@ function countingSigner() {
 const paidTo = (path) => server.log.filter((e) => e.path === path && e.paymentHeader);
 /** Runs fn and returns the code of the error it rejects with. */
 async function codeOf(fn) {
-  try { await fn(); } catch (e) { return e.code; }
+  try {
+    await fn();
+  } catch (e) {
+    return e.code;
+  }
   assert.fail("expected a rejection");
 }
 
@@ -42,7 +57,10 @@ test("v2: pays a 402 once, retries with PAYMENT-SIGNATURE, exposes the settlemen
   const settle = decodePaymentResponse(response);
   assert.equal(settle.success, true);
   assert.equal(settle.network, "eip155:84532");
-  assert.deepEqual(seen, [["created", 2], ["response", true]]);
+  assert.deepEqual(seen, [
+    ["created", 2],
+    ["response", true],
+  ]);
   const paid = paidTo("/v2/weather").slice(before);
   assert.equal(paid.length, 1);
   assert.equal(paid[0].verify.isValid, true, "the official facilitator code accepts it");
@@ -75,7 +93,9 @@ test("several accepts: the first one the policy allows, or the one select() pick
   assert.equal(amountPaid(), "50000");
   assert.equal((await wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: false })(`${server.url}/v2/multi`)).status, 200);
   assert.equal(amountPaid(), "500000");
-  const allowUnknown = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "10" }] });
+  const allowUnknown = wrapFetchWithPayment(fetch, privateKeySigner(KEY), {
+    assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "10" }],
+  });
   assert.equal((await allowUnknown(`${server.url}/v2/multi`)).status, 200);
   assert.equal(amountPaid(), "10");
   const pickLast = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { maxUsd: "1", select: (c) => c.at(-1) });
@@ -91,7 +111,10 @@ test("caps and allow-lists refuse before anything is signed or sent", async () =
   assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { maxAmount: 9999n })(url)), "amount_exceeds_max");
   assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { maxUsd: "0.009" })(url)), "amount_exceeds_max");
   assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { networks: ["eip155:8453"] })(url)), "no_acceptable_requirement");
-  assert.equal(await codeOf(() => wrapFetchWithPayment(fetch, signer, { networks: ["base-sepolia"], maxAmount: "1" })(url)), "amount_exceeds_max");
+  assert.equal(
+    await codeOf(() => wrapFetchWithPayment(fetch, signer, { networks: ["base-sepolia"], maxAmount: "1" })(url)),
+    "amount_exceeds_max",
+  );
   assert.equal(signer.calls, 0);
   assert.equal(server.log.filter((e) => e.paymentHeader).length, before);
   // The cap itself is allowed.
@@ -102,7 +125,10 @@ test("hooks: onPaymentRequired can abort", async () => {
   const signer = countingSigner();
   let terms;
   const pay = wrapFetchWithPayment(fetch, signer, {
-    onPaymentRequired: ({ paymentRequired }) => { terms = paymentRequired; return { abort: true, reason: "budget" }; },
+    onPaymentRequired: ({ paymentRequired }) => {
+      terms = paymentRequired;
+      return { abort: true, reason: "budget" };
+    },
   });
   assert.equal(await codeOf(() => pay(`${server.url}/v2/weather`)), "payment_aborted");
   assert.equal(terms.accepts[0].amount, "10000");
@@ -114,20 +140,32 @@ test("hooks see the requirement that is paid, and the typed data before the wall
   const signer = countingSigner();
   const seen = [];
   const pay = wrapFetchWithPayment(fetch, signer, {
-    onPaymentRequired: ({ selectedRequirements }) => { seen.push(["required", selectedRequirements.amount]); },
+    onPaymentRequired: ({ selectedRequirements }) => {
+      seen.push(["required", selectedRequirements.amount]);
+    },
     onBeforePaymentCreation: ({ selectedRequirements, typedData }) => {
       seen.push(["before", selectedRequirements.amount, typedData.message.value]);
       return { abort: true, reason: "the user said no" };
     },
   });
   assert.equal(await codeOf(() => pay(`${server.url}/v2/multi`)), "payment_aborted");
-  assert.deepEqual(seen, [["required", "50000"], ["before", "50000", "50000"]]);
+  assert.deepEqual(seen, [
+    ["required", "50000"],
+    ["before", "50000", "50000"],
+  ]);
   assert.equal(signer.calls, 0, "aborted before signing");
 });
 
 test("options that would pay a token uncapped are refused when the client is made", () => {
   const make = (options) => () => wrapFetchWithPayment(fetch, privateKeySigner(KEY), options);
-  const code = (options) => { try { make(options)(); } catch (e) { return e.code; } return "ok"; };
+  const code = (options) => {
+    try {
+      make(options)();
+    } catch (e) {
+      return e.code;
+    }
+    return "ok";
+  };
   assert.equal(code({ assets: [UNKNOWN] }), "invalid_field", "a bare address: on which network, up to what?");
   assert.equal(code({ assets: [{ network: "eip155:84532", asset: UNKNOWN }] }), "invalid_field");
   assert.equal(code({ allowUnknownAssets: true }), "invalid_field");
@@ -138,17 +176,24 @@ test("options that would pay a token uncapped are refused when the client is mad
 test("a listed token is paid on its network only, up to its cap", async () => {
   const multi = `${server.url}/v2/multi`;
   const paidAmount = () => decodePaymentSignatureHeader(paidTo("/v2/multi").at(-1).paymentHeader).accepted.amount;
-  const elsewhere = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:8453", asset: UNKNOWN, maxAmount: "10" }] });
+  const elsewhere = wrapFetchWithPayment(fetch, privateKeySigner(KEY), {
+    assets: [{ network: "eip155:8453", asset: UNKNOWN, maxAmount: "10" }],
+  });
   assert.equal((await elsewhere(multi)).status, 200);
   assert.equal(paidAmount(), "50000", "listed for Base, so not paid on Base Sepolia");
-  const under = wrapFetchWithPayment(fetch, privateKeySigner(KEY), { assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "9" }] });
+  const under = wrapFetchWithPayment(fetch, privateKeySigner(KEY), {
+    assets: [{ network: "eip155:84532", asset: UNKNOWN, maxAmount: "9" }],
+  });
   assert.equal((await under(multi)).status, 200);
   assert.equal(paidAmount(), "50000", "over the entry's own cap");
 });
 
 test("a 402 reached through a redirect to another origin is not paid", async () => {
   const signer = countingSigner();
-  const redirector = createServer((req, res) => { res.writeHead(302, { location: `${server.url}/v2/weather` }); res.end(); });
+  const redirector = createServer((req, res) => {
+    res.writeHead(302, { location: `${server.url}/v2/weather` });
+    res.end();
+  });
   await new Promise((r) => redirector.listen(0, "127.0.0.1", r));
   try {
     // 127.0.0.1 and localhost are different origins.
@@ -168,13 +213,37 @@ test("a disposed key signs nothing; an upto permit is signed only when allowed",
   assert.equal(await codeOf(() => signer.signTypedData({})), "signer_disposed");
   const permit = (witness) => ({
     types: {
-      PermitWitnessTransferFrom: [{ name: "permitted", type: "TokenPermissions" }, { name: "spender", type: "address" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }, { name: "witness", type: "Witness" }],
-      TokenPermissions: [{ name: "token", type: "address" }, { name: "amount", type: "uint256" }],
-      Witness: witness.facilitator ? [{ name: "to", type: "address" }, { name: "facilitator", type: "address" }, { name: "validAfter", type: "uint256" }] : [{ name: "to", type: "address" }, { name: "validAfter", type: "uint256" }],
+      PermitWitnessTransferFrom: [
+        { name: "permitted", type: "TokenPermissions" },
+        { name: "spender", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+        { name: "witness", type: "Witness" },
+      ],
+      TokenPermissions: [
+        { name: "token", type: "address" },
+        { name: "amount", type: "uint256" },
+      ],
+      Witness: witness.facilitator
+        ? [
+            { name: "to", type: "address" },
+            { name: "facilitator", type: "address" },
+            { name: "validAfter", type: "uint256" },
+          ]
+        : [
+            { name: "to", type: "address" },
+            { name: "validAfter", type: "uint256" },
+          ],
     },
     primaryType: "PermitWitnessTransferFrom",
     domain: { name: "Permit2", chainId: 84532, verifyingContract: "0x000000000022D473030F116dDEE9F6B43aC78BA3" },
-    message: { permitted: { token: UNKNOWN, amount: "1000" }, spender: witness.facilitator ? "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002" : "0x402085c248EeA27D92E8b30b2C58ed07f9E20001", nonce: "1", deadline: "2000000000", witness },
+    message: {
+      permitted: { token: UNKNOWN, amount: "1000" },
+      spender: witness.facilitator ? "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002" : "0x402085c248EeA27D92E8b30b2C58ed07f9E20001",
+      nonce: "1",
+      deadline: "2000000000",
+      witness,
+    },
   });
   const exact = permit({ to: ADDRESS, validAfter: "0" });
   const upto = permit({ to: ADDRESS, facilitator: ADDRESS, validAfter: "0" });
@@ -182,7 +251,11 @@ test("a disposed key signs nothing; an upto permit is signed only when allowed",
   assert.equal(await codeOf(() => privateKeySigner(KEY).signTypedData(upto)), "unsupported_typed_data");
   assert.match(await privateKeySigner(KEY, { allowUpto: true }).signTypedData(upto), /^0x[0-9a-f]{130}$/);
   const drain = { ...exact, message: { ...exact.message, spender: ADDRESS } };
-  assert.equal(await codeOf(() => privateKeySigner(KEY).signTypedData(drain)), "unsupported_typed_data", "any other spender could drain Permit2 approvals");
+  assert.equal(
+    await codeOf(() => privateKeySigner(KEY).signTypedData(drain)),
+    "unsupported_typed_data",
+    "any other spender could drain Permit2 approvals",
+  );
 });
 
 test("a settlement the server calls pending keeps the payment: the next call sends it again", async () => {
@@ -192,7 +265,9 @@ test("a settlement the server calls pending keeps the payment: the next call sen
     if (!request.headers.has("PAYMENT-SIGNATURE")) return fetch(request);
     attempt += 1;
     if (attempt === 1) {
-      const receipt = Buffer.from(JSON.stringify({ success: false, errorReason: "settlement_pending", transaction: `0x${"e".repeat(64)}`, network: "eip155:84532" })).toString("base64");
+      const receipt = Buffer.from(
+        JSON.stringify({ success: false, errorReason: "settlement_pending", transaction: `0x${"e".repeat(64)}`, network: "eip155:84532" }),
+      ).toString("base64");
       return new Response("{}", { status: 402, headers: { "PAYMENT-RESPONSE": receipt } });
     }
     return fetch(request);
@@ -219,9 +294,17 @@ test("a payment another request is still settling (409) is kept and sent again",
 
 test("a streamed request body is sent again with the payment", async () => {
   const body = new ReadableStream({
-    start(c) { c.enqueue(new TextEncoder().encode("hello ")); c.enqueue(new TextEncoder().encode("stream")); c.close(); },
+    start(c) {
+      c.enqueue(new TextEncoder().encode("hello "));
+      c.enqueue(new TextEncoder().encode("stream"));
+      c.close();
+    },
   });
-  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/echo`, { method: "POST", body, duplex: "half" });
+  const response = await wrapFetchWithPayment(fetch, privateKeySigner(KEY))(`${server.url}/v2/echo`, {
+    method: "POST",
+    body,
+    duplex: "half",
+  });
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { received: "hello stream" });
 });
@@ -273,7 +356,10 @@ test("preferVersion chooses between v2 header and v1 body terms when a 402 carri
   const both = async (request) => {
     const r = new Request(request);
     const header = r.headers.get("PAYMENT-SIGNATURE") ? "PAYMENT-SIGNATURE" : r.headers.get("X-PAYMENT") ? "X-PAYMENT" : null;
-    if (header) { sent.push(header); return new Response("{}", { status: 200 }); }
+    if (header) {
+      sent.push(header);
+      return new Response("{}", { status: 200 });
+    }
     return new Response(JSON.stringify(v1), { status: 402, headers: { "PAYMENT-REQUIRED": v2Header, "content-type": "application/json" } });
   };
   await wrapFetchWithPayment(both, privateKeySigner(KEY))(`${server.url}/any`);
@@ -283,9 +369,23 @@ test("preferVersion chooses between v2 header and v1 body terms when a 402 carri
 
 test("caps hold against hostile terms: odd decimals, claimed decimals, several accepts", async () => {
   const signer = countingSigner();
-  const usdc = { scheme: "exact", network: "eip155:84532", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 60, extra: { name: "USDC", version: "2" } };
-  const serving = (accepts) => async () => new Response("{}", { status: 402, headers: {
-    "PAYMENT-REQUIRED": Buffer.from(JSON.stringify({ x402Version: 2, resource: { url: "https://x.test/r" }, accepts })).toString("base64") } });
+  const usdc = {
+    scheme: "exact",
+    network: "eip155:84532",
+    asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+    payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    maxTimeoutSeconds: 60,
+    extra: { name: "USDC", version: "2" },
+  };
+  const serving = (accepts) => async () =>
+    new Response("{}", {
+      status: 402,
+      headers: {
+        "PAYMENT-REQUIRED": Buffer.from(JSON.stringify({ x402Version: 2, resource: { url: "https://x.test/r" }, accepts })).toString(
+          "base64",
+        ),
+      },
+    });
   const attempt = (accepts, options) => codeOf(() => wrapFetchWithPayment(serving(accepts), signer, options)("https://x.test/r"));
   // Amounts that are not canonical decimals make the terms unreadable: nothing is paid.
   for (const amount of ["1e5", "0.05", "-1", "050000", " 50000", "0x10", ""]) {
@@ -294,8 +394,24 @@ test("caps hold against hostile terms: odd decimals, claimed decimals, several a
   // A server claiming other decimals changes nothing: the cap uses the token's real decimals.
   assert.equal(await attempt([{ ...usdc, amount: "100000000000000000", extra: { ...usdc.extra, decimals: 18 } }]), "amount_exceeds_max");
   // Several accepts: a cheap unknown token is not a way around the allow-list, an expensive known one not around the cap.
-  assert.equal(await attempt([{ ...usdc, amount: "200000" }, { ...usdc, asset: "0x2222222222222222222222222222222222222222", amount: "1" }]), "no_acceptable_requirement");
-  assert.equal(await attempt([{ ...usdc, amount: "200000" }, { ...usdc, amount: "300000" }]), "amount_exceeds_max");
-  assert.equal(await attempt([{ ...usdc, amount: "200000" }], { maxUsd: "0.10", maxAmount: "1000000" }), "amount_exceeds_max", "both caps apply");
+  assert.equal(
+    await attempt([
+      { ...usdc, amount: "200000" },
+      { ...usdc, asset: "0x2222222222222222222222222222222222222222", amount: "1" },
+    ]),
+    "no_acceptable_requirement",
+  );
+  assert.equal(
+    await attempt([
+      { ...usdc, amount: "200000" },
+      { ...usdc, amount: "300000" },
+    ]),
+    "amount_exceeds_max",
+  );
+  assert.equal(
+    await attempt([{ ...usdc, amount: "200000" }], { maxUsd: "0.10", maxAmount: "1000000" }),
+    "amount_exceeds_max",
+    "both caps apply",
+  );
   assert.equal(signer.calls, 0);
 });

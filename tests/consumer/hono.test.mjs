@@ -35,7 +35,12 @@ const PRICE = Object.fromEntries(Object.keys(PAID).map((p, i) => [p, String(1000
 /** Hono app with every route, paid handlers answering "PAID <pattern>"; `gated` puts our middleware in front. */
 function app(gated) {
   const hono = new Hono();
-  const table = Object.fromEntries(Object.keys(PAID).map((p) => [`GET ${p}`, { accepts: { ...accepts, price: { amount: PRICE[p], asset: USDC, extra: { name: "USDC", version: "2" } } } }]));
+  const table = Object.fromEntries(
+    Object.keys(PAID).map((p) => [
+      `GET ${p}`,
+      { accepts: { ...accepts, price: { amount: PRICE[p], asset: USDC, extra: { name: "USDC", version: "2" } } } },
+    ]),
+  );
   if (gated) hono.use(paymentMiddleware(table, options()));
   for (const pattern of Object.keys(PAID)) hono.get(pattern, (c) => c.text(`PAID ${pattern} ${JSON.stringify(c.req.param())}`));
   for (const pattern of Object.keys(FREE)) hono.get(pattern, (c) => c.text(`free ${pattern}`));
@@ -54,7 +59,34 @@ function rng(seed) {
   };
 }
 
-const SEPARATORS = ["%2F", "%2f", "%5C", "%5c", "%3F", "%3f", "%23", "%25", "%2e", "%2E", "%20", "%00", "%", "%zz", "%ff", "%c3", "%C3%A9", "%e2%82", "/", "//", "\\", ".", "..", ";", "?", "#"];
+const SEPARATORS = [
+  "%2F",
+  "%2f",
+  "%5C",
+  "%5c",
+  "%3F",
+  "%3f",
+  "%23",
+  "%25",
+  "%2e",
+  "%2E",
+  "%20",
+  "%00",
+  "%",
+  "%zz",
+  "%ff",
+  "%c3",
+  "%C3%A9",
+  "%e2%82",
+  "/",
+  "//",
+  "\\",
+  ".",
+  "..",
+  ";",
+  "?",
+  "#",
+];
 
 /** One random spelling of `path`. */
 function mangle(path, r) {
@@ -62,7 +94,8 @@ function mangle(path, r) {
   let out = "";
   for (const c of path) {
     const roll = r();
-    if (roll < 0.12 && /[a-z0-9.]/i.test(c)) out += `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`[r() < 0.5 ? "toUpperCase" : "toLowerCase"]();
+    if (roll < 0.12 && /[a-z0-9.]/i.test(c))
+      out += `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`[r() < 0.5 ? "toUpperCase" : "toLowerCase"]();
     else if (roll < 0.16 && /[a-z]/i.test(c)) out += c.toUpperCase();
     else if (roll < 0.2 && c === "/") out += pick(["//", "/./", "\\", "%2F", "/%2e/"]);
     else out += c;
@@ -85,7 +118,21 @@ const handlerOf = (text) => text.split(" ")[1];
 
 test("the attack review's paths: escaped literals with a separator inside the parameter", async () => {
   const gated = app(true);
-  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/ap%69/%3Fx/y", "/api", "/api/", "/%57eather", "/files/a%2Fb/m%65ta", "/opt", "/opt/1", "/premium/a%2Fx", "/premium/a%5Cx"]) {
+  for (const path of [
+    "/r%65ports/x%2Fy",
+    "/r%65ports/x%5Cy",
+    "/r%65ports/x%3Fy",
+    "/r%65ports/x%23y",
+    "/ap%69/%3Fx/y",
+    "/api",
+    "/api/",
+    "/%57eather",
+    "/files/a%2Fb/m%65ta",
+    "/opt",
+    "/opt/1",
+    "/premium/a%2Fx",
+    "/premium/a%5Cx",
+  ]) {
     const { status, text, price } = await answer(gated, path);
     assert.doesNotMatch(text, /^PAID/, `${path} was served free`);
     assert.equal(status, 402, path);
@@ -125,13 +172,19 @@ test("differential: no random spelling that Hono routes to a paid handler gets p
     assert.ok(!text.startsWith("PAID"), `seed ${seed}, case ${i}: ${path} reached ${plain.text} unpaid (status ${status})`);
     assert.ok(status === 402 || status === 400, `seed ${seed}, case ${i}: ${path} answered ${status}`);
     if (status === 402) {
-      assert.equal(price, PRICE[handlerOf(plain.text)], `seed ${seed}, case ${i}: ${path} runs ${handlerOf(plain.text)} but is priced as another route`);
+      assert.equal(
+        price,
+        PRICE[handlerOf(plain.text)],
+        `seed ${seed}, case ${i}: ${path} runs ${handlerOf(plain.text)} but is priced as another route`,
+      );
     }
     protectedCount++;
   }
   // The generator must reach paid handlers through odd spellings often, or it proves nothing.
   assert.ok(reachedPaid > count / 5, `only ${reachedPaid} of ${count} spellings reached a paid handler`);
-  console.log(`# route differential: ${count} spellings, ${reachedPaid} routed by Hono to a paid handler, ${protectedCount} protected, 0 served free (seed ${seed})`);
+  console.log(
+    `# route differential: ${count} spellings, ${reachedPaid} routed by Hono to a paid handler, ${protectedCount} protected, 0 served free (seed ${seed})`,
+  );
 });
 
 test("sub-apps and basePath: a table written for @x402/hono protects the sub-app's routes", async () => {

@@ -25,11 +25,25 @@ function codeOf(fn) {
 
 test("exports the documented functions by name", () => {
   for (const name of [
-    "verifyPayment", "findMatchingRequirements", "selectPaymentRequirements", "PaymentDraft",
-    "wrapFetchWithPayment", "privateKeySigner", "injectedWalletSigner", "decodePaymentResponse",
-    "paymentMiddleware", "withPayment", "createPaymentHandler", "durableObjectNonceStore", "InMemoryNonceStore",
-    "decodePaymentSignatureHeader", "decodePaymentRequiredHeader", "decodePaymentResponseHeader",
-    "encodePaymentSignatureHeader", "encodePaymentRequiredHeader", "encodePaymentResponseHeader",
+    "verifyPayment",
+    "findMatchingRequirements",
+    "selectPaymentRequirements",
+    "PaymentDraft",
+    "wrapFetchWithPayment",
+    "privateKeySigner",
+    "injectedWalletSigner",
+    "decodePaymentResponse",
+    "paymentMiddleware",
+    "withPayment",
+    "createPaymentHandler",
+    "durableObjectNonceStore",
+    "InMemoryNonceStore",
+    "decodePaymentSignatureHeader",
+    "decodePaymentRequiredHeader",
+    "decodePaymentResponseHeader",
+    "encodePaymentSignatureHeader",
+    "encodePaymentRequiredHeader",
+    "encodePaymentResponseHeader",
   ]) {
     assert.equal(typeof x402[name], "function", name);
   }
@@ -52,17 +66,25 @@ test("every vector verifies, from the header and from the object", () => {
 test("refusals carry the reference reason codes", () => {
   const v = byName("viem/v2/eip3009/eip155:84532");
   const verify = (req, now = v.now) => x402.verifyPayment(v.header, req, { now });
-  assert.deepEqual(
-    Object.keys(verify({ ...v.requirements, amount: "10001" })).sort(),
-    ["invalidMessage", "invalidReason", "isValid", "payer"],
-  );
+  assert.deepEqual(Object.keys(verify({ ...v.requirements, amount: "10001" })).sort(), [
+    "invalidMessage",
+    "invalidReason",
+    "isValid",
+    "payer",
+  ]);
   assert.equal(verify({ ...v.requirements, amount: "10001" }).invalidReason, "invalid_exact_evm_payload_authorization_value_mismatch");
-  assert.equal(verify({ ...v.requirements, payTo: "0x1111111111111111111111111111111111111111" }).invalidReason, "invalid_exact_evm_recipient_mismatch");
+  assert.equal(
+    verify({ ...v.requirements, payTo: "0x1111111111111111111111111111111111111111" }).invalidReason,
+    "invalid_exact_evm_recipient_mismatch",
+  );
   assert.equal(verify({ ...v.requirements, network: "eip155:8453" }).invalidReason, "invalid_exact_evm_network_mismatch");
   assert.equal(verify({ ...v.requirements, extra: {} }).invalidReason, "invalid_exact_evm_missing_eip712_domain");
   assert.equal(verify(v.requirements, v.now + 300).invalidReason, "invalid_exact_evm_payload_authorization_valid_before");
   const v1 = byName("viem/v1/eip3009/base-sepolia");
-  assert.equal(x402.verifyPayment(v1.header, { ...v1.requirements, maxAmountRequired: "1" }, { now: v1.now }).invalidReason, "invalid_exact_evm_authorization_value");
+  assert.equal(
+    x402.verifyPayment(v1.header, { ...v1.requirements, maxAmountRequired: "1" }, { now: v1.now }).invalidReason,
+    "invalid_exact_evm_authorization_value",
+  );
   const refused = verify({ ...v.requirements, amount: "1" });
   assert.equal(refused.isValid, false);
   assert.equal(refused.payer, v.expect.payer);
@@ -71,17 +93,50 @@ test("refusals carry the reference reason codes", () => {
 
 test("bad input throws an Error with a code and never traps the module", () => {
   const v = byName("viem/v2/eip3009/eip155:84532");
-  assert.equal(codeOf(() => x402.verifyPayment("not base64!", v.requirements)), "invalid_base64");
-  assert.equal(codeOf(() => x402.verifyPayment(Buffer.from("{").toString("base64"), v.requirements)), "invalid_json");
-  assert.equal(codeOf(() => x402.verifyPayment("A".repeat(70_000), v.requirements)), "header_too_large");
-  assert.equal(codeOf(() => x402.verifyPayment(Buffer.from('{"x402Version":3}').toString("base64"), v.requirements)), "invalid_x402_version");
-  assert.equal(codeOf(() => x402.verifyPayment(v.header, { ...v.requirements, amount: 10n })), "invalid_json");
-  assert.equal(codeOf(() => x402.verifyPayment(v.header, { ...v.requirements, amount: "-1" })), "invalid_json");
-  assert.equal(codeOf(() => x402.verifyPayment(v.header, undefined)), "invalid_argument");
-  assert.equal(codeOf(() => x402.verifyPayment(v.header, v.requirements, { now: -1 })), "invalid_argument");
-  assert.equal(codeOf(() => x402.decodePaymentResponseHeader("e30=")), "invalid_json");
-  assert.equal(codeOf(() => new x402.PaymentDraft({}, 0, "0x00")), "invalid_json");
-  assert.equal(codeOf(() => x402.privateKeySigner("0x00")), "invalid_private_key");
+  assert.equal(
+    codeOf(() => x402.verifyPayment("not base64!", v.requirements)),
+    "invalid_base64",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(Buffer.from("{").toString("base64"), v.requirements)),
+    "invalid_json",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment("A".repeat(70_000), v.requirements)),
+    "header_too_large",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(Buffer.from('{"x402Version":3}').toString("base64"), v.requirements)),
+    "invalid_x402_version",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(v.header, { ...v.requirements, amount: 10n })),
+    "invalid_json",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(v.header, { ...v.requirements, amount: "-1" })),
+    "invalid_json",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(v.header, undefined)),
+    "invalid_argument",
+  );
+  assert.equal(
+    codeOf(() => x402.verifyPayment(v.header, v.requirements, { now: -1 })),
+    "invalid_argument",
+  );
+  assert.equal(
+    codeOf(() => x402.decodePaymentResponseHeader("e30=")),
+    "invalid_json",
+  );
+  assert.equal(
+    codeOf(() => new x402.PaymentDraft({}, 0, "0x00")),
+    "invalid_json",
+  );
+  assert.equal(
+    codeOf(() => x402.privateKeySigner("0x00")),
+    "invalid_private_key",
+  );
   // After all of that the module still answers.
   assert.equal(x402.verifyPayment(v.header, v.requirements, { now: v.now }).isValid, true);
 });
@@ -94,7 +149,11 @@ test("headers interoperate with @x402/core's codec", () => {
   }
   const settle = { success: true, transaction: "0xabc", network: "eip155:84532", payer: "0x857b06519E91e3A54538791bDbb0E22373e36b66" };
   assert.deepEqual(x402.decodePaymentResponseHeader(x402.encodePaymentResponseHeader(settle)), settle);
-  const required = { x402Version: 2, resource: { url: "https://x.test/r" }, accepts: [byName("viem/v2/eip3009/eip155:84532").requirements] };
+  const required = {
+    x402Version: 2,
+    resource: { url: "https://x.test/r" },
+    accepts: [byName("viem/v2/eip3009/eip155:84532").requirements],
+  };
   assert.deepEqual(x402.decodePaymentRequiredHeader(x402.encodePaymentRequiredHeader(required)), required);
 });
 
@@ -108,22 +167,45 @@ async function viemSigner(payload, required) {
       domain: { name: "Permit2", chainId, verifyingContract: "0x000000000022D473030F116dDEE9F6B43aC78BA3" },
       types: {
         PermitWitnessTransferFrom: [
-          { name: "permitted", type: "TokenPermissions" }, { name: "spender", type: "address" },
-          { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }, { name: "witness", type: "Witness" }],
-        TokenPermissions: [{ name: "token", type: "address" }, { name: "amount", type: "uint256" }],
-        Witness: [{ name: "to", type: "address" }, { name: "validAfter", type: "uint256" }],
+          { name: "permitted", type: "TokenPermissions" },
+          { name: "spender", type: "address" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+          { name: "witness", type: "Witness" },
+        ],
+        TokenPermissions: [
+          { name: "token", type: "address" },
+          { name: "amount", type: "uint256" },
+        ],
+        Witness: [
+          { name: "to", type: "address" },
+          { name: "validAfter", type: "uint256" },
+        ],
       },
       primaryType: "PermitWitnessTransferFrom",
-      message: { ...p, permitted: { ...p.permitted, amount: BigInt(p.permitted.amount) }, nonce: BigInt(p.nonce), deadline: BigInt(p.deadline), witness: { ...p.witness, validAfter: BigInt(p.witness.validAfter) } },
+      message: {
+        ...p,
+        permitted: { ...p.permitted, amount: BigInt(p.permitted.amount) },
+        nonce: BigInt(p.nonce),
+        deadline: BigInt(p.deadline),
+        witness: { ...p.witness, validAfter: BigInt(p.witness.validAfter) },
+      },
       signature: payload.payload.signature,
     });
   }
   const a = payload.payload.authorization;
   return recoverTypedDataAddress({
     domain: { name: accepted.extra.name, version: accepted.extra.version, chainId, verifyingContract: accepted.asset },
-    types: { TransferWithAuthorization: [
-      { name: "from", type: "address" }, { name: "to", type: "address" }, { name: "value", type: "uint256" },
-      { name: "validAfter", type: "uint256" }, { name: "validBefore", type: "uint256" }, { name: "nonce", type: "bytes32" }] },
+    types: {
+      TransferWithAuthorization: [
+        { name: "from", type: "address" },
+        { name: "to", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "validAfter", type: "uint256" },
+        { name: "validBefore", type: "uint256" },
+        { name: "nonce", type: "bytes32" },
+      ],
+    },
     primaryType: "TransferWithAuthorization",
     message: { ...a, value: BigInt(a.value), validAfter: BigInt(a.validAfter), validBefore: BigInt(a.validBefore) },
     signature: payload.payload.signature,
@@ -162,28 +244,52 @@ test("payments signed in wasm are recovered by viem and pass verification", asyn
 test("the local key signs x402 payment types only, and drafts check their signer", async () => {
   const signer = x402.privateKeySigner(KEY);
   const permit = {
-    types: { Permit: [{ name: "owner", type: "address" }, { name: "value", type: "uint256" }] },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "value", type: "uint256" },
+      ],
+    },
     primaryType: "Permit",
     domain: { name: "USDC", version: "2", chainId: 8453, verifyingContract: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913" },
     message: { owner: signer.address, value: "115792089237316195423570985008687907853269984665640564039457584007913129639935" },
   };
   await assert.rejects(signer.signTypedData(permit), (e) => e.code === "unsupported_typed_data");
-  const required = { x402Version: 2, resource: { url: "https://x.test/r" }, accepts: [byName("viem/v2/eip3009/eip155:84532").requirements] };
-  const draft = new x402.PaymentDraft(required, 0, privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").address);
+  const required = {
+    x402Version: 2,
+    resource: { url: "https://x.test/r" },
+    accepts: [byName("viem/v2/eip3009/eip155:84532").requirements],
+  };
+  const draft = new x402.PaymentDraft(
+    required,
+    0,
+    privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").address,
+  );
   const wrongKey = await signer.signTypedData(draft.typedData());
-  assert.equal(codeOf(() => draft.finish(wrongKey)), "signer_mismatch");
+  assert.equal(
+    codeOf(() => draft.finish(wrongKey)),
+    "signer_mismatch",
+  );
 });
 
 test("the packed package holds every file its modules import", async () => {
   // `file:` installs link the folder, so a file left out of package.json `files` shows only when packed.
   const { execFileSync } = await import("node:child_process");
   const pkgDir = new URL("../../pkg/", import.meta.url);
-  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  const [packed] = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: pkgDir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
+  );
   const files = new Set(packed.files.map((f) => f.path));
   const missing = [];
   for (const file of [...files].filter((f) => f.endsWith(".js"))) {
     const source = readFileSync(new URL(file, pkgDir), "utf8");
-    for (const [, from, dynamic] of source.matchAll(/(?:import|export)[^"';]*?from\s*["'](\.\/[^"']+)["']|import\(\s*["'](\.\/[^"']+)["']/g)) {
+    for (const [, from, dynamic] of source.matchAll(
+      /(?:import|export)[^"';]*?from\s*["'](\.\/[^"']+)["']|import\(\s*["'](\.\/[^"']+)["']/g,
+    )) {
       const spec = from ?? dynamic;
       if (!files.has(spec.slice(2))) missing.push(`${file} imports ${spec}`);
     }

@@ -2,12 +2,23 @@
 // own client paying, against the facilitator double.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { withPayment, createPaymentHandler, InMemoryNonceStore, PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, encodePaymentSignatureHeader, decodePaymentResponse } from "x402-wasm";
+import {
+  withPayment,
+  createPaymentHandler,
+  InMemoryNonceStore,
+  PaymentDraft,
+  privateKeySigner,
+  decodePaymentRequiredHeader,
+  encodePaymentSignatureHeader,
+  decodePaymentResponse,
+} from "x402-wasm";
 import { startFacilitator } from "../../worker/test/facilitator.mjs";
 
 const signer = privateKeySigner("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 const routes = {
-  "GET /paid/*": { accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.002" } },
+  "GET /paid/*": {
+    accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.002" },
+  },
 };
 let facilitator, worker;
 const envs = [];
@@ -17,10 +28,15 @@ before(async () => {
   worker = withPayment(
     (request, env) => new Response(JSON.stringify({ path: new URL(request.url).pathname, tenant: env.TENANT })),
     routes,
-    (env) => { envs.push(env.TENANT); return { facilitator: { url: facilitator.url }, nonceStore: env.STORE }; },
+    (env) => {
+      envs.push(env.TENANT);
+      return { facilitator: { url: facilitator.url }, nonceStore: env.STORE };
+    },
   );
 });
-after(async () => { await facilitator.close(); });
+after(async () => {
+  await facilitator.close();
+});
 
 const env = { TENANT: "acme", STORE: new InMemoryNonceStore() };
 const call = (path, headers = {}) => worker(new Request(`https://shop.test${path}`, { headers }), env, { waitUntil() {} });
@@ -93,7 +109,11 @@ test("settle-and-commit is kept alive by waitUntil, so a client that goes away c
   const handler = createPaymentHandler(routes, { facilitator: { url: facilitator.url }, nonceStore: new InMemoryNonceStore() });
   const header = await paymentFor(handler, "/paid/a");
   const kept = [];
-  const res = await handler(new Request("https://shop.test/paid/a", { headers: { "PAYMENT-SIGNATURE": header } }), () => new Response("content"), { waitUntil: (p) => kept.push(p) });
+  const res = await handler(
+    new Request("https://shop.test/paid/a", { headers: { "PAYMENT-SIGNATURE": header } }),
+    () => new Response("content"),
+    { waitUntil: (p) => kept.push(p) },
+  );
   assert.equal(res.status, 200);
   assert.equal(kept.length, 1, "the settlement was handed to waitUntil");
   await kept[0];
@@ -102,8 +122,15 @@ test("settle-and-commit is kept alive by waitUntil, so a client that goes away c
 test("facilitators are chosen by network for v1 payments too (v1 names as their CAIP-2 ids)", async () => {
   const other = await startFacilitator();
   try {
-    const v1Routes = { "GET /v1": { accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.001" } } };
-    const handler = createPaymentHandler(v1Routes, { facilitator: [{ url: other.url, networks: ["eip155:84532"] }, { url: facilitator.url }], nonceStore: new InMemoryNonceStore() });
+    const v1Routes = {
+      "GET /v1": {
+        accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.001" },
+      },
+    };
+    const handler = createPaymentHandler(v1Routes, {
+      facilitator: [{ url: other.url, networks: ["eip155:84532"] }, { url: facilitator.url }],
+      nonceStore: new InMemoryNonceStore(),
+    });
     const header = await paymentFor(handler, "/v1", 1);
     const res = await handler(new Request("https://shop.test/v1", { headers: { "X-PAYMENT": header } }), () => new Response("content"));
     assert.equal(res.status, 200);

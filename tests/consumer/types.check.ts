@@ -1,37 +1,97 @@
 // Type-checked with `tsc --noEmit` (strict): every export used as a consumer would use it.
 import {
-  verifyPayment, findMatchingRequirements, selectPaymentRequirements, PaymentDraft,
-  decodePaymentSignatureHeader, decodePaymentRequiredHeader, decodePaymentResponseHeader,
-  encodePaymentSignatureHeader, encodePaymentRequiredHeader, encodePaymentResponseHeader,
-  wrapFetchWithPayment, privateKeySigner, casperPrivateKeySigner, injectedWalletSigner, decodePaymentResponse,
-  type PaymentRequirements, type PaymentRequired, type LocalVerifyResponse, type SettleResponse,
-  type X402Error, type TypedData, type Signer,
-  paymentMiddleware, withPayment, createPaymentHandler, InMemoryNonceStore, durableObjectNonceStore,
-  type Routes, type NonceStore, type PaymentMiddlewareOptions,
+  verifyPayment,
+  findMatchingRequirements,
+  selectPaymentRequirements,
+  PaymentDraft,
+  decodePaymentSignatureHeader,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+  encodePaymentSignatureHeader,
+  encodePaymentRequiredHeader,
+  encodePaymentResponseHeader,
+  wrapFetchWithPayment,
+  privateKeySigner,
+  casperPrivateKeySigner,
+  injectedWalletSigner,
+  decodePaymentResponse,
+  type PaymentRequirements,
+  type PaymentRequired,
+  type LocalVerifyResponse,
+  type SettleResponse,
+  type X402Error,
+  type TypedData,
+  type Signer,
+  paymentMiddleware,
+  withPayment,
+  createPaymentHandler,
+  InMemoryNonceStore,
+  durableObjectNonceStore,
+  type Routes,
+  type NonceStore,
+  type PaymentMiddlewareOptions,
 } from "x402-wasm";
 
 const routes: Routes = {
-  "GET /weather": { accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.01" }, description: "Weather" },
-  "/items/:id": { accepts: [{ scheme: "exact", network: "eip155:31337", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: { amount: "1", asset: "0x5FbDB2315678afecb367f032d93F642f64180aa3", extra: { name: "T", version: "1" } } }] },
+  "GET /weather": {
+    accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.01" },
+    description: "Weather",
+  },
+  "/items/:id": {
+    accepts: [
+      {
+        scheme: "exact",
+        network: "eip155:31337",
+        payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+        price: { amount: "1", asset: "0x5FbDB2315678afecb367f032d93F642f64180aa3", extra: { name: "T", version: "1" } },
+      },
+    ],
+  },
 };
 const store: NonceStore = new InMemoryNonceStore();
-const serverOptions: PaymentMiddlewareOptions = { facilitator: { url: "http://127.0.0.1:4022", timeoutMs: 500 }, verify: "local", nonceStore: store, onSettled: ({ settlement }) => void settlement.transaction };
+const serverOptions: PaymentMiddlewareOptions = {
+  facilitator: { url: "http://127.0.0.1:4022", timeoutMs: 500 },
+  verify: "local",
+  nonceStore: store,
+  onSettled: ({ settlement }) => void settlement.transaction,
+};
 const honoMiddleware = paymentMiddleware(routes, serverOptions);
 const twoFacilitators: PaymentMiddlewareOptions = {
-  facilitator: [{ url: "https://casper-facilitator.test", networks: ["casper:*"], headers: { authorization: "token" } }, { url: "http://127.0.0.1:4022" }],
+  facilitator: [
+    { url: "https://casper-facilitator.test", networks: ["casper:*"], headers: { authorization: "token" } },
+    { url: "http://127.0.0.1:4022" },
+  ],
 };
 const casper = casperPrivateKeySigner("4f".repeat(32), { algorithm: "secp256k1" });
 const casperFamily: "casper" = casper.family;
-const payBoth = wrapFetchWithPayment(fetch, [privateKeySigner("0x" + "11".repeat(32)), casper], { assets: [{ network: "casper:casper-test", asset: "ab".repeat(32), maxAmount: "1000000" }] });
+const payBoth = wrapFetchWithPayment(fetch, [privateKeySigner("0x" + "11".repeat(32)), casper], {
+  assets: [{ network: "casper:casper-test", asset: "ab".repeat(32), maxAmount: "1000000" }],
+});
 casper.dispose();
-void [twoFacilitators, casperFamily, payBoth, selectPaymentRequirements({ x402Version: 2, resource: { url: "u" }, accepts: [] }, { families: ["casper"] })];
-const moduleWorker = { fetch: withPayment((request: Request, env: { NONCES: unknown }) => new Response("ok"), routes, (env) => ({ ...serverOptions, nonceStore: durableObjectNonceStore(env.NONCES) })) };
+void [
+  twoFacilitators,
+  casperFamily,
+  payBoth,
+  selectPaymentRequirements({ x402Version: 2, resource: { url: "u" }, accepts: [] }, { families: ["casper"] }),
+];
+const moduleWorker = {
+  fetch: withPayment(
+    (request: Request, env: { NONCES: unknown }) => new Response("ok"),
+    routes,
+    (env) => ({ ...serverOptions, nonceStore: durableObjectNonceStore(env.NONCES) }),
+  ),
+};
 const core = createPaymentHandler(routes, serverOptions);
 void [honoMiddleware, moduleWorker, core];
 
 const requirements: PaymentRequirements = {
-  scheme: "exact", network: "eip155:84532", amount: "10000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-  payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", maxTimeoutSeconds: 300, extra: { name: "USDC", version: "2" },
+  scheme: "exact",
+  network: "eip155:84532",
+  amount: "10000",
+  asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+  payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+  maxTimeoutSeconds: 300,
+  extra: { name: "USDC", version: "2" },
 };
 const required: PaymentRequired = { x402Version: 2, resource: { url: "https://x.test/r" }, accepts: [requirements] };
 
@@ -52,7 +112,9 @@ async function pay(): Promise<void> {
   const v: 1 | 2 = back.x402Version;
   const requiredHeader: string = encodePaymentRequiredHeader(required);
   const decodedRequired = decodePaymentRequiredHeader(requiredHeader);
-  const settle: SettleResponse = decodePaymentResponseHeader(encodePaymentResponseHeader({ success: true, transaction: "0x", network: "eip155:84532" }));
+  const settle: SettleResponse = decodePaymentResponseHeader(
+    encodePaymentResponseHeader({ success: true, transaction: "0x", network: "eip155:84532" }),
+  );
 
   const wallet = injectedWalletSigner({ request: async () => ["0x0000000000000000000000000000000000000001"] });
   const account: string = await wallet.getAddress();
@@ -64,7 +126,8 @@ async function pay(): Promise<void> {
     maxTimeoutSeconds: 600,
     preferVersion: 2,
     select: (candidates) => candidates[0],
-    onPaymentRequired: ({ paymentRequired, selectedRequirements }) => (paymentRequired.accepts.length > 3 || selectedRequirements.scheme !== "exact" ? { abort: true, reason: "too many" } : undefined),
+    onPaymentRequired: ({ paymentRequired, selectedRequirements }) =>
+      paymentRequired.accepts.length > 3 || selectedRequirements.scheme !== "exact" ? { abort: true, reason: "too many" } : undefined,
     onBeforePaymentCreation: ({ typedData }) => (typedData.primaryType === "TransferWithAuthorization" ? undefined : { abort: true }),
     onPaymentCreated: ({ paymentPayload }) => void paymentPayload.x402Version,
     onPaymentResponse: ({ settleResponse }) => void settleResponse?.transaction,

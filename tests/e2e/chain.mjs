@@ -280,8 +280,7 @@ export async function startChain(options = {}) {
     });
     const transport = http(rpcUrl, { retryCount: 0 });
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-    const walletClient = (key) =>
-      createWalletClient({ account: privateKeyToAccount(key), chain, transport, pollingInterval: 50 });
+    const walletClient = (key) => createWalletClient({ account: privateKeyToAccount(key), chain, transport, pollingInterval: 50 });
 
     const keys = {
       deployer: ANVIL_KEYS[0],
@@ -316,10 +315,7 @@ export async function startChain(options = {}) {
       params: [MULTICALL3_ADDRESS, artifacts.Multicall.deployedBytecode],
     });
 
-    const mints = [
-      ...addresses.payers.map((to) => [to, PAYER_BALANCE]),
-      [addresses.underfunded, UNDERFUNDED_BALANCE],
-    ];
+    const mints = [...addresses.payers.map((to) => [to, PAYER_BALANCE]), [addresses.underfunded, UNDERFUNDED_BALANCE]];
     for (const [to, amount] of mints) {
       const hash = await deployer.writeContract({ address: tokenAddress, abi: tokenAbi, functionName: "mint", args: [to, amount] });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });

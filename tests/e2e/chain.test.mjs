@@ -148,13 +148,16 @@ test("harness: chain, accounts, token metadata, balances, multicall code", async
   for (const [role, key] of Object.entries(chain.keys)) {
     const keys = Array.isArray(key) ? key : [key];
     const addrs = Array.isArray(a[role]) ? a[role] : [a[role]];
-    assert.deepEqual(keys.map((k) => privateKeyToAccount(k).address), addrs, role);
+    assert.deepEqual(
+      keys.map((k) => privateKeyToAccount(k).address),
+      addrs,
+      role,
+    );
   }
 
   assert.deepEqual(chain.token, { address: chain.token.address, name: "Test USD", version: "1", decimals: 6, symbol: "TUSD" });
   assert.equal(chain.token.address, getAddress(chain.token.address));
-  const read = (functionName, args = []) =>
-    pc.readContract({ address: chain.token.address, abi: chain.abi.token, functionName, args });
+  const read = (functionName, args = []) => pc.readContract({ address: chain.token.address, abi: chain.abi.token, functionName, args });
   assert.equal(await read("name"), "Test USD");
   assert.equal(await read("version"), "1");
   assert.equal(await read("symbol"), "TUSD");
@@ -166,7 +169,9 @@ test("harness: chain, accounts, token metadata, balances, multicall code", async
   );
   assert.equal(
     await read("TRANSFER_WITH_AUTHORIZATION_TYPEHASH"),
-    keccak256(toBytes("TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)")),
+    keccak256(
+      toBytes("TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"),
+    ),
   );
 
   // Balances of the funded roles (the payers are fresh per chain; the payer tests below use
@@ -340,8 +345,7 @@ test("multicall: tryAggregate (as @x402/evm's facilitator calls it) and aggregat
     call("transferWithAuthorization", vrsArgs(badAuth)), // reverts: expired
     { target: "0x000000000000000000000000000000000000dEaD", callData: "0x12345678" }, // no code
   ];
-  const read = (functionName, args) =>
-    chain.publicClient.readContract({ address: MULTICALL3_ADDRESS, abi: mcAbi, functionName, args });
+  const read = (functionName, args) => chain.publicClient.readContract({ address: MULTICALL3_ADDRESS, abi: mcAbi, functionName, args });
 
   const tried = await read("tryAggregate", [false, calls]);
   assert.equal(tried.length, 3);

@@ -64,6 +64,10 @@ export async function startFacilitator(chain, { port = 0 } = {}) {
     address: account.address,
     calls,
     settlements: () => calls.filter((c) => c.path === "/settle"),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
   };
 }

@@ -13,7 +13,13 @@ import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { privateKeyToAccount } from "viem/accounts";
 import { x402Client, wrapFetchWithPayment as officialWrapFetch } from "@x402/fetch";
 import { ExactEvmScheme as OfficialClientScheme } from "@x402/evm/exact/client";
-import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse, decodePaymentRequiredHeader, decodePaymentResponseHeader } from "../../pkg/node.js";
+import {
+  wrapFetchWithPayment,
+  privateKeySigner,
+  decodePaymentResponse,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+} from "../../pkg/node.js";
 import { startStack, startWorker, AMOUNT } from "./stack.mjs";
 import { startWww } from "../../www/serve.mjs";
 import { startHonoV1Server } from "./legacy/hono-v1.mjs";
@@ -33,7 +39,10 @@ after(async () => {
 
 /** Our client with a local key; the demo token is not a known asset, so it is listed, capped at one token. */
 const ours = (key, options = {}) =>
-  wrapFetchWithPayment(fetch, privateKeySigner(key), { assets: [{ network: stack.chain.network, asset: stack.chain.token.address, maxAmount: 10n ** BigInt(stack.chain.token.decimals) }], ...options });
+  wrapFetchWithPayment(fetch, privateKeySigner(key), {
+    assets: [{ network: stack.chain.network, asset: stack.chain.token.address, maxAmount: 10n ** BigInt(stack.chain.token.decimals) }],
+    ...options,
+  });
 
 /** Runs `pay` and checks it moved exactly the price from `payer` to payTo, once, in a mined transaction. */
 async function expectSettled(payer, pay) {
@@ -64,7 +73,12 @@ test("our client (Node) → our Worker, v2", async () => {
 test("our client (Node) → our Worker, v1", async () => {
   const key = stack.chain.keys.payers[0];
   let version;
-  const pay = ours(key, { preferVersion: 1, onPaymentCreated: ({ paymentPayload }) => { version = paymentPayload.x402Version; } });
+  const pay = ours(key, {
+    preferVersion: 1,
+    onPaymentCreated: ({ paymentPayload }) => {
+      version = paymentPayload.x402Version;
+    },
+  });
   await expectSettled(privateKeyToAccount(key).address, () => viaNode(pay, `${stack.worker.url}/reports/1`));
   assert.equal(version, 1);
 });
@@ -81,7 +95,11 @@ test("our client (Node) → the reference v1 Hono middleware (x402-hono 1.x), v1
   try {
     const key = stack.chain.keys.payers[1];
     let version;
-    const pay = ours(key, { onPaymentCreated: ({ paymentPayload }) => { version = paymentPayload.x402Version; } });
+    const pay = ours(key, {
+      onPaymentCreated: ({ paymentPayload }) => {
+        version = paymentPayload.x402Version;
+      },
+    });
     const body = await expectSettled(privateKeyToAccount(key).address, () => viaNode(pay, `${legacy.url}/weather`));
     assert.equal(body.server, "x402-hono@1");
     assert.equal(version, 1);
@@ -138,7 +156,11 @@ test("a replayed payment is refused and moves no money", async () => {
   const { chain } = stack;
   const key = chain.keys.payers[0];
   let header;
-  const pay = ours(key, { onPaymentCreated: ({ paymentPayload }) => { header = Buffer.from(JSON.stringify(paymentPayload)).toString("base64"); } });
+  const pay = ours(key, {
+    onPaymentCreated: ({ paymentPayload }) => {
+      header = Buffer.from(JSON.stringify(paymentPayload)).toString("base64");
+    },
+  });
   assert.equal((await pay(`${stack.worker.url}/weather`)).status, 200);
   const before = await chain.balanceOf(chain.addresses.payTo);
   const replay = await fetch(`${stack.worker.url}/weather`, { headers: { "PAYMENT-SIGNATURE": header } });
@@ -154,7 +176,10 @@ test("an underfunded payer gets the facilitator's reason and no content", async 
   assert.equal(response.status, 402);
   // The Worker's default asks the facilitator's /verify before the handler: refused there, never settled.
   assert.equal(decodePaymentResponse(response), null, "nothing was sent to /settle");
-  assert.match(decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")).error, /insufficient_balance|insufficient_funds|transaction_failed|simulation_failed/);
+  assert.match(
+    decodePaymentRequiredHeader(response.headers.get("PAYMENT-REQUIRED")).error,
+    /insufficient_balance|insufficient_funds|transaction_failed|simulation_failed/,
+  );
   assert.doesNotMatch(await response.text(), /Lisbon/);
   assert.equal(await chain.balanceOf(chain.addresses.payTo), before);
 });
@@ -166,9 +191,16 @@ test("the same payment sent to two Workers at once settles once", async () => {
     const key = chain.keys.payers[2];
     const payer = privateKeyToAccount(key).address;
     let header;
-    await ours(key, { onPaymentCreated: ({ paymentPayload }) => { header = Buffer.from(JSON.stringify(paymentPayload)).toString("base64"); throw Object.assign(new Error("stop before sending"), { code: "test_stop" }); } })(`${stack.worker.url}/weather`).catch((e) => assert.equal(e.code, "test_stop"));
+    await ours(key, {
+      onPaymentCreated: ({ paymentPayload }) => {
+        header = Buffer.from(JSON.stringify(paymentPayload)).toString("base64");
+        throw Object.assign(new Error("stop before sending"), { code: "test_stop" });
+      },
+    })(`${stack.worker.url}/weather`).catch((e) => assert.equal(e.code, "test_stop"));
     const before = await chain.balanceOf(payer);
-    const answers = await Promise.all([stack.worker.url, second.url].map((u) => fetch(`${u}/weather`, { headers: { "PAYMENT-SIGNATURE": header } })));
+    const answers = await Promise.all(
+      [stack.worker.url, second.url].map((u) => fetch(`${u}/weather`, { headers: { "PAYMENT-SIGNATURE": header } })),
+    );
     const statuses = answers.map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 402]);
     assert.equal(await chain.balanceOf(payer), before - price, "moved once");

@@ -13,16 +13,19 @@ export const AMOUNT = "1000";
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
 export async function startWorker(chain, facilitatorUrl, { port = 0, verify } = {}) {
-  const mf = startWorkerd({
-    FACILITATOR_URL: facilitatorUrl,
-    PAY_TO: chain.addresses.payTo,
-    NETWORK: chain.network,
-    ASSET: chain.token.address,
-    TOKEN_NAME: chain.token.name,
-    TOKEN_VERSION: chain.token.version,
-    AMOUNT,
-    ...(verify ? { VERIFY: verify } : {}),
-  }, { port });
+  const mf = startWorkerd(
+    {
+      FACILITATOR_URL: facilitatorUrl,
+      PAY_TO: chain.addresses.payTo,
+      NETWORK: chain.network,
+      ASSET: chain.token.address,
+      TOKEN_NAME: chain.token.name,
+      TOKEN_VERSION: chain.token.version,
+      AMOUNT,
+      ...(verify ? { VERIFY: verify } : {}),
+    },
+    { port },
+  );
   const url = (await mf.ready).toString().replace(/\/$/, "");
   return { url, close: () => mf.dispose() };
 }
@@ -41,7 +44,11 @@ export async function startStack({ ports = {} } = {}) {
     const www = await startWww({
       upstream: worker.url,
       port: ports.www ?? 0,
-      config: { resource: "/api/weather", token: { symbol: chain.token.symbol, decimals: chain.token.decimals }, networkName: "local anvil chain" },
+      config: {
+        resource: "/api/weather",
+        token: { symbol: chain.token.symbol, decimals: chain.token.decimals },
+        networkName: "local anvil chain",
+      },
     });
     stops.push(() => www.close());
     const stop = async () => {

@@ -21,11 +21,7 @@ import http from "node:http";
 import { createHash } from "node:crypto";
 import { x402Facilitator } from "@x402/core/facilitator";
 import { x402ResourceServer } from "@x402/core/server";
-import {
-  encodePaymentRequiredHeader,
-  decodePaymentSignatureHeader,
-  encodePaymentResponseHeader,
-} from "@x402/core/http";
+import { encodePaymentRequiredHeader, decodePaymentSignatureHeader, encodePaymentResponseHeader } from "@x402/core/http";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/facilitator";
 
@@ -178,17 +174,23 @@ export async function startX402Server() {
   async function handleV1(req, res, entry) {
     const accepts = [
       {
-        scheme: "exact", network: "base-sepolia", maxAmountRequired: "10000", resource: base + req.url,
-        description: "Weather", mimeType: "application/json", payTo: PAY_TO,
-        maxTimeoutSeconds: MAX_TIMEOUT_SECONDS, asset: USDC, extra: USDC_EXTRA,
+        scheme: "exact",
+        network: "base-sepolia",
+        maxAmountRequired: "10000",
+        resource: base + req.url,
+        description: "Weather",
+        mimeType: "application/json",
+        payTo: PAY_TO,
+        maxTimeoutSeconds: MAX_TIMEOUT_SECONDS,
+        asset: USDC,
+        extra: USDC_EXTRA,
       },
     ];
     const required = (error) => send(res, 402, {}, { x402Version: 1, error, accepts });
     const payment = entry.paymentHeader === null ? null : decodePayment(entry.paymentHeader);
     if (!payment) return required("X-PAYMENT header is required");
 
-    const requirements =
-      payment.x402Version === 1 && accepts.find((r) => r.scheme === payment.scheme && r.network === payment.network);
+    const requirements = payment.x402Version === 1 && accepts.find((r) => r.scheme === payment.scheme && r.network === payment.network);
     if (!requirements) return required("No matching payment requirements");
 
     entry.verify = await verifyWith(facilitator, payment, requirements);
@@ -197,10 +199,15 @@ export async function startX402Server() {
     const { payer } = entry.verify;
     const settled = { success: true, transaction: fakeTx(entry.paymentHeader), network: requirements.network, payer };
     entry.served = true;
-    send(res, 200, {
-      "X-PAYMENT-RESPONSE": encodePaymentResponseHeader(settled),
-      "Access-Control-Expose-Headers": "X-PAYMENT-RESPONSE",
-    }, { ok: true, path: entry.path, payer });
+    send(
+      res,
+      200,
+      {
+        "X-PAYMENT-RESPONSE": encodePaymentResponseHeader(settled),
+        "Access-Control-Expose-Headers": "X-PAYMENT-RESPONSE",
+      },
+      { ok: true, path: entry.path, payer },
+    );
   }
 
   async function handle(req, res) {

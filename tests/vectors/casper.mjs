@@ -38,7 +38,15 @@ function digestOf({ name, version, network, asset }, m) {
   const structHash = keccak256(
     encodeAbiParameters(
       ["bytes32", "bytes32", "bytes32", "uint256", "uint256", "uint256", "bytes32"].map((type) => ({ type })),
-      [keccak256(stringToHex(TRANSFER)), addressWord(m.from), addressWord(m.to), BigInt(m.value), BigInt(m.validAfter), BigInt(m.validBefore), `0x${m.nonce}`],
+      [
+        keccak256(stringToHex(TRANSFER)),
+        addressWord(m.from),
+        addressWord(m.to),
+        BigInt(m.value),
+        BigInt(m.validAfter),
+        BigInt(m.validBefore),
+        `0x${m.nonce}`,
+      ],
     ),
   );
   return { domainSeparator, structHash, digest: keccak256(concat(["0x1901", domainSeparator, structHash])) };
@@ -51,7 +59,8 @@ function digestOf({ name, version, network, asset }, m) {
     { name: "TestToken", version: "1", network: "casper-test", asset: cph },
     { from: `01${cph}`, to: `00${cph}`, value: "1000000", validAfter: "1700000000", validBefore: "1700001000", nonce: cph },
   );
-  if (digest !== "0xf49af32a160ef6078d23bd28c15e0e8d6d29e58f4cb88ed8582e958dfa07533b") throw new Error(`hash_test digest mismatch: ${digest}`);
+  if (digest !== "0xf49af32a160ef6078d23bd28c15e0e8d6d29e58f4cb88ed8582e958dfa07533b")
+    throw new Error(`hash_test digest mismatch: ${digest}`);
 }
 
 const KEYS = {
@@ -74,7 +83,10 @@ function account(algorithm, rawKey) {
 }
 
 // And against the Casper Go SDK's account-hash test.
-if (account("ed25519", bytes("5a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf")) !== "00ba81d84377c5a6c285febca972fe4b531e146cb0fc0f7a5cb9f0e974fc2f6367") {
+if (
+  account("ed25519", bytes("5a372b0e230bf9393e2df0b3de857bb0e17370884bb881f840cb1482bb2922cf")) !==
+  "00ba81d84377c5a6c285febca972fe4b531e146cb0fc0f7a5cb9f0e974fc2f6367"
+) {
   throw new Error("account hash mismatch");
 }
 
@@ -123,10 +135,7 @@ const out = {
   generatedBy: "tests/vectors/casper.mjs (viem + @noble/curves + @noble/hashes)",
   now: NOW,
   requirements,
-  payments: [
-    payment("ed25519", "4f".repeat(32), "5a".repeat(32)),
-    payment("secp256k1", "2c".repeat(32), "a5".repeat(32)),
-  ],
+  payments: [payment("ed25519", "4f".repeat(32), "5a".repeat(32)), payment("secp256k1", "2c".repeat(32), "a5".repeat(32))],
 };
 writeFileSync(new URL("./casper.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`wrote tests/vectors/casper.json: ${out.payments.map((p) => p.name).join(", ")}`);

@@ -21,8 +21,7 @@ import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { ExactEvmSchemeV1 } from "@x402/evm/exact/v1/client";
 import { getEvmChainIdV1 } from "@x402/evm/v1";
 
-const packageVersion = (name) =>
-  JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url))).version;
+const packageVersion = (name) => JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url))).version;
 
 // [network, asset, EIP-712 name, EIP-712 version, decimals]
 const ASSETS = [
@@ -61,8 +60,7 @@ const ASSETS = [
   return { network, asset, name, version, decimals, chainId: Number(network.split(":")[1]) };
 });
 
-const assetOn = (network, name) =>
-  ASSETS.find((a) => a.network === network && (name === undefined || a.name === name));
+const assetOn = (network, name) => ASSETS.find((a) => a.network === network && (name === undefined || a.name === name));
 
 const KEYS = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -81,7 +79,11 @@ const RESOURCE = { url: "https://api.example.com/weather", description: "Weather
 const NOW = 1800000000;
 
 // EIP-712 struct fields written as in Solidity: "address from,uint256 value" -> [{ name, type }].
-const fields = (spec) => spec.split(",").map((field) => field.split(" ")).map(([type, name]) => ({ name, type }));
+const fields = (spec) =>
+  spec
+    .split(",")
+    .map((field) => field.split(" "))
+    .map(([type, name]) => ({ name, type }));
 const permitFields = "TokenPermissions permitted,address spender,uint256 nonce,uint256 deadline,Witness witness";
 const permit2Types = (witness) => ({
   PermitWitnessTransferFrom: fields(permitFields),
@@ -171,8 +173,11 @@ for (const [i, a] of ASSETS.entries()) {
 const spec = {
   domain: eip3009Domain(assetOn("eip155:84532")),
   message: {
-    from: "0x857b06519E91e3A54538791bDbb0E22373e36b66", to: PAY_TO, value: 10000n,
-    validAfter: 1740672089n, validBefore: 1740672154n,
+    from: "0x857b06519E91e3A54538791bDbb0E22373e36b66",
+    to: PAY_TO,
+    value: 10000n,
+    validAfter: 1740672089n,
+    validBefore: 1740672154n,
     nonce: "0xf3746613c2d920b5fdabc0856f2aeb2d4f88ee6037b8cc5d04a71a4462f13480",
   },
   signature:
@@ -215,12 +220,26 @@ for (const [kind, spender, rows] of [
 // ---------------------------------------------------------------- payloads
 
 const nameVersion = (a) => ({ name: a.name, version: a.version });
-const v2Requirements = (a, amount, extra = nameVersion(a)) =>
-  ({ scheme: "exact", network: a.network, asset: a.asset, amount, payTo: PAY_TO, maxTimeoutSeconds: 300, extra });
+const v2Requirements = (a, amount, extra = nameVersion(a)) => ({
+  scheme: "exact",
+  network: a.network,
+  asset: a.asset,
+  amount,
+  payTo: PAY_TO,
+  maxTimeoutSeconds: 300,
+  extra,
+});
 const v1Requirements = (network, a, amount) => ({
-  scheme: "exact", network, maxAmountRequired: amount, resource: RESOURCE.url,
-  description: RESOURCE.description, mimeType: RESOURCE.mimeType, payTo: PAY_TO, maxTimeoutSeconds: 300,
-  asset: a.asset, extra: nameVersion(a),
+  scheme: "exact",
+  network,
+  maxAmountRequired: amount,
+  resource: RESOURCE.url,
+  description: RESOURCE.description,
+  mimeType: RESOURCE.mimeType,
+  payTo: PAY_TO,
+  maxTimeoutSeconds: 300,
+  asset: a.asset,
+  extra: nameVersion(a),
 });
 const isV1 = (requirements) => requirements.maxAmountRequired !== undefined;
 const chainIdOf = (requirements) =>

@@ -18,7 +18,14 @@ async function measure(pids, send) {
 }
 
 const facilitator = await startFacilitator();
-const startWorker = () => startWorkerd({ FACILITATOR_URL: facilitator.url, PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local" });
+const startWorker = () =>
+  startWorkerd({
+    FACILITATOR_URL: facilitator.url,
+    PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    NETWORK: "eip155:84532",
+    PRICE: "$0.001",
+    VERIFY: "local",
+  });
 const send = (mf, path, headers = {}) => mf.dispatchFetch(BASE + path, { headers }).then((r) => r.arrayBuffer());
 
 // A fresh isolate: its first request goes to the free route (the isolate's start-up: compiling and

@@ -24,7 +24,11 @@ function routes(env) {
       scheme: "exact",
       network: env.CASPER_NETWORK ?? "casper:casper-test",
       payTo: env.CASPER_PAY_TO,
-      price: { amount: env.CASPER_AMOUNT ?? "1000000", asset: env.CASPER_ASSET, extra: { name: env.CASPER_TOKEN_NAME ?? "Cep18x402", version: env.CASPER_TOKEN_VERSION ?? "1" } },
+      price: {
+        amount: env.CASPER_AMOUNT ?? "1000000",
+        asset: env.CASPER_ASSET,
+        extra: { name: env.CASPER_TOKEN_NAME ?? "Cep18x402", version: env.CASPER_TOKEN_VERSION ?? "1" },
+      },
       maxTimeoutSeconds: 300,
     };
     table["GET /casper/weather"] = { accepts: casper, description: "Today's weather, paid on Casper", mimeType: "application/json" };

@@ -4,7 +4,13 @@
 // EVM one. The independent signatures of tests/vectors/casper.json are checked by tests/casper.rs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { casperPrivateKeySigner, privateKeySigner, wrapFetchWithPayment, decodePaymentRequiredHeader, decodePaymentResponse } from "../../pkg/node.js";
+import {
+  casperPrivateKeySigner,
+  privateKeySigner,
+  wrapFetchWithPayment,
+  decodePaymentRequiredHeader,
+  decodePaymentResponse,
+} from "../../pkg/node.js";
 import { startFacilitator } from "./facilitator.mjs";
 import { startWorkerd } from "./workerd.mjs";
 
@@ -21,10 +27,17 @@ before(async () => {
   evmFacilitator = await startFacilitator();
   casperFacilitator = await startFacilitator();
   worker = startWorkerd({
-    PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001", VERIFY: "local",
-    FACILITATOR_URL: evmFacilitator.url, FACILITATOR_TIMEOUT_MS: "2000",
-    CASPER_ASSET: ASSET, CASPER_PAY_TO: PAY_TO, CASPER_AMOUNT: "2500000",
-    CASPER_FACILITATOR_URL: casperFacilitator.url, CASPER_FACILITATOR_TOKEN: TOKEN,
+    PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+    NETWORK: "eip155:84532",
+    PRICE: "$0.001",
+    VERIFY: "local",
+    FACILITATOR_URL: evmFacilitator.url,
+    FACILITATOR_TIMEOUT_MS: "2000",
+    CASPER_ASSET: ASSET,
+    CASPER_PAY_TO: PAY_TO,
+    CASPER_AMOUNT: "2500000",
+    CASPER_FACILITATOR_URL: casperFacilitator.url,
+    CASPER_FACILITATOR_TOKEN: TOKEN,
   });
   await worker.ready;
 });
@@ -59,16 +72,29 @@ test("the Casper route's 402 offers the CEP-18 token as configured", async () =>
   const res = await worker.dispatchFetch(`${BASE}/casper/weather`);
   assert.equal(res.status, 402);
   assert.deepEqual(decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED")).accepts, [
-    { scheme: "exact", network: "casper:casper-test", amount: "2500000", asset: ASSET, payTo: PAY_TO, maxTimeoutSeconds: 300, extra: { name: "Cep18x402", version: "1" } },
+    {
+      scheme: "exact",
+      network: "casper:casper-test",
+      amount: "2500000",
+      asset: ASSET,
+      payTo: PAY_TO,
+      maxTimeoutSeconds: 300,
+      extra: { name: "Cep18x402", version: "1" },
+    },
   ]);
   const v1 = await res.json();
   assert.deepEqual(v1.accepts, [], "v1 cannot name a Casper network");
 });
 
-for (const [name, signer] of [["ed25519", ed25519], ["secp256k1", secp256k1]]) {
+for (const [name, signer] of [
+  ["ed25519", ed25519],
+  ["secp256k1", secp256k1],
+]) {
   test(`a ${name} Casper key pays through the fetch wrapper, settled by the Casper facilitator only`, async () => {
     const before = { evm: evmFacilitator.settlements().length, casper: casperFacilitator.settlements().length };
-    const pay = wrapFetchWithPayment(workerFetch, [evm, signer], { assets: [{ network: "casper:casper-test", asset: ASSET, maxAmount: "2500000" }] });
+    const pay = wrapFetchWithPayment(workerFetch, [evm, signer], {
+      assets: [{ network: "casper:casper-test", asset: ASSET, maxAmount: "2500000" }],
+    });
     const res = await pay(`${BASE}/casper/weather`);
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(await res.json(), { city: "Zug", forecast: "snow", temperatureC: -2 });
@@ -110,7 +136,9 @@ test("a tampered or misattributed Casper payment is refused locally with the ref
   const calls = casperFacilitator.state.calls.length;
   const decoded = JSON.parse(Buffer.from(await signedHeader(secp256k1), "base64").toString());
   const send = (payload) =>
-    worker.dispatchFetch(`${BASE}/casper/weather`, { headers: { "PAYMENT-SIGNATURE": Buffer.from(JSON.stringify(payload)).toString("base64") } });
+    worker.dispatchFetch(`${BASE}/casper/weather`, {
+      headers: { "PAYMENT-SIGNATURE": Buffer.from(JSON.stringify(payload)).toString("base64") },
+    });
 
   const tampered = structuredClone(decoded);
   tampered.payload.authorization.validBefore = String(Number(tampered.payload.authorization.validBefore) + 60);

@@ -26,7 +26,8 @@ export async function startFacilitator() {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(typeof value === "string" ? value : JSON.stringify(value));
       };
-      if (path === "/supported") return send(200, { kinds: [{ x402Version: 2, scheme: "exact", network: "eip155:84532" }], extensions: [], signers: {} });
+      if (path === "/supported")
+        return send(200, { kinds: [{ x402Version: 2, scheme: "exact", network: "eip155:84532" }], extensions: [], signers: {} });
       switch (state.mode) {
         case "hang":
           return; // never answers
@@ -36,7 +37,8 @@ export async function startFacilitator() {
           return send(200, "<html>not json");
       }
       if (path === "/verify") {
-        if (state.mode === "verify_invalid") return send(200, { isValid: false, invalidReason: "invalid_exact_evm_insufficient_balance", payer });
+        if (state.mode === "verify_invalid")
+          return send(200, { isValid: false, invalidReason: "invalid_exact_evm_insufficient_balance", payer });
         return send(200, { isValid: true, payer });
       }
       if (path === "/settle") {
@@ -49,12 +51,14 @@ export async function startFacilitator() {
           state.mode = "nonce_used";
           return; // never answers (and, as far as the next call can tell, settled)
         }
-        if (state.mode === "nonce_used") return send(200, { success: false, errorReason: "invalid_exact_evm_nonce_already_used", transaction: "", network, payer });
+        if (state.mode === "nonce_used")
+          return send(200, { success: false, errorReason: "invalid_exact_evm_nonce_already_used", transaction: "", network, payer });
         if (state.mode === "pending" || state.mode === "pending_once") {
           if (state.mode === "pending_once") state.mode = "ok";
           return send(200, { success: false, errorReason: "settlement_pending", transaction: pendingTx, network, payer });
         }
-        if (state.mode === "fail_null_tx") return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: null, network, payer });
+        if (state.mode === "fail_null_tx")
+          return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: null, network, payer });
         if (state.mode === "settle_fail") {
           return send(200, { success: false, errorReason: "invalid_exact_evm_insufficient_balance", transaction: "", network, payer });
         }
@@ -72,6 +76,10 @@ export async function startFacilitator() {
     url: `http://127.0.0.1:${server.address().port}`,
     state,
     settlements: () => state.calls.filter((c) => c.path === "/settle"),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
   };
 }

@@ -3,7 +3,13 @@
 // own client (Node build), read from the Worker's own 402.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { PaymentDraft, privateKeySigner, decodePaymentRequiredHeader, decodePaymentResponseHeader, encodePaymentSignatureHeader } from "../../pkg/node.js";
+import {
+  PaymentDraft,
+  privateKeySigner,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+  encodePaymentSignatureHeader,
+} from "../../pkg/node.js";
 import { startFacilitator } from "./facilitator.mjs";
 import { startWorkerd } from "./workerd.mjs";
 import { serializeErc6492Signature } from "viem";
@@ -67,8 +73,17 @@ test("no payment: 402 with the v2 header, the v1 body, no-store and exposed head
   assert.equal(terms.x402Version, 2);
   assert.equal(terms.error, "Payment required");
   assert.deepEqual(terms.resource, { url: `${BASE}/weather?units=metric`, description: "Today's weather", mimeType: "application/json" });
-  assert.deepEqual(terms.accepts, [{ scheme: "exact", network: "eip155:84532", amount: "1000", asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-    payTo: PAY_TO, maxTimeoutSeconds: 300, extra: { name: "USDC", version: "2" } }]);
+  assert.deepEqual(terms.accepts, [
+    {
+      scheme: "exact",
+      network: "eip155:84532",
+      amount: "1000",
+      asset: "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+      payTo: PAY_TO,
+      maxTimeoutSeconds: 300,
+      extra: { name: "USDC", version: "2" },
+    },
+  ]);
   const v1 = await res.json();
   assert.equal(v1.x402Version, 1);
   assert.equal(v1.error, "X-PAYMENT header is required");
@@ -118,11 +133,17 @@ test("invalid payments get their reason code and the facilitator is never called
   const tampered = await pay("/weather");
   const sig = tampered.payload.payload.signature;
   tampered.payload.payload.signature = sig.slice(0, 10) + (sig[10] === "0" ? "1" : "0") + sig.slice(11);
-  assert.equal(reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(tampered.payload) })), "invalid_exact_evm_signature");
+  assert.equal(
+    reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(tampered.payload) })),
+    "invalid_exact_evm_signature",
+  );
 
   const otherTerms = await pay("/weather");
   otherTerms.payload.accepted.amount = "1";
-  assert.equal(reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(otherTerms.payload) })), "No matching payment requirements");
+  assert.equal(
+    reasonOf(await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(otherTerms.payload) })),
+    "No matching payment requirements",
+  );
 
   const v1 = await pay("/weather", { version: 1 });
   v1.payload.payload.authorization.value = "999";
@@ -130,7 +151,10 @@ test("invalid payments get their reason code and the facilitator is never called
 
   const v1wrongNetwork = await pay("/weather", { version: 1 });
   v1wrongNetwork.payload.network = "base";
-  assert.equal(reasonOf(await get("/weather", { "X-PAYMENT": encodePaymentSignatureHeader(v1wrongNetwork.payload) })), "No matching payment requirements");
+  assert.equal(
+    reasonOf(await get("/weather", { "X-PAYMENT": encodePaymentSignatureHeader(v1wrongNetwork.payload) })),
+    "No matching payment requirements",
+  );
   assert.equal(facilitator.state.calls.length, calls);
 });
 
@@ -161,7 +185,12 @@ test("50 distinct payments at once: 50 deliveries, 50 settlements", async () => 
   const answers = await Promise.all(payments.map((p) => get("/weather", { [p.name]: p.header })));
   assert.deepEqual([...new Set(answers.map((r) => r.status))], [200]);
   assert.equal(facilitator.settlements().length, before + 50);
-  const nonces = new Set(facilitator.settlements().slice(before).map((c) => c.body.paymentPayload.payload.authorization.nonce));
+  const nonces = new Set(
+    facilitator
+      .settlements()
+      .slice(before)
+      .map((c) => c.body.paymentPayload.payload.authorization.nonce),
+  );
   assert.equal(nonces.size, 50);
 });
 
@@ -185,7 +214,9 @@ test("facilitator faults: nothing is served, the status says why", async (t) => 
     ["no_tx", 502, "facilitator_invalid_response"],
     ["hang", 504, "facilitator_timeout"],
   ];
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   for (const [mode, status, code] of cases) {
     facilitator.state.mode = mode;
     const p = await pay("/weather");
@@ -211,14 +242,20 @@ test("an unreachable facilitator is a 502", async () => {
     assert.equal(res.status, 502);
     const text = await res.text();
     assert.equal(JSON.parse(text).error, "facilitator_unavailable");
-    assert.doesNotMatch(text, /facilitator \/|unreachable|127\.0\.0\.1|refused/i, "the facilitator's address and error text stay in the log");
+    assert.doesNotMatch(
+      text,
+      /facilitator \/|unreachable|127\.0\.0\.1|refused/i,
+      "the facilitator's address and error text stay in the log",
+    );
   } finally {
     await lonely.dispose();
   }
 });
 
 test("local+facilitator: /verify is asked, and its refusal is final", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   const verifies = () => facilitator.state.calls.filter((c) => c.path === "/verify").length;
   const before = verifies();
   const ok = await pay("/weather", { mf: workerWithVerify });
@@ -237,7 +274,13 @@ test("oversize and garbage headers are unpaid requests, and the isolate lives on
   assert.equal(oversize.status, 402);
   assert.equal(reasonOf(oversize), "Payment required");
   const big = Buffer.from(JSON.stringify({ x402Version: 2, pad: "x".repeat(20_000) })).toString("base64");
-  for (const value of [big, "A".repeat(24_000), "%%%not-base64%%%", Buffer.from("{\"x402Version\":2,").toString("base64"), Buffer.from("[]").toString("base64")]) {
+  for (const value of [
+    big,
+    "A".repeat(24_000),
+    "%%%not-base64%%%",
+    Buffer.from('{"x402Version":2,').toString("base64"),
+    Buffer.from("[]").toString("base64"),
+  ]) {
     const res = await get("/weather", { "PAYMENT-SIGNATURE": value, "X-PAYMENT": value });
     assert.equal(res.status, 402);
     assert.equal(reasonOf(res), "Payment required");
@@ -249,7 +292,18 @@ test("oversize and garbage headers are unpaid requests, and the isolate lives on
 
 test("no spelling of a paid path gets in free: encoded separators, run-by-run decoding, HEAD", async () => {
   // The attack review's C1: an escaped literal with a separator inside the parameter.
-  for (const path of ["/r%65ports/x%2Fy", "/r%65ports/x%5Cy", "/r%65ports/x%3Fy", "/r%65ports/x%23y", "/reports/a%2Fb", "/reports/a%5Cb", "/%72eports/x%ff", "/Weather", "/weather/", "//weather"]) {
+  for (const path of [
+    "/r%65ports/x%2Fy",
+    "/r%65ports/x%5Cy",
+    "/r%65ports/x%3Fy",
+    "/r%65ports/x%23y",
+    "/reports/a%2Fb",
+    "/reports/a%5Cb",
+    "/%72eports/x%ff",
+    "/Weather",
+    "/weather/",
+    "//weather",
+  ]) {
     const res = await get(path);
     assert.equal(res.status, 402, path);
     assert.doesNotMatch(await res.text(), /report a|Lisbon/, path);
@@ -265,7 +319,9 @@ test("no spelling of a paid path gets in free: encoded separators, run-by-run de
 });
 
 test("default mode: the handler runs only once the facilitator's /verify vouches for the payer", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   const [verifies, settles] = [calls("/verify"), calls("/settle")];
   const ok = await pay("/weather", { mf: workerDefault });
   assert.equal((await get("/weather", { [ok.name]: ok.header }, workerDefault)).status, 200);
@@ -281,7 +337,9 @@ test("default mode: the handler runs only once the facilitator's /verify vouches
 });
 
 test("settleBeforeHandler: the money moves before the handler runs, and its answer carries the receipt", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   const settles = calls("/settle");
   const p = await pay("/reports/broken", { mf: workerSettleFirst });
   const res = await get("/reports/broken", { [p.name]: p.header }, workerSettleFirst);
@@ -296,7 +354,9 @@ test("settleBeforeHandler: the money moves before the handler runs, and its answ
 });
 
 test("a settlement with no final answer is finished by the same payment, never refused as a replay", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   // (a) /settle times out: 504, then the same payment again settles and gets the content.
   facilitator.state.mode = "hang_settle_once";
   const p = await pay("/weather");
@@ -353,7 +413,9 @@ test("a paid WebSocket upgrade is delivered after settlement, not a 500", async 
 });
 
 test("a refusal with transaction: null is a 402 with its receipt, as the JS and Rust readers agree", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   facilitator.state.mode = "fail_null_tx";
   const p = await pay("/weather");
   const res = await get("/weather", { [p.name]: p.header });
@@ -371,12 +433,20 @@ test("a paid 204 is delivered with its receipt", async () => {
 });
 
 test("a smart-wallet signature is sent to the facilitator's /verify even in local mode; junk long hex is not", async (t) => {
-  t.after(() => { facilitator.state.mode = "ok"; });
+  t.after(() => {
+    facilitator.state.mode = "ok";
+  });
   const verifies = () => calls("/verify");
   // An ERC-6492 signature as viem serializes it (a wallet not deployed yet), around an ECDSA one.
   const forge = async (signature) => {
     const p = await pay("/weather");
-    p.payload.payload.signature = signature ?? serializeErc6492Signature({ address: "0x0000000000ffe8b47b3e2130213b802212439497", data: "0xdeadbeef", signature: p.payload.payload.signature });
+    p.payload.payload.signature =
+      signature ??
+      serializeErc6492Signature({
+        address: "0x0000000000ffe8b47b3e2130213b802212439497",
+        data: "0xdeadbeef",
+        signature: p.payload.payload.signature,
+      });
     return encodePaymentSignatureHeader(p.payload);
   };
   const before = verifies();
@@ -398,7 +468,11 @@ test("deferred signature checks are limited per payer", async () => {
   const statuses = [];
   for (let i = 0; i < 12; i++) {
     const p = await pay("/weather");
-    p.payload.payload.signature = serializeErc6492Signature({ address: "0x0000000000ffe8b47b3e2130213b802212439497", data: "0xdeadbeef", signature: p.payload.payload.signature });
+    p.payload.payload.signature = serializeErc6492Signature({
+      address: "0x0000000000ffe8b47b3e2130213b802212439497",
+      data: "0xdeadbeef",
+      signature: p.payload.payload.signature,
+    });
     statuses.push((await get("/weather", { "PAYMENT-SIGNATURE": encodePaymentSignatureHeader(p.payload) })).status);
   }
   assert.ok(statuses.includes(429), `statuses: ${statuses}`);

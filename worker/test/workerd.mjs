@@ -8,7 +8,10 @@ export function startWorkerd(bindings, { port } = {}) {
   return new Miniflare({
     scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
     modules: true,
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
     compatibilityDate: "2026-04-01",
     durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
     bindings,

@@ -8,13 +8,26 @@ import { paymentMiddleware } from "x402-hono";
 /** Serves GET /weather for `amount` atomic units of the chain's token. */
 export async function startHonoV1Server(chain, facilitatorUrl, { amount = "1000" } = {}) {
   const app = new Hono();
-  app.use(paymentMiddleware(chain.addresses.payTo, {
-    "GET /weather": {
-      price: { amount, asset: { address: chain.token.address, decimals: chain.token.decimals, eip712: { name: chain.token.name, version: chain.token.version } } },
-      network: "base-sepolia",
-      config: { description: "Weather (reference v1 server)", mimeType: "application/json" },
-    },
-  }, { url: facilitatorUrl }));
+  app.use(
+    paymentMiddleware(
+      chain.addresses.payTo,
+      {
+        "GET /weather": {
+          price: {
+            amount,
+            asset: {
+              address: chain.token.address,
+              decimals: chain.token.decimals,
+              eip712: { name: chain.token.name, version: chain.token.version },
+            },
+          },
+          network: "base-sepolia",
+          config: { description: "Weather (reference v1 server)", mimeType: "application/json" },
+        },
+      },
+      { url: facilitatorUrl },
+    ),
+  );
   app.get("/weather", (c) => c.json({ city: "Faro", forecast: "windy", server: "x402-hono@1" }));
   return listen(app);
 }
