@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there:
-# the wasm32 target, the wasm-bindgen CLI at the crate's pinned version, Chromium and its driver,
+# the wasm32 target, rustfmt and clippy, the wasm-bindgen CLI at the crate's pinned version, Chromium and its driver,
 # and the npm packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+# The gates of the test command: formatting and lints.
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
 
 # The CLI must equal the wasm-bindgen crate in Cargo.lock (pinned with "=" in Cargo.toml).
 wb_version=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)

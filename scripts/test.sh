@@ -4,9 +4,14 @@
 # smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
 # dedicated worker, the package's consumer tests in Node (fetch wrapper against the official verifier,
 # strict TypeScript), the injected-wallet flow and the www/ dapp in headless Chromium, the Worker example
-# in workerd, the end-to-end matrix on a local chain, and the demo once.
+# in workerd, the end-to-end matrix on a local chain, and the demo once. The gates come first:
+# rustfmt, clippy (native, wasm32, and the build without `casper`) and prettier.
+#   ./scripts/test.sh          everything (what .ci/run runs)
+#   ./scripts/test.sh --fast   gates, native Rust, the package, its consumer tests and workerd
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fast=0
+if [ "${1:-}" = "--fast" ]; then fast=1; fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -17,9 +22,29 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false
 export PATH="$PWD/node_modules/.bin:$PATH"
 
+step "gates: cargo fmt, clippy -D warnings (native, wasm32, --no-default-features), prettier"
+cargo fmt --check
+(cd fuzz && cargo fmt --check)
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+cargo clippy --no-default-features --all-targets -- -D warnings
+prettier --check .
+
 step "native: unit, vectors, reason codes, properties, bench smoke"
 cargo test --all-targets
 cargo test --doc
+
+if [ "$fast" = 1 ]; then
+  step "build pkg/"
+  ./scripts/build-pkg.sh
+  step "pkg/ from a consumer package: API, fetch wrapper vs the official verifier, types"
+  (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
+  step "Worker face in workerd"
+  (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
+  node --test worker/test/worker.test.mjs worker/test/casper.test.mjs
+  step "fast tier passed (the full command adds fuzzing, wasm in three engines, Chromium, the demo and the chain)"
+  exit 0
+fi
 
 step "fuzzing: six cargo-fuzz targets, 20 s each, seeded from the vectors (scripts/fuzz.sh)"
 ./scripts/fuzz.sh 20
