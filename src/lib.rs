@@ -42,6 +42,8 @@ pub mod network;
 pub mod path;
 pub mod reason;
 pub mod server;
+#[cfg(test)]
+mod test_support;
 mod verdict;
 mod verify;
 pub mod wire;

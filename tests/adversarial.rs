@@ -12,7 +12,7 @@ use x402_wasm::evm::signature::{decode_signature, PrivateKey};
 use x402_wasm::server::{Decision, Routes};
 use x402_wasm::{codec, network};
 
-const KEY: &str = "0x5de4111afa1a4b94908f83536e5ce9d4da56a2ddecebf8e61ee6c96cb6f5b5ff";
+use common::KEY;
 const URL: &str = "https://api.example.com/weather";
 
 /// The route a case is judged by: the offer of the base vector (v2 form), with overrides.
@@ -112,17 +112,7 @@ fn header_for(payload: &Value, transforms: &[Value]) -> String {
             "duplicate_version" => {
                 b64(payload.to_string().replacen('{', "{\"x402Version\":2,", 1).as_bytes())
             }
-            "malleate" => transform_signature(&header, |mut s| {
-                let n = U256::from_str_radix(
-                    "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
-                    16,
-                )
-                .unwrap();
-                let high = n - U256::from_be_slice(&s[32..64]);
-                s[32..64].copy_from_slice(&high.to_be_bytes::<32>());
-                s[64] = 55 - s[64];
-                s
-            }),
+            "malleate" => transform_signature(&header, common::malleate_bytes),
             "truncate_signature" => transform_signature(&header, |s| s[..64].to_vec()),
             "v:29" => transform_signature(&header, |mut s| {
                 s[64] = 29;

@@ -12,7 +12,7 @@ use x402_wasm::evm::signature::PrivateKey;
 use x402_wasm::wire::{PaymentPayload, PaymentRequired};
 use x402_wasm::{codec, Error};
 
-const KEY: &str = "0x5de4111afa1a4b94908f83536e5ce9d4da56a2ddecebf8e61ee6c96cb6f5b5ff";
+use common::{ANVIL_KEY, KEY};
 const NOW: u64 = 1_800_000_000;
 
 fn offer(network: &str, asset: &str, amount: &str) -> serde_json::Value {
@@ -258,9 +258,7 @@ fn payment_identifier_only_when_declared() {
 #[test]
 fn finish_checked_refuses_another_signer() {
     let key = PrivateKey::from_hex(KEY).unwrap();
-    let other =
-        PrivateKey::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
-            .unwrap();
+    let other = PrivateKey::from_hex(ANVIL_KEY).unwrap();
     let req = required(vec![offer("eip155:84532", BASE_SEPOLIA_USDC, "1")]);
     let draft = PaymentDraft::new(&req, 0, key.address(), NOW, [5; 32]).unwrap();
     let sig = other.sign_digest(&draft.digest());

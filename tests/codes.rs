@@ -30,7 +30,8 @@ fn union(name: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_error_codes_of_the_types_are_the_crates() {
-    let crate_codes: BTreeSet<String> = Code::ALL.iter().map(|(_, c)| c.as_str().to_owned()).collect();
+    let crate_codes: BTreeSet<String> =
+        Code::ALL.iter().map(|(_, c)| c.as_str().to_owned()).collect();
     assert_eq!(union("ErrorCode"), crate_codes);
 }
 

@@ -31,20 +31,6 @@ fn set_accepted(payload: &mut Value, req: &mut Value, key: &str, value: Value) {
     req[key] = value;
 }
 
-/// A high-s twin of a signature: s' = n − s, v flipped. Plain ecrecover accepts it.
-fn malleate(sig: &str) -> String {
-    let mut bytes = x402_wasm::evm::signature::decode_signature(sig).unwrap();
-    let n = U256::from_str_radix(
-        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
-        16,
-    )
-    .unwrap();
-    let s = U256::from_be_slice(&bytes[32..64]);
-    bytes[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
-    bytes[64] = 55 - bytes[64];
-    alloy_primitives::hex::encode_prefixed(bytes)
-}
-
 #[test]
 fn the_unmodified_vectors_are_valid() {
     for name in [V2, V1, P2] {
@@ -141,7 +127,7 @@ fn invalid_exact_evm_signature() {
     // Malleable (high-s) twin, 64 bytes, v = 29, not hex.
     assert_eq!(
         reason(V2, |p, _, _| {
-            let s = malleate(p["payload"]["signature"].as_str().unwrap());
+            let s = common::malleate(p["payload"]["signature"].as_str().unwrap());
             p["payload"]["signature"] = json!(s);
         }),
         Some("invalid_exact_evm_signature")
@@ -370,7 +356,7 @@ fn invalid_permit2_signature() {
     );
     assert_eq!(
         reason(P2, |p, _, _| {
-            let s = malleate(p["payload"]["signature"].as_str().unwrap());
+            let s = common::malleate(p["payload"]["signature"].as_str().unwrap());
             p["payload"]["signature"] = json!(s);
         }),
         Some("invalid_permit2_signature")

@@ -204,22 +204,20 @@ fn domain_separator_pinned_for_every_asset() {
 
 #[test]
 fn every_payload_vector_verifies_and_matches_its_offer() {
-    let v = common::vectors();
-    let payloads = v["payloads"].as_array().unwrap();
+    let payloads = common::payload_vectors();
     assert!(
-        payloads.iter().any(|p| p["source"] == "@x402/evm"),
+        payloads.iter().any(|p| p.source == "@x402/evm"),
         "the official SDK's own payloads are included"
     );
-    for p in payloads {
-        let name = &p["name"];
-        let payload = codec::decode_payment(p["header"].as_str().unwrap()).unwrap();
-        assert_eq!(payload.version() as u64, p["version"].as_u64().unwrap(), "{name}");
+    for p in &payloads {
+        let name = &p.name;
+        let payload = codec::decode_payment(&p.header).unwrap();
+        assert_eq!(payload.version() as u8, p.version, "{name}");
         let requirements =
-            PaymentRequirements::from_json(&p["requirements"].to_string(), payload.version())
-                .unwrap();
-        let verdict = x402_wasm::verify(&payload, &requirements, p["now"].as_u64().unwrap());
+            PaymentRequirements::from_json(&p.requirements.to_string(), payload.version()).unwrap();
+        let verdict = x402_wasm::verify(&payload, &requirements, p.now);
         assert!(verdict.is_valid(), "{name}: {verdict:?}");
-        assert_eq!(verdict.payer(), p["expect"]["payer"].as_str(), "{name}");
+        assert_eq!(verdict.payer(), Some(p.expect.payer.as_str()), "{name}");
         assert!(
             verdict.deferred().contains(&Deferred::Simulation),
             "{name}: chain checks are left to the facilitator"
@@ -235,7 +233,7 @@ fn every_payload_vector_verifies_and_matches_its_offer() {
         if let PaymentPayload::V2(p2) = &payload {
             assert_eq!(
                 serde_json::to_value(&p2.accepted).unwrap(),
-                p["requirements"],
+                p.requirements,
                 "{name}: accepted echoed faithfully"
             );
         }

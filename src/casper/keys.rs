@@ -292,11 +292,8 @@ mod tests {
         }
         let key = SecretKey::from_hex(Algorithm::Secp256k1, &"22".repeat(32)).unwrap();
         let mut sig = key.sign(&[7u8; 32]);
-        let n = alloy_primitives::U256::from_be_slice(&alloy_primitives::hex!(
-            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
-        ));
-        let s = alloy_primitives::U256::from_be_slice(&sig[33..65]);
-        sig[33..65].copy_from_slice(&(n - s).to_be_bytes::<32>());
+        let high = crate::test_support::high_s(&sig[33..65]);
+        sig[33..65].copy_from_slice(&high);
         assert_eq!(key.public_key().verify(&[7u8; 32], &sig), Err(SignatureError::HighS));
     }
 

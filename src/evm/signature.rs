@@ -161,11 +161,8 @@ mod tests {
         bad_v[64] = 29;
         assert_eq!(recover(&digest, &bad_v), Err(SignatureError::RecoveryByte(29)));
         // s' = n - s with v flipped recovers the same key in plain ecrecover; we refuse it.
-        let n = alloy_primitives::U256::from_be_slice(&hex!(
-            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
-        ));
-        let s = alloy_primitives::U256::from_be_slice(&sig[32..64]);
-        sig[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
+        let high = crate::test_support::high_s(&sig[32..64]);
+        sig[32..64].copy_from_slice(&high);
         sig[64] = 55 - sig[64]; // 27 <-> 28
         assert_eq!(recover(&digest, &sig), Err(SignatureError::HighS));
         assert_eq!(recover(&digest, &[0u8; 65]), Err(SignatureError::Invalid));
