@@ -3,7 +3,6 @@
 
 mod common;
 
-use alloy_primitives::U256;
 use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
