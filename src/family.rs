@@ -80,6 +80,12 @@ pub trait Draft: fmt::Debug + Send + Sync {
     fn proof(&self, signature: &[u8]) -> Map<String, Value>;
 }
 
+/// The family a client pays with unless told otherwise, and of a signer that names none: the
+/// first in [`FAMILIES`] (EVM).
+pub fn default() -> &'static dyn Family {
+    FAMILIES[0]
+}
+
 /// The family that judges a payment on `network` in `version`.
 pub fn claiming(network: &str, version: Version) -> Option<&'static dyn Family> {
     FAMILIES.iter().copied().find(|f| f.claims(network, version))

@@ -69,7 +69,7 @@ pub const DEFAULT_MAX_TIMEOUT_SECONDS: u64 = 3600;
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            families: vec![crate::evm::NAMESPACE],
+            families: vec![family::default().namespace()],
             networks: None,
             assets: Vec::new(),
             allow_unknown_assets: false,
@@ -143,7 +143,7 @@ impl Policy {
             })?;
         }
         let families = match o.families {
-            None => vec![crate::evm::NAMESPACE],
+            None => vec![family::default().namespace()],
             Some(names) => names
                 .iter()
                 .map(|n| {

@@ -125,7 +125,7 @@ pub fn network_family(network: &str) -> Option<String> {
 /// The family of a signer that names none (an EIP-1193 wallet, a viem account): EVM.
 #[wasm_bindgen(js_name = defaultFamily)]
 pub fn default_family() -> String {
-    crate::evm::NAMESPACE.to_owned()
+    family::default().namespace().to_owned()
 }
 
 #[derive(Serialize)]
