@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features casper
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name x402_wasm target/wasm32-unknown-unknown/release/x402_wasm.wasm
-# wasm-opt from npm binaryen@132 (Debian's is too old and breaks the externref table).
-node_modules/.bin/wasm-opt -Os pkg/x402_wasm_bg.wasm -o pkg/x402_wasm_bg.wasm
+# wasm-opt from npm binaryen@132 (Debian's is too old and breaks the externref table). -O3, not
+# -Os: with the crate compiled for size (Cargo.toml) the module is smaller than -Os made it before
+# the family layer, and the curve arithmetic it speeds up is where verification spends its time
+# (measured: local verify 31% faster, the middleware's 402 about 5% faster, 594 KB against 605 KB).
+node_modules/.bin/wasm-opt -O3 pkg/x402_wasm_bg.wasm -o pkg/x402_wasm_bg.wasm
 rm -f pkg/x402_wasm_bg.wasm.d.ts pkg/x402_wasm.d.ts pkg/.gitignore
 cp pkg-template/* pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)

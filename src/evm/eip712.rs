@@ -119,7 +119,7 @@ pub trait Signable: SolStruct {
 
     /// The full `eth_signTypedData_v4` request object under `domain`.
     fn typed_data(&self, domain: &Eip712Domain) -> Value {
-        typed_data_json::<Self>(domain, self.message_json())
+        typed_data_json(domain, Self::NAME, &Self::eip712_encode_type(), self.message_json())
     }
 }
 
@@ -190,7 +190,14 @@ fn struct_types(encode_type: &str) -> Map<String, Value> {
     types
 }
 
-fn typed_data_json<T: SolStruct>(domain: &Eip712Domain, message: Value) -> Value {
+/// The `eth_signTypedData_v4` object of `message`, a `primary_type` of `encode_type` (one
+/// function for every struct: it only renders).
+fn typed_data_json(
+    domain: &Eip712Domain,
+    primary_type: &str,
+    encode_type: &str,
+    message: Value,
+) -> Value {
     let mut domain_fields = Vec::new();
     let mut domain_json = Map::new();
     if let Some(name) = &domain.name {
@@ -217,10 +224,10 @@ fn typed_data_json<T: SolStruct>(domain: &Eip712Domain, message: Value) -> Value
     }
     let mut types = Map::new();
     types.insert("EIP712Domain".into(), Value::Array(domain_fields));
-    types.extend(struct_types(&T::eip712_encode_type()));
+    types.extend(struct_types(encode_type));
     json!({
         "types": types,
-        "primaryType": T::NAME,
+        "primaryType": primary_type,
         "domain": domain_json,
         "message": message,
     })

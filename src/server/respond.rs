@@ -1,14 +1,16 @@
 //! What the middleware answers, as complete plans: status, headers, body. The JS glue sends a plan
 //! as it is, so every status, header name and code of the server face is decided here.
 
+use alloy_primitives::U256;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{Route, PAYMENT_REQUIRED};
 use crate::codec::{self, header, Headers};
 use crate::error::Code;
+use crate::network;
 use crate::reason::Reason;
-use crate::wire::{v2, Version};
+use crate::wire::{decimal, v2, Version};
 
 /// The x402 headers a browser page may read from a cross-origin answer.
 const EXPOSED: &str = "PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE";
@@ -31,7 +33,7 @@ const SEND_AGAIN: &str =
     "the settlement of this payment has no final answer yet: send the same payment again, do not sign a new one";
 
 /// A response to send.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// HTTP status.
     pub status: u16,
@@ -40,18 +42,17 @@ pub struct Plan {
     /// The body: JSON, or the default paywall page.
     pub body: String,
     /// When the body is the default paywall page: the terms it shows, for an operator's own page.
-    #[serde(skip_serializing_if = "Option::is_none", rename = "paywall")]
     pub paywall: Option<v2::PaymentRequired>,
     /// A detail for the operator's log, not for the client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
 
 impl Plan {
-    fn json(status: u16, body: Value, mut headers: Vec<(&'static str, String)>) -> Plan {
+    /// A JSON response: `body` is JSON text.
+    fn json(status: u16, body: String, mut headers: Vec<(&'static str, String)>) -> Plan {
         headers.insert(0, (CONTENT_TYPE, JSON.into()));
         headers.push((EXPOSE_HEADERS, EXPOSED.into()));
-        Plan { status, headers, body: body.to_string(), paywall: None, log: None }
+        Plan { status, headers, body, paywall: None, log: None }
     }
 
     fn error(
@@ -64,7 +65,7 @@ impl Plan {
             Some(message) => json!({ "error": code.as_str(), "message": message }),
             None => json!({ "error": code.as_str() }),
         };
-        Plan::json(status, body, headers)
+        Plan::json(status, body.to_string(), headers)
     }
 }
 
@@ -161,7 +162,9 @@ impl Route {
         request: &impl Headers,
         receipt: Option<&Receipt>,
     ) -> Plan {
-        let terms = self.payment_required(url, error);
+        let resource =
+            ResourceView { url, description: &self.description, mime_type: &self.mime_type };
+        let terms = TermsV2 { x402_version: 2, error, resource, accepts: &self.accepts };
         let mut headers = vec![
             (header::PAYMENT_REQUIRED, codec::encode(&terms)),
             (CACHE_CONTROL, "no-store".into()),
@@ -170,22 +173,83 @@ impl Route {
         let wants_page = request.get("Accept").is_some_and(|a| a.contains("text/html"))
             && request.get("User-Agent").is_some_and(|a| a.contains("Mozilla"));
         if wants_page && receipt.is_none() {
+            let terms = self.payment_required(url, error);
             headers.insert(0, (CONTENT_TYPE, "text/html; charset=utf-8".into()));
             headers.push((EXPOSE_HEADERS, EXPOSED.into()));
-            return Plan {
-                status: 402,
-                headers,
-                body: paywall_page(&terms),
-                paywall: Some(terms),
-                log: None,
-            };
+            let body = paywall_page(&terms);
+            return Plan { status: 402, headers, body, paywall: Some(terms), log: None };
         }
         let status = if error == Reason::Permit2AllowanceRequired.as_str() { 412 } else { 402 };
-        let v1_error = if error == PAYMENT_REQUIRED { V1_PAYMENT_REQUIRED } else { error };
+        let error = if error == PAYMENT_REQUIRED { V1_PAYMENT_REQUIRED } else { error };
+        let accepts = self
+            .accepts
+            .iter()
+            .filter_map(|r| {
+                Some(EntryV1 {
+                    scheme: &r.scheme,
+                    network: network::caip2_to_legacy(&r.network)?,
+                    max_amount_required: r.amount,
+                    resource: url,
+                    description: &self.description,
+                    mime_type: &self.mime_type,
+                    pay_to: &r.pay_to,
+                    max_timeout_seconds: r.max_timeout_seconds,
+                    asset: &r.asset,
+                    extra: r.extra.as_ref(),
+                })
+            })
+            .collect();
+        // Plain data serializes without fail.
         let body =
-            serde_json::to_value(self.payment_required_v1(url, v1_error)).unwrap_or_default();
+            serde_json::to_string(&TermsV1 { x402_version: 1, error, accepts }).unwrap_or_default();
         Plan::json(status, body, headers)
     }
+}
+
+/// The v2 terms, borrowed from the route: the JSON of [`Route::payment_required`], without
+/// copying the route's requirements for every 402 (a test holds the two equal).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TermsV2<'a> {
+    x402_version: u8,
+    error: &'a str,
+    resource: ResourceView<'a>,
+    accepts: &'a [v2::PaymentRequirements],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceView<'a> {
+    url: &'a str,
+    description: &'a str,
+    mime_type: &'a str,
+}
+
+/// The v1 body, borrowed: the JSON of [`Route::payment_required_v1`] (a route's requirements
+/// carry no unknown fields, so none are written).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TermsV1<'a> {
+    x402_version: u8,
+    error: &'a str,
+    accepts: Vec<EntryV1<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryV1<'a> {
+    scheme: &'a str,
+    network: &'static str,
+    #[serde(with = "decimal::string")]
+    max_amount_required: U256,
+    resource: &'a str,
+    description: &'a str,
+    mime_type: &'a str,
+    pay_to: &'a str,
+    max_timeout_seconds: u64,
+    asset: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: Option<&'a Map<String, Value>>,
 }
 
 fn escape_html(s: &str) -> String {
@@ -218,4 +282,33 @@ fn paywall_page(terms: &v2::PaymentRequired) -> String {
         "<!doctype html><meta charset=\"utf-8\"><title>Payment required</title>\n<h1>Payment required</h1><p>{}</p>\n{price}<p>Pay with an x402 client, e.g. <code>wrapFetchWithPayment</code> from x402-wasm.</p>",
         escape_html(what)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::Routes;
+
+    #[test]
+    fn the_borrowed_terms_are_the_routes_terms() {
+        let pay_to = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+        let table = json!({"GET /r": {"accepts": [
+            {"scheme": "exact", "network": "eip155:8453", "payTo": pay_to, "price": "$0.01"},
+            {"scheme": "exact", "network": "eip155:31337", "payTo": pay_to, "maxTimeoutSeconds": 60,
+             "price": {"amount": "7", "asset": "0x5FbDB2315678afecb367f032d93F642f64180aa3"}},
+        ], "description": "A \"report\"", "mimeType": "text/plain"}});
+        let routes = Routes::from_json(&table.to_string()).unwrap();
+        let route = routes.get(0).unwrap();
+        let url = "https://x.test/r?q=\u{e9}";
+        let none = |_: &str| None;
+        for error in [PAYMENT_REQUIRED, "invalid_exact_evm_signature"] {
+            let plan = route.refusal(url, error, &none, None);
+            let header =
+                &plan.headers.iter().find(|(k, _)| *k == header::PAYMENT_REQUIRED).unwrap().1;
+            assert_eq!(header, &codec::encode(&route.payment_required(url, error)));
+            let v1_error = if error == PAYMENT_REQUIRED { V1_PAYMENT_REQUIRED } else { error };
+            let v1 = serde_json::to_string(&route.payment_required_v1(url, v1_error)).unwrap();
+            assert_eq!(plan.body, v1);
+        }
+    }
 }

@@ -15,31 +15,26 @@ pub struct PaymentGate {
     gate: Gate,
 }
 
-/// What `decide` answers.
+/// What `decide` answers for a payment to carry through, `{kind: "pay", …}` (the other two
+/// steps are built directly).
 #[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum JsStep<'a> {
-    Free,
-    Respond {
-        response: &'a Plan,
-    },
-    #[serde(rename_all = "camelCase")]
-    Pay {
-        route: usize,
-        facilitator: usize,
-        x402_version: u8,
-        payer: &'a str,
-        nonce_key: &'a str,
-        shard: &'a str,
-        expires_at: u64,
-        replay_reason: &'static str,
-        verify_remotely: bool,
-        contract_signature: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        client: Option<&'a str>,
-        /// The body of the facilitator's `/verify` and `/settle`.
-        request: FacilitatorRequest<'a>,
-    },
+#[serde(rename_all = "camelCase")]
+struct JsPay<'a> {
+    kind: &'static str,
+    route: usize,
+    facilitator: usize,
+    x402_version: u8,
+    payer: &'a str,
+    nonce_key: &'a str,
+    shard: &'a str,
+    expires_at: u64,
+    replay_reason: &'static str,
+    verify_remotely: bool,
+    contract_signature: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<&'a str>,
+    /// The body of the facilitator's `/verify` and `/settle`.
+    request: FacilitatorRequest<'a>,
 }
 
 #[derive(Serialize)]
@@ -108,11 +103,14 @@ impl PaymentGate {
             now as u64,
         );
         match &step {
-            Step::Free => to_js(&JsStep::Free),
-            Step::Respond(plan) => to_js(&JsStep::Respond { response: plan }),
+            Step::Free => object(&[("kind", "free".into())]),
+            Step::Respond(plan) => {
+                object(&[("kind", "respond".into()), ("response", plan_js(plan)?)])
+            }
             Step::Pay(p) => {
                 let v = &p.verified;
-                to_js(&JsStep::Pay {
+                to_js(&JsPay {
+                    kind: "pay",
                     route: p.route,
                     facilitator: p.facilitator,
                     x402_version: v.payload.version() as u8,
@@ -142,7 +140,7 @@ impl PaymentGate {
         headers: js_sys::Function,
         reason: &str,
     ) -> Result<JsValue, JsValue> {
-        to_js(&self.gate.route(route as usize)?.refusal(
+        plan_js(&self.gate.route(route as usize)?.refusal(
             url,
             reason,
             &JsHeaders::new(headers),
@@ -161,7 +159,7 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let answer = server::read_verify(&json_text(&verify, "verify response")?)?;
         let reason = answer.invalid_reason.as_deref().unwrap_or(server::VERIFY_FALLBACK_REASON);
-        to_js(&self.gate.route(route as usize)?.refusal(
+        plan_js(&self.gate.route(route as usize)?.refusal(
             url,
             reason,
             &JsHeaders::new(headers),
@@ -183,13 +181,47 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let reason = reason.as_deref().unwrap_or(server::SETTLE_FALLBACK_REASON);
         let receipt = receipt(x402_version, receipt_header)?;
-        to_js(&self.gate.route(route as usize)?.refusal(
+        plan_js(&self.gate.route(route as usize)?.refusal(
             url,
             reason,
             &JsHeaders::new(headers),
             Some(&receipt),
         ))
     }
+}
+
+/// A JS object of `fields`.
+fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        js_sys::Reflect::set(&o, &(*k).into(), v)?;
+    }
+    Ok(o.into())
+}
+
+/// Header pairs as `[[name, value], …]`, which `new Headers()` takes.
+fn pairs_js(pairs: &[(&'static str, String)]) -> JsValue {
+    pairs
+        .iter()
+        .map(|(k, v)| js_sys::Array::of2(&(*k).into(), &v.into()))
+        .collect::<js_sys::Array>()
+        .into()
+}
+
+/// A plan as `{status, headers, body, paywall?, log?}`, built directly (its body is text already).
+fn plan_js(plan: &Plan) -> Result<JsValue, JsValue> {
+    let o = object(&[
+        ("status", plan.status.into()),
+        ("headers", pairs_js(&plan.headers)),
+        ("body", plan.body.as_str().into()),
+    ])?;
+    if let Some(terms) = &plan.paywall {
+        js_sys::Reflect::set(&o, &"paywall".into(), &to_js(terms)?)?;
+    }
+    if let Some(log) = &plan.log {
+        js_sys::Reflect::set(&o, &"log".into(), &log.as_str().into())?;
+    }
+    Ok(o)
 }
 
 /// Reads a facilitator's `/verify` answer strictly; throws `facilitator_invalid_response`.
@@ -220,13 +252,13 @@ fn invalid_response(kind: &str, e: &Error) -> JsValue {
 /// 409: another request is serving this very payment.
 #[wasm_bindgen(js_name = planInProgress)]
 pub fn plan_in_progress() -> Result<JsValue, JsValue> {
-    to_js(&server::in_progress())
+    plan_js(&server::in_progress())
 }
 
 /// 429: too many smart-wallet checks this minute.
 #[wasm_bindgen(js_name = planTooManyDeferredChecks)]
 pub fn plan_too_many_deferred_checks() -> Result<JsValue, JsValue> {
-    to_js(&server::too_many_deferred_checks())
+    plan_js(&server::too_many_deferred_checks())
 }
 
 /// 503: a settlement with no final answer (`outcome` "pending" when the facilitator said so).
@@ -236,7 +268,7 @@ pub fn plan_unresolved(
     receipt_header: String,
     outcome: &str,
 ) -> Result<JsValue, JsValue> {
-    to_js(&server::unresolved(&receipt(x402_version, receipt_header)?, outcome == "pending"))
+    plan_js(&server::unresolved(&receipt(x402_version, receipt_header)?, outcome == "pending"))
 }
 
 /// A facilitator fault (`code`: one of the `facilitator_*` codes) before or after `/settle`.
@@ -246,13 +278,13 @@ pub fn plan_facilitator_fault(
     detail: &str,
     after_settle: bool,
 ) -> Result<JsValue, JsValue> {
-    to_js(&server::facilitator_fault(fault_code(code)?, detail, after_settle))
+    plan_js(&server::facilitator_fault(fault_code(code)?, detail, after_settle))
 }
 
 /// 500: the handler failed after the payment settled.
 #[wasm_bindgen(js_name = planHandlerFailed)]
 pub fn plan_handler_failed(x402_version: u8, receipt_header: String) -> Result<JsValue, JsValue> {
-    to_js(&server::handler_failed(&receipt(x402_version, receipt_header)?))
+    plan_js(&server::handler_failed(&receipt(x402_version, receipt_header)?))
 }
 
 /// The headers of a paid response (`headers`: its getter; `upgrade`: a WebSocket), as pairs.
@@ -263,15 +295,15 @@ pub fn paid_headers(
     headers: js_sys::Function,
     upgrade: bool,
 ) -> Result<JsValue, JsValue> {
-    to_js(&server::paid_headers(
+    Ok(pairs_js(&server::paid_headers(
         &receipt(x402_version, receipt_header)?,
         &JsHeaders::new(headers),
         upgrade,
-    ))
+    )))
 }
 
 /// The headers of a response that passes through unpaid, as pairs.
 #[wasm_bindgen(js_name = passedHeaders)]
 pub fn passed_headers() -> Result<JsValue, JsValue> {
-    to_js(&server::passed_headers())
+    Ok(pairs_js(&server::passed_headers()))
 }
