@@ -9,6 +9,7 @@ import {
   findMatchingRequirements,
   checkPaymentOptions,
   readPaymentRequired,
+  wantsBody,
   readPaymentResponse,
   carriesPayment,
   paymentHeader,
@@ -141,13 +142,17 @@ async function sha256Hex(bytes) {
 /** The terms of a 402, read in wasm: the v2 header, else a v1 JSON body (`preferVersion: 1`
  * reverses that). */
 async function readTerms(response, preferVersion) {
+  const preferV1 = preferVersion === 1;
+  const headers = getter(response);
   let body = null;
-  try {
-    body = await response.clone().text();
-  } catch {
-    // No readable body: no v1 terms.
+  if (wantsBody(headers, preferV1)) {
+    try {
+      body = await response.clone().text();
+    } catch {
+      // No readable body: no v1 terms.
+    }
   }
-  return readPaymentRequired(getter(response), body, preferVersion, response.status);
+  return readPaymentRequired(headers, body, preferV1, response.status);
 }
 
 /**

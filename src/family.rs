@@ -173,6 +173,8 @@ mod tests {
         assert_eq!(claiming("base", Version::V1).map(|f| f.namespace()), Some("eip155"));
         assert_eq!(claiming("atlantis", Version::V1).map(|f| f.namespace()), Some("eip155"));
         assert!(claiming("eip155:8453", Version::V1).is_none(), "v1 names networks by legacy name");
+        // A v1 name no registered family serves is EVM's to refuse, in its checks' order.
+        assert_eq!(claiming("solana", Version::V1).map(|f| f.namespace()), Some("eip155"));
         for network in ["eip155:01", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", "atlantis"] {
             assert!(serving(network).is_none(), "{network}");
         }

@@ -4,13 +4,19 @@
 use crate::codec::{self, header, Headers};
 use crate::error::{Error, Result};
 use crate::verdict::SETTLE_BUFFER_SECONDS;
-use crate::wire::{PaymentPayload, PaymentRequired, SettleResponse, Version};
+use crate::wire::{PaymentPayload, PaymentRequired, SettleResponse};
 
 /// Seconds a kept payment must still be valid for to be sent again (the facilitator's margin).
 pub const REUSE_MARGIN_SECONDS: u64 = SETTLE_BUFFER_SECONDS;
 
 /// The facilitator's word for a settlement broadcast but not yet final.
 pub const SETTLEMENT_PENDING: &str = "settlement_pending";
+
+/// Whether the body of a 402 is to be read for its terms: when the v2 header is missing, or v1
+/// is preferred.
+pub fn wants_body(headers: &impl Headers, prefer_v1: bool) -> bool {
+    prefer_v1 || headers.get(header::PAYMENT_REQUIRED).is_none()
+}
 
 /// The terms of a 402 with `status`: the v2 `PAYMENT-REQUIRED` header, else a v1 JSON `body`
 /// (`prefer_v1` reverses that when both are there).
@@ -22,8 +28,13 @@ pub fn read_payment_required(
 ) -> Result<PaymentRequired> {
     let terms = headers.get(header::PAYMENT_REQUIRED);
     if terms.is_none() || prefer_v1 {
-        // A body that is not JSON, or not v1's, carries no terms.
-        if let Some(body) = body.filter(|b| Version::of_json(b, "body").ok() == Some(Version::V1)) {
+        // Terms only in a JSON object whose `x402Version` is 1: any other body carries none.
+        let v1 = |b: &&str| {
+            serde_json::from_str::<serde_json::Value>(b).is_ok_and(|v| {
+                v.get("x402Version").and_then(serde_json::Value::as_f64) == Some(1.0)
+            })
+        };
+        if let Some(body) = body.filter(v1) {
             return PaymentRequired::from_json(body);
         }
     }
@@ -71,6 +82,7 @@ pub fn outcome_open(status: u16, headers: &impl Headers) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::Version;
 
     fn headers<'a>(pairs: &'a [(&'a str, String)]) -> impl Headers + 'a {
         move |name: &str| {
@@ -88,6 +100,9 @@ mod tests {
         );
         let err = read_payment_required(&none, Some("<html>"), false, 402).unwrap_err();
         assert_eq!(err.code(), "invalid_payment_required");
+        let err = read_payment_required(&none, Some("[1, 2]"), false, 402).unwrap_err();
+        assert_eq!(err.code(), "invalid_payment_required", "an array is no v1 body");
+        assert!(wants_body(&none, false));
         let garbled = [(header::PAYMENT_REQUIRED, "%%".to_owned())];
         let err = read_payment_required(&headers(&garbled), Some(v1), false, 402).unwrap_err();
         assert_eq!(
@@ -97,6 +112,7 @@ mod tests {
         );
         let read = read_payment_required(&headers(&garbled), Some(v1), true, 402).unwrap();
         assert_eq!(read.version(), Version::V1);
+        assert!(!wants_body(&headers(&garbled), false) && wants_body(&headers(&garbled), true));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::Value;
 pub use crate::family::Payer;
 pub use draft::PaymentDraft;
 pub use http::{
-    carries_payment, outcome_open, payment_header, read_payment_required, read_receipt,
+    carries_payment, outcome_open, payment_header, read_payment_required, read_receipt, wants_body,
     REUSE_MARGIN_SECONDS, SETTLEMENT_PENDING,
 };
 

@@ -34,12 +34,13 @@ impl Family for Evm {
 
     fn claims(&self, network: &str, version: Version) -> bool {
         match version {
-            // v1 names networks by legacy name: every name that is no other family's is EVM's
-            // to judge (an unknown one is refused by the checks, in their order).
+            // v1 names networks by legacy name: EVM judges every one that no other registered
+            // family serves (an unknown one is refused by its checks, in their order).
             Version::V1 => {
                 !network.contains(':')
-                    && network::legacy_to_caip2(network)
-                        .is_none_or(|caip| caip.starts_with("eip155:"))
+                    && !crate::family::FAMILIES
+                        .iter()
+                        .any(|f| f.namespace() != NAMESPACE && f.serves(network))
             }
             Version::V2 => network.split_once(':').is_some_and(|(ns, _)| ns == NAMESPACE),
         }

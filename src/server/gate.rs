@@ -81,7 +81,7 @@ impl Gate {
         let options: GateOptions = match options {
             Some(json) => serde_json::from_str(json).map_err(|e| {
                 Error::InvalidArgument(format!(
-                    "options.verify must be \"local+facilitator\" (default) or \"local\" ({e})"
+                    "middleware options: {e} (verify is \"local+facilitator\", the default, or \"local\"; each facilitator's networks a list)"
                 ))
             })?,
             None => GateOptions::default(),

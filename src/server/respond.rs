@@ -137,8 +137,11 @@ pub fn paid_headers(
 ) -> Vec<(&'static str, String)> {
     let mut headers = vec![receipt.pair()];
     if !upgrade {
-        let cache =
-            response.get(CACHE_CONTROL).map_or("private".into(), |c| format!("{c}, private"));
+        // An empty Cache-Control is no directive: it becomes `private`, as a missing one does.
+        let cache = response
+            .get(CACHE_CONTROL)
+            .filter(|c| !c.is_empty())
+            .map_or("private".into(), |c| format!("{c}, private"));
         headers.push((CACHE_CONTROL, cache));
     }
     headers.push((EXPOSE_HEADERS, EXPOSED.into()));
@@ -310,5 +313,28 @@ mod tests {
             let v1 = serde_json::to_string(&route.payment_required_v1(url, v1_error)).unwrap();
             assert_eq!(plan.body, v1);
         }
+    }
+
+    #[test]
+    fn a_paid_response_is_private_to_its_payer() {
+        let receipt = Receipt { version: Version::V1, header: "r".into() };
+        let cached = |value: &'static str| {
+            move |name: &str| (name == CACHE_CONTROL).then(|| value.to_owned())
+        };
+        let get = |headers: Vec<(&'static str, String)>, name: &str| {
+            headers.into_iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+        };
+        let headers = paid_headers(&receipt, &cached("max-age=60"), false);
+        assert_eq!(get(headers.clone(), CACHE_CONTROL).as_deref(), Some("max-age=60, private"));
+        assert_eq!(get(headers, header::X_PAYMENT_RESPONSE).as_deref(), Some("r"));
+        assert_eq!(
+            get(paid_headers(&receipt, &cached(""), false), CACHE_CONTROL).as_deref(),
+            Some("private")
+        );
+        assert_eq!(
+            get(paid_headers(&receipt, &cached("x"), true), CACHE_CONTROL),
+            None,
+            "an upgrade keeps its headers"
+        );
     }
 }

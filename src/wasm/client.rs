@@ -33,22 +33,23 @@ pub fn select_payment_requirements(
     Ok(client::acceptable(&required, &policy)?.into_iter().map(|i| i as u32).collect())
 }
 
+/// Whether a 402's body is to be read for its terms (no `PAYMENT-REQUIRED` header, or v1 preferred).
+#[wasm_bindgen(js_name = wantsBody)]
+pub fn wants_body(headers: js_sys::Function, prefer_v1: bool) -> bool {
+    client::wants_body(&JsHeaders::new(headers), prefer_v1)
+}
+
 /// The terms of a 402 with `status`: its `PAYMENT-REQUIRED` header (read through `headers`,
-/// `name => value | null`), else its `body` text as a v1 body; `preferVersion` 1 reverses that.
+/// `name => value | null`), else its `body` text as a v1 body; `prefer_v1` reverses that.
 #[wasm_bindgen(js_name = readPaymentRequired)]
 pub fn read_payment_required(
     headers: js_sys::Function,
     body: Option<String>,
-    prefer_version: Option<u8>,
+    prefer_v1: bool,
     status: u16,
 ) -> Result<JsValue, JsValue> {
     let headers = JsHeaders::new(headers);
-    to_js(&client::read_payment_required(
-        &headers,
-        body.as_deref(),
-        prefer_version == Some(1),
-        status,
-    )?)
+    to_js(&client::read_payment_required(&headers, body.as_deref(), prefer_v1, status)?)
 }
 
 /// Whether a request (its headers' getter) already carries a payment.
