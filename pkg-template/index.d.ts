@@ -251,6 +251,9 @@ export interface Signer {
   /** The chain family it signs for (CAIP-2 namespace); absent means `eip155`. */
   readonly family?: "eip155" | "casper";
   address?: string;
+  /** A non-EVM signer that pays by key (Casper) names its public key here; a draft's payer is
+   * then the key, not the address. */
+  readonly publicKey?: string;
   getAddress?(): Promise<string>;
   /** Gets viem-style typed data (bigint uints) unless the signer was made by this package. */
   signTypedData(typedData: any): Promise<string>;
