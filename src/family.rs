@@ -13,7 +13,6 @@ use alloy_primitives::{B256, U256};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::reason::Reason;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
 
@@ -38,11 +37,9 @@ pub trait Family: Sync {
 
     /// Verifies an `exact` payment at unix time `now`: the proof is read once, into the
     /// family's typed payload, and the reference facilitator's checks run on it in its order, with
-    /// its reason codes. A valid verdict names the payment's one-time key.
+    /// its reason codes. A valid verdict names the payment's one-time key, and the reason a
+    /// server refuses it with when it comes again.
     fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict;
-
-    /// The reason a server refuses a payment whose key was already used.
-    fn replay_reason(&self) -> Reason;
 
     /// What a server checks of a route's offer on this family when its table loads, so that an
     /// offer no client could pay fails at start-up.

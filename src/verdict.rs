@@ -46,12 +46,15 @@ pub struct Replay {
     pub shard: String,
     /// When the payment expires (unix seconds, at most 2^53 − 1): the key need not be kept longer.
     pub valid_before: u64,
+    /// The reason a server refuses the payment with once its key is used (the family's code).
+    pub reason: Reason,
 }
 
 impl Replay {
-    /// A key for a payment valid until `valid_before` (clamped so JavaScript reads it exactly).
-    pub fn new(key: String, shard: String, valid_before: u64) -> Self {
-        Replay { key, shard, valid_before: valid_before.min(MAX_SAFE_INTEGER) }
+    /// A key for a payment valid until `valid_before` (clamped so JavaScript reads it exactly),
+    /// refused as `reason` when it comes again.
+    pub fn new(key: String, shard: String, valid_before: u64, reason: Reason) -> Self {
+        Replay { key, shard, valid_before: valid_before.min(MAX_SAFE_INTEGER), reason }
     }
 }
 

@@ -21,7 +21,6 @@ use crate::eip3009::Authorization;
 use crate::error::{Error, Result};
 use crate::family::{Draft, Family, Payer};
 use crate::network::Caip2;
-use crate::reason::Reason;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
 use keys::PublicKey;
@@ -48,12 +47,6 @@ impl Family for Casper {
 
     fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
         verify_exact(payload, terms, now)
-    }
-
-    /// The Casper facilitator has no code for a used nonce: it refuses a replay as a payment
-    /// that fails verification at settlement.
-    fn replay_reason(&self) -> Reason {
-        Reason::ExactCasperVerificationFailed
     }
 
     /// What the reference server refuses, refused when the table loads.

@@ -188,5 +188,8 @@ fn check(
         terms.asset.to_lowercase(),
         a.nonce.to_lowercase()
     );
-    Ok((a.from.clone(), Replay::new(key, payer, valid_before)))
+    // The Casper facilitator has no code for a used nonce: it refuses a replay as a payment
+    // that fails verification at settlement.
+    let replay = Replay::new(key, payer, valid_before, ExactCasperVerificationFailed);
+    Ok((a.from.clone(), replay))
 }

@@ -16,7 +16,6 @@ pub use verify::verify_exact;
 use crate::error::{Error, Result};
 use crate::family::{Draft, Family, Payer};
 use crate::network;
-use crate::reason::Reason;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
 
@@ -52,10 +51,6 @@ impl Family for Evm {
 
     fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
         verify_exact(payload, terms, now)
-    }
-
-    fn replay_reason(&self) -> Reason {
-        Reason::ExactEvmNonceAlreadyUsed
     }
 
     fn check_offer(&self, _offer: &v2::PaymentRequirements) -> Result<()> {

@@ -314,9 +314,12 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         terms.asset.to_lowercase(),
         a.nonce.to_lowercase()
     );
-    let replay = Replay::new(key, payer, saturating_u64(valid_before));
+    let replay = Replay::new(key, payer, saturating_u64(valid_before), NONCE_USED);
     Verdict::Valid { payer: a.from.clone(), deferred, replay }
 }
+
+/// What a used key is refused with, for both payload kinds.
+const NONCE_USED: Reason = Reason::ExactEvmNonceAlreadyUsed;
 
 fn saturating_u64(n: U256) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
@@ -435,6 +438,6 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     // Permit2 nonces are per (chain, payer), whatever the token.
     let payer = p.from.to_lowercase();
     let key = format!("permit2:{chain_id}:{payer}:{}", p.nonce);
-    let replay = Replay::new(key, payer, saturating_u64(deadline));
+    let replay = Replay::new(key, payer, saturating_u64(deadline), NONCE_USED);
     Verdict::Valid { payer: p.from.clone(), deferred, replay }
 }

@@ -282,9 +282,6 @@ impl Route {
                 payer: Some(payer),
             };
         }
-        // A valid verdict came from the family that claims the network.
-        let replay_reason = family::claiming(terms.network, terms.version)
-            .map_or(Reason::InvalidPayload, |f| f.replay_reason());
         Decision::Verified(Box::new(Verified {
             payload,
             requirements,
@@ -292,7 +289,7 @@ impl Route {
             nonce_key: replay.key,
             shard: replay.shard,
             valid_before: replay.valid_before,
-            replay_reason,
+            replay_reason: replay.reason,
             deferred: deferred.iter().map(|d| d.as_str()).collect(),
         }))
     }
