@@ -11,93 +11,67 @@
 
 use std::fmt;
 
-macro_rules! codes {
-    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
-        /// A stable error code.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum Code {
-            $($(#[$doc])* $name,)*
-        }
-
-        impl Code {
-            /// Every code, in declaration order, with its Rust name (the JS glue's name for it).
-            pub const ALL: &'static [(&'static str, Code)] = &[$((stringify!($name), Code::$name),)*];
-
-            /// The code as JavaScript reads it.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $(Code::$name => $code,)*
-                }
-            }
-        }
-    };
-}
-
-codes! {
-    /// A header value over the size limit.
-    HeaderTooLarge = "header_too_large",
-    /// A header value that is not padded standard base64.
-    InvalidBase64 = "invalid_base64",
-    /// JSON that does not read as the object expected.
-    InvalidJson = "invalid_json",
-    /// A field outside what the protocol allows.
-    InvalidField = "invalid_field",
-    /// An unknown or mixed `x402Version`.
-    InvalidX402Version = "invalid_x402_version",
-    /// A network this crate cannot pay or verify on.
-    InvalidNetwork = "invalid_network",
-    /// A price that does not convert to atomic units.
-    InvalidPrice = "invalid_price",
-    /// A private key that is not a valid key.
-    InvalidPrivateKey = "invalid_private_key",
-    /// No entry of `accepts` passes the client's policy.
-    NoAcceptableRequirement = "no_acceptable_requirement",
-    /// Only the client's cap stood in the way.
-    AmountExceedsMax = "amount_exceeds_max",
-    /// A signature by someone other than the payer.
-    SignerMismatch = "signer_mismatch",
-    /// Typed data a local key will not sign.
-    UnsupportedTypedData = "unsupported_typed_data",
-    /// A 402 whose terms cannot be read.
-    InvalidPaymentRequired = "invalid_payment_required",
-    /// A client hook aborted the payment.
-    PaymentAborted = "payment_aborted",
-    /// The user refused in the wallet.
-    UserRejected = "user_rejected",
-    /// The wallet failed otherwise.
-    WalletError = "wallet_error",
-    /// A call the API does not allow (a missing argument, a draft finished twice).
-    InvalidArgument = "invalid_argument",
-    /// A signer whose key was disposed of.
-    SignerDisposed = "signer_disposed",
-    /// A redirect to another origin asked for the payment.
-    CrossOriginPayment = "cross_origin_payment",
-    /// The facilitator did not answer in time.
-    FacilitatorTimeout = "facilitator_timeout",
-    /// The facilitator could not be reached, or none serves the network.
-    FacilitatorUnavailable = "facilitator_unavailable",
-    /// The facilitator answered with something that is not an answer.
-    FacilitatorInvalidResponse = "facilitator_invalid_response",
-    /// A request path that does not read one way only.
-    InvalidPath = "invalid_path",
-    /// Another request is settling this payment.
-    PaymentInProgress = "payment_in_progress",
-    /// Too many payments need a facilitator's check of a smart-wallet signature.
-    TooManyDeferredChecks = "too_many_deferred_checks",
-    /// The facilitator broadcast the settlement but it is not final.
-    SettlementPending = "settlement_pending",
-    /// A settlement whose outcome is not known.
-    SettlementUnresolved = "settlement_unresolved",
-    /// The protected handler failed after the payment settled.
-    HandlerFailed = "handler_failed",
-    /// A bug in this crate.
-    Internal = "internal",
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+wire_strings! {
+    /// A stable error code.
+    Code {
+        /// A header value over the size limit.
+        HeaderTooLarge = "header_too_large",
+        /// A header value that is not padded standard base64.
+        InvalidBase64 = "invalid_base64",
+        /// JSON that does not read as the object expected.
+        InvalidJson = "invalid_json",
+        /// A field outside what the protocol allows.
+        InvalidField = "invalid_field",
+        /// An unknown or mixed `x402Version`.
+        InvalidX402Version = "invalid_x402_version",
+        /// A network this crate cannot pay or verify on.
+        InvalidNetwork = "invalid_network",
+        /// A price that does not convert to atomic units.
+        InvalidPrice = "invalid_price",
+        /// A private key that is not a valid key.
+        InvalidPrivateKey = "invalid_private_key",
+        /// No entry of `accepts` passes the client's policy.
+        NoAcceptableRequirement = "no_acceptable_requirement",
+        /// Only the client's cap stood in the way.
+        AmountExceedsMax = "amount_exceeds_max",
+        /// A signature by someone other than the payer.
+        SignerMismatch = "signer_mismatch",
+        /// Typed data a local key will not sign.
+        UnsupportedTypedData = "unsupported_typed_data",
+        /// A 402 whose terms cannot be read.
+        InvalidPaymentRequired = "invalid_payment_required",
+        /// A client hook aborted the payment.
+        PaymentAborted = "payment_aborted",
+        /// The user refused in the wallet.
+        UserRejected = "user_rejected",
+        /// The wallet failed otherwise.
+        WalletError = "wallet_error",
+        /// A call the API does not allow (a missing argument, a draft finished twice).
+        InvalidArgument = "invalid_argument",
+        /// A signer whose key was disposed of.
+        SignerDisposed = "signer_disposed",
+        /// A redirect to another origin asked for the payment.
+        CrossOriginPayment = "cross_origin_payment",
+        /// The facilitator did not answer in time.
+        FacilitatorTimeout = "facilitator_timeout",
+        /// The facilitator could not be reached, or none serves the network.
+        FacilitatorUnavailable = "facilitator_unavailable",
+        /// The facilitator answered with something that is not an answer.
+        FacilitatorInvalidResponse = "facilitator_invalid_response",
+        /// A request path that does not read one way only.
+        InvalidPath = "invalid_path",
+        /// Another request is settling this payment.
+        PaymentInProgress = "payment_in_progress",
+        /// Too many payments need a facilitator's check of a smart-wallet signature.
+        TooManyDeferredChecks = "too_many_deferred_checks",
+        /// The facilitator broadcast the settlement but it is not final.
+        SettlementPending = "settlement_pending",
+        /// A settlement whose outcome is not known.
+        SettlementUnresolved = "settlement_unresolved",
+        /// The protected handler failed after the payment settled.
+        HandlerFailed = "handler_failed",
+        /// A bug in this crate.
+        Internal = "internal",
     }
 }
 
@@ -223,8 +197,9 @@ mod tests {
     #[test]
     fn codes_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for (name, code) in Code::ALL {
-            assert!(seen.insert(code.as_str()), "duplicate {name}");
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {}", code.name());
+            assert_eq!(Code::from_code(code.as_str()), Some(*code));
         }
     }
 }

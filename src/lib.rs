@@ -28,6 +28,9 @@
     unused_qualifications
 )]
 
+#[macro_use]
+mod macros;
+
 pub mod asset;
 #[cfg(feature = "casper")]
 pub mod casper;

@@ -3,154 +3,112 @@
 //! A facilitator may answer with codes this crate does not list; wire types therefore carry the
 //! code as a string, and [`Reason`] is what this crate itself decides.
 
-use std::fmt;
-
-macro_rules! reasons {
-    ($($(#[$doc:meta])* $name:ident = $code:literal,)*) => {
-        /// A reason a payment is refused.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum Reason {
-            $($(#[$doc])* $name,)*
-        }
-
-        impl Reason {
-            /// Every reason, in declaration order.
-            pub const ALL: &'static [Reason] = &[$(Reason::$name,)*];
-
-            /// The wire string.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $(Reason::$name => $code,)*
-                }
-            }
-
-            /// The reason with this wire string, if this crate knows it.
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code {
-                    $($code => Some(Reason::$name),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-reasons! {
-    /// Scheme is not `exact` on the payload or the requirement.
-    ExactEvmScheme = "invalid_exact_evm_scheme",
-    /// `extra.name` / `extra.version` missing, so no EIP-712 domain.
-    ExactEvmMissingEip712Domain = "invalid_exact_evm_missing_eip712_domain",
-    /// The payload's network differs from the requirement's.
-    ExactEvmNetworkMismatch = "invalid_exact_evm_network_mismatch",
-    /// The signature does not recover to `authorization.from`, or is malformed or malleable.
-    ExactEvmSignature = "invalid_exact_evm_signature",
-    /// `authorization.to` is not `payTo`.
-    ExactEvmRecipientMismatch = "invalid_exact_evm_recipient_mismatch",
-    /// `validBefore` is past, or less than 6 s away.
-    ExactEvmValidBefore = "invalid_exact_evm_payload_authorization_valid_before",
-    /// `validAfter` is in the future.
-    ExactEvmValidAfter = "invalid_exact_evm_payload_authorization_valid_after",
-    /// v2: `authorization.value` differs from `amount`.
-    ExactEvmValueMismatch = "invalid_exact_evm_payload_authorization_value_mismatch",
-    /// v1: `authorization.value` differs from `maxAmountRequired`.
-    ExactEvmAuthorizationValue = "invalid_exact_evm_authorization_value",
-    /// The authorization's nonce was already used on chain (or reserved by this server).
-    ExactEvmNonceAlreadyUsed = "invalid_exact_evm_nonce_already_used",
-    /// The payer's balance is below the amount.
-    ExactEvmInsufficientBalance = "invalid_exact_evm_insufficient_balance",
-    /// The token's on-chain name differs from `extra.name`.
-    ExactEvmTokenNameMismatch = "invalid_exact_evm_token_name_mismatch",
-    /// The token's on-chain version differs from `extra.version`.
-    ExactEvmTokenVersionMismatch = "invalid_exact_evm_token_version_mismatch",
-    /// The token has no EIP-3009 `authorizationState`.
-    ExactEvmEip3009NotSupported = "invalid_exact_evm_eip3009_not_supported",
-    /// Simulation failed for another reason.
-    ExactEvmTransactionSimulationFailed = "invalid_exact_evm_transaction_simulation_failed",
-    /// The settlement transaction reverted.
-    ExactEvmTransactionFailed = "invalid_exact_evm_transaction_failed",
-    /// The asset address has no contract code.
-    AssetNotDeployedContract = "asset_not_deployed_contract",
-    /// A Permit2 payload under a scheme other than `exact`, or an unreadable `upto` payload.
-    UnsupportedPayloadType = "unsupported_payload_type",
-    /// The permit's spender is not the x402 Permit2 proxy.
-    Permit2Spender = "invalid_permit2_spender",
-    /// The witness recipient is not `payTo`.
-    Permit2RecipientMismatch = "invalid_permit2_recipient_mismatch",
-    /// The permit signature does not recover to `from`.
-    Permit2Signature = "invalid_permit2_signature",
-    /// The permit's deadline is past, or less than 6 s away.
-    Permit2DeadlineExpired = "permit2_deadline_expired",
-    /// The witness `validAfter` is in the future.
-    Permit2NotYetValid = "permit2_not_yet_valid",
-    /// The permitted amount differs from `amount`.
-    Permit2AmountMismatch = "permit2_amount_mismatch",
-    /// The permitted token is not the asset.
-    Permit2TokenMismatch = "permit2_token_mismatch",
-    /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
-    Permit2AllowanceRequired = "permit2_allowance_required",
-    /// Casper: the payload's scheme is not `exact`.
-    ExactCasperUnsupportedScheme = "invalid_exact_casper_unsupported_scheme",
-    /// Casper: the payload's network differs from the requirement's, or is not a Casper network.
-    ExactCasperNetworkMismatch = "invalid_exact_casper_network_mismatch",
-    /// Casper: a payload field is missing, not a string, or not of its format.
-    ExactCasperMalformedPayload = "invalid_exact_casper_malformed_payload",
-    /// Casper: `authorization.to` is not `payTo` (compared as strings).
-    ExactCasperPayToMismatch = "invalid_exact_casper_payto_mismatch",
-    /// Casper: `authorization.value` is not `amount` (compared as strings).
-    ExactCasperAmountMismatch = "invalid_exact_casper_amount_mismatch",
-    /// Casper: `payTo` is not a tagged account hash (`00` or `01` and 64 hex).
-    ExactCasperInvalidPayTo = "invalid_exact_casper_invalid_payto",
-    /// Casper: the amount is zero or empty.
-    ExactCasperInvalidAmount = "invalid_exact_casper_invalid_amount",
-    /// Casper: `asset` is not a contract package hash (64 hex).
-    ExactCasperInvalidAsset = "invalid_exact_casper_invalid_asset",
-    /// Casper: `validBefore` has passed.
-    ExactCasperPayloadExpired = "invalid_exact_casper_payload_expired",
-    /// Casper: `validAfter` is in the future.
-    ExactCasperNotYetValid = "invalid_exact_casper_not_yet_valid",
-    /// Casper: `validBefore` is less than 6 s away.
-    ExactCasperInsufficientTimeToSettle = "invalid_exact_casper_insufficient_time_to_settle",
-    /// Casper: `extra.name` is missing or empty.
-    ExactCasperMissingTokenName = "invalid_exact_casper_missing_token_name",
-    /// Casper: `extra.version` is missing or empty.
-    ExactCasperMissingTokenVersion = "invalid_exact_casper_missing_token_version",
-    /// Casper: the typed data cannot be hashed (e.g. a value past uint256).
-    ExactCasperFailedToHash = "invalid_exact_casper_failed_to_hash",
-    /// Casper: the signature is malformed, does not verify against `publicKey`, or `publicKey` is
-    /// not the key of `from` (the last is this crate's check; the reference facilitator omits it).
-    ExactCasperInvalidSignature = "invalid_exact_casper_invalid_signature",
-    /// Casper settlement: the payment failed verification at settle time.
-    ExactCasperVerificationFailed = "invalid_exact_casper_verification_failed",
-    /// Casper settlement: the transaction could not be built.
-    ExactCasperBuildDeployFailed = "invalid_exact_casper_build_deploy_failed",
-    /// Casper settlement: the transaction could not be signed.
-    ExactCasperSignDeployFailed = "invalid_exact_casper_sign_deploy_failed",
-    /// Casper settlement: the node refused the transaction.
-    ExactCasperPutDeployFailed = "invalid_exact_casper_put_deploy_failed",
-    /// Casper settlement: the transaction failed or was not seen executed.
-    ExactCasperWaitDeployFailed = "invalid_exact_casper_wait_deploy_failed",
-    /// The payload cannot be read as the scheme's proof (this crate; the reference throws).
-    InvalidPayload = "invalid_payload",
-    /// The requirement itself is unusable: a malformed asset or payTo (this crate; the reference throws).
-    InvalidPaymentRequirements = "invalid_payment_requirements",
-    /// The network is not one this crate can verify on (this crate; the reference throws).
-    InvalidNetwork = "invalid_network",
-    /// Payload and requirement of different protocol versions.
-    InvalidX402Version = "invalid_x402_version",
-    /// The scheme is not one this crate verifies.
-    UnsupportedScheme = "unsupported_scheme",
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Reason {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+wire_strings! {
+    /// A reason a payment is refused.
+    Reason {
+        /// Scheme is not `exact` on the payload or the requirement.
+        ExactEvmScheme = "invalid_exact_evm_scheme",
+        /// `extra.name` / `extra.version` missing, so no EIP-712 domain.
+        ExactEvmMissingEip712Domain = "invalid_exact_evm_missing_eip712_domain",
+        /// The payload's network differs from the requirement's.
+        ExactEvmNetworkMismatch = "invalid_exact_evm_network_mismatch",
+        /// The signature does not recover to `authorization.from`, or is malformed or malleable.
+        ExactEvmSignature = "invalid_exact_evm_signature",
+        /// `authorization.to` is not `payTo`.
+        ExactEvmRecipientMismatch = "invalid_exact_evm_recipient_mismatch",
+        /// `validBefore` is past, or less than 6 s away.
+        ExactEvmValidBefore = "invalid_exact_evm_payload_authorization_valid_before",
+        /// `validAfter` is in the future.
+        ExactEvmValidAfter = "invalid_exact_evm_payload_authorization_valid_after",
+        /// v2: `authorization.value` differs from `amount`.
+        ExactEvmValueMismatch = "invalid_exact_evm_payload_authorization_value_mismatch",
+        /// v1: `authorization.value` differs from `maxAmountRequired`.
+        ExactEvmAuthorizationValue = "invalid_exact_evm_authorization_value",
+        /// The authorization's nonce was already used on chain (or reserved by this server).
+        ExactEvmNonceAlreadyUsed = "invalid_exact_evm_nonce_already_used",
+        /// The payer's balance is below the amount.
+        ExactEvmInsufficientBalance = "invalid_exact_evm_insufficient_balance",
+        /// The token's on-chain name differs from `extra.name`.
+        ExactEvmTokenNameMismatch = "invalid_exact_evm_token_name_mismatch",
+        /// The token's on-chain version differs from `extra.version`.
+        ExactEvmTokenVersionMismatch = "invalid_exact_evm_token_version_mismatch",
+        /// The token has no EIP-3009 `authorizationState`.
+        ExactEvmEip3009NotSupported = "invalid_exact_evm_eip3009_not_supported",
+        /// Simulation failed for another reason.
+        ExactEvmTransactionSimulationFailed = "invalid_exact_evm_transaction_simulation_failed",
+        /// The settlement transaction reverted.
+        ExactEvmTransactionFailed = "invalid_exact_evm_transaction_failed",
+        /// The asset address has no contract code.
+        AssetNotDeployedContract = "asset_not_deployed_contract",
+        /// A Permit2 payload under a scheme other than `exact`, or an unreadable `upto` payload.
+        UnsupportedPayloadType = "unsupported_payload_type",
+        /// The permit's spender is not the x402 Permit2 proxy.
+        Permit2Spender = "invalid_permit2_spender",
+        /// The witness recipient is not `payTo`.
+        Permit2RecipientMismatch = "invalid_permit2_recipient_mismatch",
+        /// The permit signature does not recover to `from`.
+        Permit2Signature = "invalid_permit2_signature",
+        /// The permit's deadline is past, or less than 6 s away.
+        Permit2DeadlineExpired = "permit2_deadline_expired",
+        /// The witness `validAfter` is in the future.
+        Permit2NotYetValid = "permit2_not_yet_valid",
+        /// The permitted amount differs from `amount`.
+        Permit2AmountMismatch = "permit2_amount_mismatch",
+        /// The permitted token is not the asset.
+        Permit2TokenMismatch = "permit2_token_mismatch",
+        /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
+        Permit2AllowanceRequired = "permit2_allowance_required",
+        /// Casper: the payload's scheme is not `exact`.
+        ExactCasperUnsupportedScheme = "invalid_exact_casper_unsupported_scheme",
+        /// Casper: the payload's network differs from the requirement's, or is not a Casper network.
+        ExactCasperNetworkMismatch = "invalid_exact_casper_network_mismatch",
+        /// Casper: a payload field is missing, not a string, or not of its format.
+        ExactCasperMalformedPayload = "invalid_exact_casper_malformed_payload",
+        /// Casper: `authorization.to` is not `payTo` (compared as strings).
+        ExactCasperPayToMismatch = "invalid_exact_casper_payto_mismatch",
+        /// Casper: `authorization.value` is not `amount` (compared as strings).
+        ExactCasperAmountMismatch = "invalid_exact_casper_amount_mismatch",
+        /// Casper: `payTo` is not a tagged account hash (`00` or `01` and 64 hex).
+        ExactCasperInvalidPayTo = "invalid_exact_casper_invalid_payto",
+        /// Casper: the amount is zero or empty.
+        ExactCasperInvalidAmount = "invalid_exact_casper_invalid_amount",
+        /// Casper: `asset` is not a contract package hash (64 hex).
+        ExactCasperInvalidAsset = "invalid_exact_casper_invalid_asset",
+        /// Casper: `validBefore` has passed.
+        ExactCasperPayloadExpired = "invalid_exact_casper_payload_expired",
+        /// Casper: `validAfter` is in the future.
+        ExactCasperNotYetValid = "invalid_exact_casper_not_yet_valid",
+        /// Casper: `validBefore` is less than 6 s away.
+        ExactCasperInsufficientTimeToSettle = "invalid_exact_casper_insufficient_time_to_settle",
+        /// Casper: `extra.name` is missing or empty.
+        ExactCasperMissingTokenName = "invalid_exact_casper_missing_token_name",
+        /// Casper: `extra.version` is missing or empty.
+        ExactCasperMissingTokenVersion = "invalid_exact_casper_missing_token_version",
+        /// Casper: the typed data cannot be hashed (e.g. a value past uint256).
+        ExactCasperFailedToHash = "invalid_exact_casper_failed_to_hash",
+        /// Casper: the signature is malformed, does not verify against `publicKey`, or `publicKey` is
+        /// not the key of `from` (the last is this crate's check; the reference facilitator omits it).
+        ExactCasperInvalidSignature = "invalid_exact_casper_invalid_signature",
+        /// Casper settlement: the payment failed verification at settle time.
+        ExactCasperVerificationFailed = "invalid_exact_casper_verification_failed",
+        /// Casper settlement: the transaction could not be built.
+        ExactCasperBuildDeployFailed = "invalid_exact_casper_build_deploy_failed",
+        /// Casper settlement: the transaction could not be signed.
+        ExactCasperSignDeployFailed = "invalid_exact_casper_sign_deploy_failed",
+        /// Casper settlement: the node refused the transaction.
+        ExactCasperPutDeployFailed = "invalid_exact_casper_put_deploy_failed",
+        /// Casper settlement: the transaction failed or was not seen executed.
+        ExactCasperWaitDeployFailed = "invalid_exact_casper_wait_deploy_failed",
+        /// The payload cannot be read as the scheme's proof (this crate; the reference throws).
+        InvalidPayload = "invalid_payload",
+        /// The requirement itself is unusable: a malformed asset or payTo (this crate; the reference throws).
+        InvalidPaymentRequirements = "invalid_payment_requirements",
+        /// The network is not one this crate can verify on (this crate; the reference throws).
+        InvalidNetwork = "invalid_network",
+        /// Payload and requirement of different protocol versions.
+        InvalidX402Version = "invalid_x402_version",
+        /// The scheme is not one this crate verifies.
+        UnsupportedScheme = "unsupported_scheme",
     }
 }
 

@@ -112,7 +112,7 @@ pub(crate) fn js_now() -> u64 {
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Result<JsValue, JsValue> {
     let codes: serde_json::Map<String, serde_json::Value> =
-        Code::ALL.iter().map(|(name, code)| ((*name).to_owned(), code.as_str().into())).collect();
+        Code::ALL.iter().map(|code| (code.name().to_owned(), code.as_str().into())).collect();
     to_js(&codes)
 }
 
