@@ -119,7 +119,10 @@ impl Gate {
             RouteMatch::Unclear => return Step::Respond(Box::new(respond::invalid_path())),
             RouteMatch::Paid(i) => i,
         };
-        let Some(route) = self.routes.get(index) else { return Step::Free };
+        // A paid route is never served on a lookup that fails (it cannot: the index is the table's).
+        let Some(route) = self.routes.get(index) else {
+            return Step::Respond(Box::new(respond::internal("route index out of the table")));
+        };
         let signature = request.get(header::PAYMENT_SIGNATURE);
         let x_payment = request.get(header::X_PAYMENT);
         let refuse =

@@ -123,6 +123,13 @@ pub fn facilitator_fault(code: Code, detail: &str, after_settle: bool) -> Plan {
     plan
 }
 
+/// 500: a request this crate cannot decide (a bug): refused, never served.
+pub fn internal(detail: &str) -> Plan {
+    let mut plan = Plan::error(500, Code::Internal, None, Vec::new());
+    plan.log = Some(detail.to_owned());
+    plan
+}
+
 /// 500: the handler failed after the payment settled; the payer keeps the receipt.
 pub fn handler_failed(receipt: &Receipt) -> Plan {
     Plan::error(500, Code::HandlerFailed, None, vec![receipt.pair()])
