@@ -17,6 +17,10 @@ pub enum TransferMethod {
     Eip3009,
     /// Permit2 `permitWitnessTransferFrom` through the x402 proxy.
     Permit2,
+    /// Solana: `TransferChecked` of the SPL Token program.
+    SplToken,
+    /// Solana: `TransferChecked` of the Token-2022 program.
+    Token2022,
 }
 
 impl TransferMethod {
@@ -25,6 +29,8 @@ impl TransferMethod {
         match self {
             TransferMethod::Eip3009 => "eip3009",
             TransferMethod::Permit2 => "permit2",
+            TransferMethod::SplToken => "spl-token",
+            TransferMethod::Token2022 => "token-2022",
         }
     }
 }
@@ -34,11 +40,11 @@ impl TransferMethod {
 pub struct Asset {
     /// CAIP-2 network.
     pub network: &'static str,
-    /// Contract address, EIP-55 checksummed.
+    /// Contract address, EIP-55 checksummed (on Solana the mint, base58).
     pub address: &'static str,
-    /// EIP-712 domain `name`.
+    /// EIP-712 domain `name` (empty on Solana).
     pub name: &'static str,
-    /// EIP-712 domain `version`.
+    /// EIP-712 domain `version` (empty on Solana).
     pub version: &'static str,
     /// Decimals of the atomic unit.
     pub decimals: u8,
@@ -53,7 +59,7 @@ pub struct Asset {
 impl Asset {
     /// The `extra` a requirement for this asset carries, as the reference server builds it:
     /// `{name, version}` unless it is a Permit2 token without EIP-2612, plus `assetTransferMethod`
-    /// for Permit2 tokens.
+    /// for Permit2 tokens; nothing for a Solana mint (its server adds the facilitator's fee payer).
     pub fn extra(&self) -> Map<String, Value> {
         let mut extra = Map::new();
         if self.transfer == TransferMethod::Eip3009 || self.eip2612 {
@@ -85,6 +91,19 @@ const fn usd(
         eip2612: false,
     }
 }
+
+const fn spl(
+    network: &'static str,
+    address: &'static str,
+    symbol: &'static str,
+    transfer: TransferMethod,
+) -> Asset {
+    Asset { network, address, name: "", version: "", decimals: 6, symbol, transfer, eip2612: false }
+}
+
+const SOLANA: &str = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp";
+const SOLANA_DEVNET: &str = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1";
+const SOLANA_TESTNET: &str = "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z";
 
 const fn permit2(
     network: &'static str,
@@ -191,7 +210,23 @@ pub const ASSETS: &[Asset] = &[
     usd("eip155:11142220", "0x01C5C0122039549AD1493B8220cABEdD739BC44E", "USDC", "2", "USDC"),
     usd("eip155:1329", "0xe15fC38F6D8c56aF07bbCBe3BAf5708A2Bf42392", "USDC", "2", "USDC"),
     usd("eip155:1328", "0x4fCF1784B31630811181f670Aea7A7bEF803eaED", "USDC", "2", "USDC"),
+    spl(SOLANA, "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "USDC", TransferMethod::SplToken),
+    spl(SOLANA, "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB", "USDT", TransferMethod::SplToken),
+    spl(SOLANA, "2u1tszSeqZ3qBWF3uNGPFc8TzMk2tdiwknnRMWGWjGWH", "USDG", TransferMethod::Token2022),
+    spl(SOLANA, "2b1kV6DkPAnxd5ixfnxCpjxmKwqjjaYmCZfHsFu24GXo", "PYUSD", TransferMethod::Token2022),
+    spl(SOLANA, "CASHx9KJUStyftLFWGvEVf59SGeG9sh5FfcnZMVPCASH", "CASH", TransferMethod::Token2022),
+    spl(SOLANA_DEVNET, DEVNET_USDC, "USDC", TransferMethod::SplToken),
+    spl(SOLANA_DEVNET, DEVNET_USDG, "USDG", TransferMethod::Token2022),
+    spl(SOLANA_DEVNET, DEVNET_PYUSD, "PYUSD", TransferMethod::Token2022),
+    spl(SOLANA_TESTNET, DEVNET_USDC, "USDC", TransferMethod::SplToken),
+    spl(SOLANA_TESTNET, DEVNET_USDG, "USDG", TransferMethod::Token2022),
+    spl(SOLANA_TESTNET, DEVNET_PYUSD, "PYUSD", TransferMethod::Token2022),
 ];
+
+// Devnet and testnet share their default mints.
+const DEVNET_USDC: &str = "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU";
+const DEVNET_USDG: &str = "4F6PM96JJxngmHnZLBh9n58RH4aTVNWvDs2nuwrT5BP7";
+const DEVNET_PYUSD: &str = "CXk2AMBfi3TwaEL2468s6zP8xq9NxTXjp9gjMgzeUynM";
 
 /// The asset a money price converts to on `network` (CAIP-2 or legacy name).
 pub fn default_asset(network: &str) -> Option<&'static Asset> {
@@ -205,10 +240,21 @@ pub fn by_symbol(network: &str, symbol: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|a| a.network == network && a.symbol.eq_ignore_ascii_case(symbol))
 }
 
-/// The known asset at `address` (case-insensitive) on `network`.
+/// The known asset at `address` on `network`: hex addresses compare case-insensitively, base58
+/// (Solana) exactly.
 pub fn find(network: &str, address: &str) -> Option<&'static Asset> {
     let network = network::to_caip2(network);
-    ASSETS.iter().find(|a| a.network == network && a.address.eq_ignore_ascii_case(address))
+    ASSETS.iter().find(|a| a.network == network && same_address(&network, a.address, address))
+}
+
+/// Whether two spellings name one address on `network`: byte for byte on Solana (base58 is
+/// case-sensitive), in any case elsewhere (hex).
+pub fn same_address(network: &str, a: &str, b: &str) -> bool {
+    if network::to_caip2(network).starts_with("solana:") {
+        a == b
+    } else {
+        a.eq_ignore_ascii_case(b)
+    }
 }
 
 /// A money amount read from a price: a plain decimal and an optional ticker.

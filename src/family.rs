@@ -21,6 +21,8 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::evm::Evm,
     #[cfg(feature = "casper")]
     &crate::casper::Casper,
+    #[cfg(feature = "solana")]
+    &crate::solana::Solana,
 ];
 
 /// One chain family's `exact` scheme, the same interface for every family.
@@ -49,14 +51,21 @@ pub trait Family: Sync {
     /// the form is not this family's, an error when it is but the value is malformed.
     fn payer(&self, from: &str) -> Option<Result<Payer>>;
 
+    /// The JSON-RPC calls a client makes before drafting a payment for `terms` (`{url, body}`,
+    /// `url` a public endpoint or null): on Solana a blockhash and an unknown mint; none elsewhere.
+    fn queries(&self, _terms: &Terms<'_>) -> Vec<Value> {
+        Vec::new()
+    }
+
     /// The unsigned payment for `terms`, paid by `payer` (of this family) at unix time `now`
-    /// with a 32-byte random `nonce`.
+    /// with a 32-byte random `nonce`; `chain` holds the JSON-RPC answers to [`Family::queries`].
     fn draft(
         &self,
         terms: &Terms<'_>,
         payer: &Payer,
         now: u64,
         nonce: [u8; 32],
+        chain: &[Value],
     ) -> Result<Box<dyn Draft>>;
 
     /// A signature as this family's wallets return it, as bytes.
@@ -65,13 +74,22 @@ pub trait Family: Sync {
 
 /// An unsigned payment of one family: what a wallet signs, and the proof once it has.
 pub trait Draft: fmt::Debug + Send + Sync {
-    /// The digest a local key signs.
+    /// The digest a local key signs (on Solana, which signs whole messages, the message's hash).
     fn digest(&self) -> B256;
     /// The typed data a wallet is given to sign.
     fn typed_data(&self) -> Value;
+    /// The signer method that signs it: `signTypedData`, or on Solana `signTransaction`.
+    fn method(&self) -> &'static str {
+        "signTypedData"
+    }
+    /// What [`Draft::method`] is given: the typed data, or on Solana the unsigned transaction.
+    fn to_sign(&self) -> Value {
+        self.typed_data()
+    }
     /// Unix time (seconds) after which the signed payment is no longer valid.
     fn valid_before(&self) -> U256;
-    /// Whether `signature` is the payer's over [`Draft::digest`]; the detail when it is not.
+    /// Whether `signature` is the payer's over [`Draft::digest`] (on Solana: whether the signed
+    /// transaction is the payer's and pays the terms); the detail when it is not.
     fn check(&self, signature: &[u8]) -> std::result::Result<(), String>;
     /// The scheme's proof (`payload` of the PaymentPayload), carrying `signature`.
     fn proof(&self, signature: &[u8]) -> Map<String, Value>;
@@ -171,8 +189,8 @@ mod tests {
         assert_eq!(claiming("atlantis", Version::V1).map(|f| f.namespace()), Some("eip155"));
         assert!(claiming("eip155:8453", Version::V1).is_none(), "v1 names networks by legacy name");
         // A v1 name no registered family serves is EVM's to refuse, in its checks' order.
-        assert_eq!(claiming("solana", Version::V1).map(|f| f.namespace()), Some("eip155"));
-        for network in ["eip155:01", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", "atlantis"] {
+        assert_eq!(claiming("tron", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        for network in ["eip155:01", "atlantis"] {
             assert!(serving(network).is_none(), "{network}");
         }
         #[cfg(feature = "casper")]
@@ -180,6 +198,16 @@ mod tests {
             assert_eq!(serving("casper:casper-test").map(|f| f.namespace()), Some("casper"));
             assert!(serving("casper:").is_none());
             assert!(claiming("casper:casper-test", Version::V1).is_none(), "Casper is v2 only");
+        }
+        #[cfg(feature = "solana")]
+        {
+            let mainnet = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp";
+            assert_eq!(serving(mainnet).map(|f| f.namespace()), Some("solana"));
+            assert_eq!(
+                claiming("solana-devnet", Version::V1).map(|f| f.namespace()),
+                Some("solana")
+            );
+            assert_eq!(claiming(mainnet, Version::V2).map(|f| f.namespace()), Some("solana"));
         }
         assert!(Payer::parse("nobody").is_err());
     }

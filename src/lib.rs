@@ -45,6 +45,8 @@ pub mod network;
 pub mod path;
 pub mod reason;
 pub mod server;
+#[cfg(feature = "solana")]
+pub mod solana;
 #[cfg(test)]
 mod test_support;
 mod verdict;

@@ -62,6 +62,7 @@ pub const LEGACY_EVM: &[(&str, u64)] = &[
 pub const LEGACY_OTHER: &[(&str, &str)] = &[
     ("solana", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"),
     ("solana-devnet", "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"),
+    ("solana-testnet", "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z"),
 ];
 
 /// The chain id of an `eip155:<id>` CAIP-2 string (decimal, no leading zero, fits u64).

@@ -99,6 +99,62 @@ wire_strings! {
         ExactCasperPutDeployFailed = "invalid_exact_casper_put_deploy_failed",
         /// Casper settlement: the transaction failed or was not seen executed.
         ExactCasperWaitDeployFailed = "invalid_exact_casper_wait_deploy_failed",
+        /// Solana: the scheme is not `exact` (v2).
+        ExactSvmUnsupportedScheme = "invalid_exact_svm_unsupported_scheme",
+        /// Solana: the payload's network differs from the requirement's (v2).
+        ExactSvmNetworkMismatch = "invalid_exact_svm_network_mismatch",
+        /// Solana: the requirement has no `extra.feePayer`.
+        ExactSvmMissingFeePayer = "invalid_exact_svm_payload_missing_fee_payer",
+        /// Solana: the transaction is not base64 of a wire transaction with a readable message.
+        ExactSvmTransactionCouldNotBeDecoded =
+            "invalid_exact_svm_payload_transaction_could_not_be_decoded",
+        /// Solana: the message's first account is not `extra.feePayer`.
+        ExactSvmFeePayerMismatch = "invalid_exact_svm_fee_payer_mismatch",
+        /// Solana: a signature of a signer other than the fee payer is missing or does not verify.
+        ExactSvmSignatureInvalid = "invalid_exact_svm_payload_signature_invalid",
+        /// Solana: fewer than 3 or more than 7 (v1: 6) instructions.
+        ExactSvmInstructionsLength = "invalid_exact_svm_payload_transaction_instructions_length",
+        /// Solana: the first instruction is not `SetComputeUnitLimit`.
+        ExactSvmComputeLimitInstruction =
+            "invalid_exact_svm_payload_transaction_instructions_compute_limit_instruction",
+        /// Solana: the second instruction is not `SetComputeUnitPrice`.
+        ExactSvmComputePriceInstruction =
+            "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction",
+        /// Solana: the compute unit price is above 5 lamports per unit.
+        ExactSvmComputePriceTooHigh =
+            "invalid_exact_svm_payload_transaction_instructions_compute_price_instruction_too_high",
+        /// Solana: the third instruction is not a Token or Token-2022 `TransferChecked`.
+        ExactSvmNoTransferInstruction = "invalid_exact_svm_payload_no_transfer_instruction",
+        /// Solana: the transfer's authority is the fee payer.
+        ExactSvmFeePayerTransferringFunds =
+            "invalid_exact_svm_payload_transaction_fee_payer_transferring_funds",
+        /// Solana: the transfer's mint is not the asset.
+        ExactSvmMintMismatch = "invalid_exact_svm_payload_mint_mismatch",
+        /// Solana: the destination is not the associated token account of `payTo`.
+        ExactSvmRecipientMismatch = "invalid_exact_svm_payload_recipient_mismatch",
+        /// Solana: the transferred amount is not the amount required.
+        ExactSvmAmountMismatch = "invalid_exact_svm_payload_amount_mismatch",
+        /// Solana: the fourth instruction is neither Memo nor Lighthouse.
+        ExactSvmUnknownFourthInstruction = "invalid_exact_svm_payload_unknown_fourth_instruction",
+        /// Solana: the fifth instruction is neither Memo nor Lighthouse.
+        ExactSvmUnknownFifthInstruction = "invalid_exact_svm_payload_unknown_fifth_instruction",
+        /// Solana: the sixth instruction is neither Memo nor Lighthouse.
+        ExactSvmUnknownSixthInstruction = "invalid_exact_svm_payload_unknown_sixth_instruction",
+        /// Solana: the seventh instruction is neither Memo nor Lighthouse.
+        ExactSvmUnknownSeventhInstruction = "invalid_exact_svm_payload_unknown_seventh_instruction",
+        /// Solana: `extra.memo` is set but the transaction has not exactly one Memo instruction.
+        ExactSvmMemoCount = "invalid_exact_svm_payload_memo_count",
+        /// Solana: the Memo instruction's text is not `extra.memo`.
+        ExactSvmMemoMismatch = "invalid_exact_svm_payload_memo_mismatch",
+        /// Solana: the transaction would fail when simulated (here: what a local reading proves).
+        ExactSvmTransactionSimulationFailed = "invalid_exact_svm_transaction_simulation_failed",
+        /// Solana: the transaction uses address lookup tables, which need RPC to resolve.
+        ExactSvmAltResolutionNotAvailable =
+            "invalid_exact_svm_smart_wallet_alt_resolution_not_available",
+        /// The same transaction was settled (or is being settled) already.
+        DuplicateSettlement = "duplicate_settlement",
+        /// v1 payload and requirement name different networks.
+        NetworkMismatch = "network_mismatch",
         /// The payload cannot be read as the scheme's proof (this crate; the reference throws).
         InvalidPayload = "invalid_payload",
         /// The requirement itself is unusable: a malformed asset or payTo (this crate; the reference throws).

@@ -116,6 +116,14 @@ impl Verdict {
         }
     }
 
+    /// The payment's one-time key (none on refusal).
+    pub fn replay(&self) -> Option<&Replay> {
+        match self {
+            Verdict::Valid { replay, .. } => Some(replay),
+            Verdict::Invalid { .. } => None,
+        }
+    }
+
     /// The checks left to the facilitator (none on refusal).
     pub fn deferred(&self) -> &[Deferred] {
         match self {

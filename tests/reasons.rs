@@ -98,12 +98,7 @@ fn invalid_network_without_chain_id() {
         Some("invalid_network")
     );
     assert_eq!(
-        reason(V2, |p, r, _| set_accepted(
-            p,
-            r,
-            "network",
-            json!("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp")
-        )),
+        reason(V2, |p, r, _| set_accepted(p, r, "network", json!("cosmos:cosmoshub-4"))),
         Some("invalid_network")
     );
 }

@@ -171,8 +171,9 @@ fn every_typed_data_vector_hashes_and_recovers() {
 fn domain_separator_pinned_for_every_asset() {
     let v = common::vectors();
     let pinned = v["domains"].as_array().unwrap();
-    assert_eq!(pinned.len(), ASSETS.len(), "one pinned separator per asset");
-    for asset in ASSETS {
+    let evm: Vec<_> = ASSETS.iter().filter(|a| a.network.starts_with("eip155:")).collect();
+    assert_eq!(pinned.len(), evm.len(), "one pinned separator per EVM asset");
+    for asset in evm {
         let p = pinned
             .iter()
             .find(|p| p["network"] == asset.network && p["asset"] == asset.address)

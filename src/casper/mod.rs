@@ -89,6 +89,7 @@ impl Family for Casper {
         payer: &Payer,
         now: u64,
         nonce: [u8; 32],
+        _chain: &[serde_json::Value],
     ) -> Result<Box<dyn Draft>> {
         if !self.claims(terms.network, terms.version) || !self.serves(terms.network) {
             return Err(Error::Network(terms.network.to_owned()));

@@ -10,6 +10,12 @@ use crate::family::{Draft, Payer};
 use crate::verdict::SETTLE_BUFFER_SECONDS;
 use crate::wire::{v1, v2, PaymentPayload, PaymentRequired, PaymentRequirements};
 
+/// The JSON-RPC calls a client makes before drafting a payment of entry `index` of `required`
+/// with `payer`'s family (`{url, body}`; see [`crate::family::Family::queries`]).
+pub fn queries(required: &PaymentRequired, index: usize, payer: &Payer) -> Vec<Value> {
+    required.accept(index).map_or_else(Vec::new, |a| payer.family().queries(&a.terms()))
+}
+
 /// A payment built but not yet signed.
 #[derive(Debug)]
 pub struct PaymentDraft {
@@ -31,6 +37,19 @@ impl PaymentDraft {
         now: u64,
         nonce: [u8; 32],
     ) -> Result<Self> {
+        Self::with_chain(required, index, payer, now, nonce, &[])
+    }
+
+    /// Like [`Self::new`], with the JSON-RPC answers to [`queries`] (Solana: a blockhash, a
+    /// mint's account).
+    pub fn with_chain(
+        required: &PaymentRequired,
+        index: usize,
+        payer: impl Into<Payer>,
+        now: u64,
+        nonce: [u8; 32],
+        chain: &[Value],
+    ) -> Result<Self> {
         let payer = payer.into();
         let accepted = required
             .accept(index)
@@ -43,7 +62,7 @@ impl PaymentDraft {
         if terms.scheme != "exact" {
             return Err(Error::field("scheme", format!("`{}` is not supported", terms.scheme)));
         }
-        let body = payer.family().draft(&terms, &payer, now, nonce)?;
+        let body = payer.family().draft(&terms, &payer, now, nonce, chain)?;
         Ok(PaymentDraft { accepted, resource, extensions, payer, body })
     }
 
@@ -56,6 +75,16 @@ impl PaymentDraft {
     /// shape with the Casper domain and 33-byte addresses.
     pub fn typed_data(&self) -> Value {
         self.body.typed_data()
+    }
+
+    /// The signer method that signs the payment: `signTypedData`, or on Solana `signTransaction`.
+    pub fn method(&self) -> &'static str {
+        self.body.method()
+    }
+
+    /// What [`Self::method`] is given: the typed data, or on Solana the unsigned transaction.
+    pub fn to_sign(&self) -> Value {
+        self.body.to_sign()
     }
 
     /// The requirement being paid.

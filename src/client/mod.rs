@@ -11,7 +11,7 @@ use alloy_primitives::U256;
 use serde_json::Value;
 
 pub use crate::family::Payer;
-pub use draft::PaymentDraft;
+pub use draft::{queries, PaymentDraft};
 pub use http::{
     carries_payment, outcome_open, payment_header, read_payment_required, read_receipt, wants_body,
     REUSE_MARGIN_SECONDS, SETTLEMENT_PENDING,
@@ -234,7 +234,8 @@ impl Policy {
         }
         let known = asset::find(terms.network, terms.asset);
         let listed = self.assets.iter().find(|a| {
-            a.asset.eq_ignore_ascii_case(terms.asset) && network::to_caip2(&a.network) == wanted
+            asset::same_address(terms.network, &a.asset, terms.asset)
+                && network::to_caip2(&a.network) == wanted
         });
         // Every payment has a cap: the listed one, else maxAmount, else (known tokens) maxUsd.
         let listed_cap = listed.and_then(|a| a.max_amount).or(self.max_amount);

@@ -71,6 +71,7 @@ impl Family for Evm {
         payer: &Payer,
         now: u64,
         nonce: [u8; 32],
+        _chain: &[serde_json::Value],
     ) -> Result<Box<dyn Draft>> {
         let from = signature::parse_address(payer.id())
             .ok_or_else(|| Error::field("from", "not an EVM address"))?;

@@ -1,0 +1,87 @@
+//! A Solana key held in memory, which signs x402 transfers and nothing else.
+
+use ed25519_dalek::{Signer as _, SigningKey};
+
+use super::address::{Address, COMPUTE_BUDGET_PROGRAM, LIGHTHOUSE_PROGRAM, MEMO_PROGRAM};
+use super::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+use super::transaction::{Message, Transaction};
+use crate::error::{Error, Result};
+
+/// An Ed25519 secret key; zeroized when dropped.
+pub struct SecretKey(SigningKey);
+
+impl SecretKey {
+    /// A key from its 32-byte seed, or from a 64-byte keypair (seed, then public key, as
+    /// `solana-keygen` and wallets export it), whose public half must match.
+    pub fn from_bytes(bytes: &[u8]) -> Result<SecretKey> {
+        let seed: [u8; 32] = bytes
+            .get(..32)
+            .and_then(|s| s.try_into().ok())
+            .filter(|_| bytes.len() == 32 || bytes.len() == 64)
+            .ok_or_else(|| Error::Key(format!("{} bytes: a key is 32 or 64 bytes", bytes.len())))?;
+        let key = SigningKey::from_bytes(&seed);
+        if bytes.len() == 64 && bytes[32..] != key.verifying_key().to_bytes() {
+            return Err(Error::Key("the keypair's public half is not its secret's".into()));
+        }
+        Ok(SecretKey(key))
+    }
+
+    /// A key from base58 of its 64-byte keypair (or 32-byte seed).
+    pub fn from_base58(text: &str) -> Result<SecretKey> {
+        let bytes = zeroize::Zeroizing::new(
+            bs58::decode(text.trim())
+                .into_vec()
+                .map_err(|_| Error::Key("the secret is not base58".into()))?,
+        );
+        SecretKey::from_bytes(&bytes)
+    }
+
+    /// The address (public key).
+    pub fn address(&self) -> Address {
+        Address(self.0.verifying_key().to_bytes())
+    }
+
+    /// Signs `message` (raw Ed25519).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
+    }
+
+    /// Signs the wire transaction `wire` in this key's slot and returns it, if it is an x402
+    /// transfer by this key: compute budget, one `TransferChecked` with this key as authority,
+    /// then Memo or Lighthouse instructions only, and another account paying the fees.
+    pub fn sign_transfer(&self, wire: &[u8]) -> Result<Vec<u8>> {
+        let mut tx = Transaction::decode(wire).map_err(|e| Error::field("transaction", e))?;
+        let me = self.address();
+        let slot = tx.slot(&me).filter(|&s| s > 0).ok_or_else(|| {
+            Error::field("transaction", format!("{me} is not a signer other than the fee payer"))
+        })?;
+        if !is_transfer_by(&tx.message, &me) {
+            return Err(Error::field(
+                "transaction",
+                "this key signs x402 transfers only (compute budget, TransferChecked, memo)",
+            ));
+        }
+        tx.signatures[slot] = self.sign(&tx.message_bytes);
+        Ok(tx.encode())
+    }
+}
+
+/// Whether `m` is the x402 `exact` layout with `authority` moving the tokens.
+fn is_transfer_by(m: &Message, authority: &Address) -> bool {
+    let program = |i: usize| m.instructions.get(i).and_then(|ix| m.program(ix));
+    let n = m.instructions.len();
+    let transfer = m.instructions.get(2);
+    let transfer_ok = transfer.is_some_and(|ix| {
+        matches!(program(2), Some(p) if *p == TOKEN_PROGRAM || *p == TOKEN_2022_PROGRAM)
+            && ix.data.first() == Some(&12)
+            && ix.accounts.get(3).and_then(|&a| m.key(a)) == Some(authority)
+    });
+    m.lookups.is_empty()
+        && (3..=7).contains(&n)
+        && program(0) == Some(&COMPUTE_BUDGET_PROGRAM)
+        && program(1) == Some(&COMPUTE_BUDGET_PROGRAM)
+        && transfer_ok
+        && (3..n).all(
+            |i| matches!(program(i), Some(p) if *p == MEMO_PROGRAM || *p == LIGHTHOUSE_PROGRAM),
+        )
+}

@@ -1,0 +1,137 @@
+//! The `exact` scheme on Solana (`solana:*`, and the v1 names `solana`, `solana-devnet`,
+//! `solana-testnet`): an SPL Token or Token-2022 `TransferChecked` in a transaction whose fee
+//! the facilitator pays, as `@x402/svm` builds and checks it.
+//!
+//! The payload is `{transaction}`: base64 of a wire transaction the payer has signed and the
+//! facilitator (its fee payer, `extra.feePayer`, at index 0) signs last and sends. The reference
+//! client's layout is `SetComputeUnitLimit`, `SetComputeUnitPrice`, `TransferChecked` between the
+//! associated token accounts of payer and `payTo`, and a Memo; wallets may add Lighthouse
+//! assertions after it.
+
+pub mod address;
+mod draft;
+pub mod keys;
+pub mod transaction;
+mod verify;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod wasm;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use verify::{message_hash, verify_exact, MAX_COMPUTE_UNIT_PRICE, SETTLEMENT_TTL_SECONDS};
+
+use crate::error::{Error, Result};
+use crate::family::{Draft, Family, Payer};
+use crate::network::Caip2;
+use crate::verdict::Verdict;
+use crate::wire::{v2, PaymentPayload, Terms, Version};
+use address::Address;
+
+/// The CAIP-2 namespace of Solana networks.
+pub const NAMESPACE: &str = "solana";
+
+/// The v1 names of Solana networks.
+pub const LEGACY_NAMES: [&str; 3] = ["solana", "solana-devnet", "solana-testnet"];
+
+/// The compute unit limit the reference client sets.
+pub const COMPUTE_UNIT_LIMIT: u32 = 20_000;
+/// The compute unit price the reference client sets, in micro-lamports.
+pub const COMPUTE_UNIT_PRICE: u64 = 1;
+
+/// The Solana family: `solana:*` networks, x402 v1 and v2.
+#[derive(Debug, Clone, Copy)]
+pub struct Solana;
+
+impl Family for Solana {
+    fn namespace(&self) -> &'static str {
+        NAMESPACE
+    }
+
+    fn claims(&self, network: &str, version: Version) -> bool {
+        match version {
+            Version::V1 => LEGACY_NAMES.contains(&network),
+            Version::V2 => network.split_once(':').is_some_and(|(ns, _)| ns == NAMESPACE),
+        }
+    }
+
+    fn serves(&self, network: &str) -> bool {
+        LEGACY_NAMES.contains(&network)
+            || Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
+    }
+
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        verify_exact(payload, terms, now)
+    }
+
+    /// A mint and an owner that are addresses, and a fee payer that is one when the route names it
+    /// (else the server asks the facilitator's `/supported`).
+    fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()> {
+        Address::parse(&offer.asset).map_err(|e| Error::field("asset", e))?;
+        Address::parse(&offer.pay_to).map_err(|e| Error::field("payTo", e))?;
+        let fee_payer = offer.extra.as_ref().and_then(|e| e.get("feePayer"));
+        if let Some(fee_payer) = fee_payer {
+            fee_payer
+                .as_str()
+                .ok_or_else(|| "extra.feePayer must be a string".to_owned())
+                .and_then(Address::parse)
+                .map_err(|e| Error::field("extra.feePayer", e))?;
+        }
+        Ok(())
+    }
+
+    fn payer(&self, from: &str) -> Option<Result<Payer>> {
+        Address::parse(from).ok().map(|a| Ok(Payer::from(a)))
+    }
+
+    fn queries(&self, terms: &Terms<'_>) -> Vec<Value> {
+        draft::queries(terms)
+    }
+
+    fn draft(
+        &self,
+        terms: &Terms<'_>,
+        payer: &Payer,
+        now: u64,
+        nonce: [u8; 32],
+        chain: &[Value],
+    ) -> Result<Box<dyn Draft>> {
+        if !self.claims(terms.network, terms.version) || !self.serves(terms.network) {
+            return Err(Error::Network(terms.network.to_owned()));
+        }
+        let payer = Address::parse(payer.id()).map_err(|e| Error::field("from", e))?;
+        Ok(Box::new(draft::SolanaDraft::new(terms, payer, now, nonce, chain)?))
+    }
+
+    /// A signed transaction, base64 (what a wallet's `signTransaction` gives back).
+    fn decode_signature(&self, signature: &str) -> Result<Vec<u8>> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(signature.as_bytes())
+            .map_err(|e| Error::field("transaction", format!("not base64: {e}")))
+    }
+}
+
+impl From<Address> for Payer {
+    fn from(address: Address) -> Self {
+        let text = address.to_string();
+        Payer::new(&Solana, text.clone(), text)
+    }
+}
+
+/// The public RPC endpoint of a known network, which the reference client also defaults to.
+pub fn default_rpc_url(network: &str) -> Option<&'static str> {
+    match crate::network::to_caip2(network).as_ref() {
+        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" => Some("https://api.mainnet-beta.solana.com"),
+        "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" => Some("https://api.devnet.solana.com"),
+        "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z" => Some("https://api.testnet.solana.com"),
+        _ => None,
+    }
+}
+
+/// `payload` of a Solana payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    /// Base64 of the wire transaction, signed by all but the fee payer.
+    pub transaction: String,
+}
