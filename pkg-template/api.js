@@ -5,6 +5,7 @@ export {
   findMatchingRequirements,
   selectPaymentRequirements,
   PaymentDraft,
+  draftQueries,
   decodePaymentSignatureHeader,
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
@@ -12,6 +13,14 @@ export {
   encodePaymentRequiredHeader,
   encodePaymentResponseHeader,
 } from "./x402_wasm.js";
-export { wrapFetchWithPayment, privateKeySigner, casperPrivateKeySigner, injectedWalletSigner, decodePaymentResponse } from "./client.js";
+export {
+  wrapFetchWithPayment,
+  privateKeySigner,
+  casperPrivateKeySigner,
+  solanaPrivateKeySigner,
+  injectedWalletSigner,
+  injectedSolanaWalletSigner,
+  decodePaymentResponse,
+} from "./client.js";
 export { paymentMiddleware, withPayment, createPaymentHandler } from "./server.js";
 export { InMemoryNonceStore, durableObjectNonceStore } from "./nonces.js";

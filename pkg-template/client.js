@@ -5,6 +5,8 @@ import {
   PaymentDraft,
   PrivateKeySigner,
   CasperPrivateKeySigner,
+  SolanaPrivateKeySigner,
+  draftQueries,
   selectPaymentRequirements,
   findMatchingRequirements,
   checkPaymentOptions,
@@ -67,6 +69,108 @@ export function casperPrivateKeySigner(secretKey, { algorithm = "ed25519" } = {}
     address: key.address,
     publicKey: key.publicKey,
   }));
+}
+
+/**
+ * A Solana signer whose key lives in wasm memory: `secret` is base58 of the 64-byte keypair (as
+ * wallets export it) or of the 32-byte seed, or those bytes (`solana-keygen`'s JSON array). It
+ * signs x402 transfers only. `rpcUrl` answers what a requirement leaves out (a blockhash, an
+ * unknown mint's decimals); by default the network's public endpoint.
+ */
+export function solanaPrivateKeySigner(secret, { rpcUrl } = {}) {
+  let live = new SolanaPrivateKeySigner(secret);
+  return Object.freeze({
+    family: live.family,
+    address: live.address,
+    rpcUrl,
+    async signTransaction(transaction) {
+      if (!live) throw x402Error(Code.SignerDisposed, "this signer was disposed: its key is gone");
+      return live.signTransaction(transaction);
+    },
+    dispose() {
+      live?.free();
+      live = null;
+    },
+  });
+}
+
+const base64ToBytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const bytesToBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+
+/**
+ * A signer over an injected Solana wallet: a Wallet Standard wallet (its `solana:connect` and
+ * `solana:signTransaction` features), or a provider whose `signTransaction(bytes)` takes and
+ * returns wire bytes. The wallet may add instructions (Lighthouse assertions): the transaction it
+ * returns is read again and checked before it is sent. A user rejection is `user_rejected`.
+ */
+export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
+  const standard = wallet?.features?.["solana:signTransaction"];
+  if (!standard && typeof wallet?.signTransaction !== "function") {
+    throw x402Error(
+      Code.InvalidArgument,
+      "injectedSolanaWalletSigner needs a Wallet Standard wallet or a provider with signTransaction(bytes)",
+    );
+  }
+  let account;
+  const rejected = (e) => e?.code === 4001 || e?.name === "WalletSignTransactionError" || /reject/i.test(e?.message ?? "");
+  const call = async (what, run) => {
+    try {
+      return await run();
+    } catch (e) {
+      if (rejected(e)) throw x402Error(Code.UserRejected, `the wallet refused ${what}`, e);
+      throw x402Error(Code.WalletError, `${what} failed: ${e?.message ?? e}`, e);
+    }
+  };
+  const connect = async () => {
+    if (account) return account;
+    let accounts = standard ? wallet.accounts : [];
+    if (standard && accounts.length === 0 && wallet.features["standard:connect"]) {
+      accounts = (await call("connect", () => wallet.features["standard:connect"].connect())).accounts ?? [];
+    }
+    account = standard
+      ? (accounts.find((a) => !address || a.address === address) ?? null)
+      : { address: address ?? wallet.publicKey?.toString() };
+    if (!account?.address) throw x402Error(Code.WalletError, "the wallet names no account");
+    return account;
+  };
+  return Object.freeze({
+    family: "solana",
+    rpcUrl,
+    async getAddress() {
+      return (await connect()).address;
+    },
+    async signTransaction(transaction) {
+      const bytes = base64ToBytes(transaction);
+      const acct = await connect();
+      const signed = await call("signTransaction", async () => {
+        if (standard) {
+          const [out] = await standard.signTransaction({ account: acct, transaction: bytes, chain: undefined });
+          return out.signedTransaction;
+        }
+        const out = await wallet.signTransaction(bytes);
+        return out?.signedTransaction ?? out;
+      });
+      if (!(signed instanceof Uint8Array)) throw x402Error(Code.WalletError, "signTransaction returned no transaction bytes");
+      return bytesToBase64(signed);
+    },
+  });
+}
+
+/** The JSON-RPC calls a draft needs, made against the signer's `rpcUrl` (else the network's
+ * public endpoint); their answers, for wasm to read. */
+async function chainAnswers(queries, rpcUrl) {
+  return Promise.all(
+    queries.map(async ({ url, body }) => {
+      const endpoint = rpcUrl ?? url;
+      if (!endpoint) throw x402Error(Code.InvalidArgument, `${body.method} needs an RPC endpoint: give the signer an rpcUrl`);
+      try {
+        const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        return await res.json();
+      } catch (e) {
+        throw x402Error(Code.WalletError, `${body.method} at ${endpoint} failed: ${e?.message ?? e}`, e);
+      }
+    }),
+  );
 }
 
 /**
@@ -157,7 +261,7 @@ async function readTerms(response, preferVersion) {
 
 /**
  * Wraps `fetch` so that a 402 is paid once and the request retried with the payment.
- * `signer` is one signer or an array of them, one per chain family (EVM, Casper): only
+ * `signer` is one signer or an array of them, one per chain family (EVM, Casper, Solana): only
  * requirements some signer can pay are considered.
  *
  * Options: `maxAmount` (atomic units, string or bigint), `maxUsd` (default "0.10"; `false` turns it
@@ -171,8 +275,8 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   if (typeof fetchImpl !== "function") throw x402Error(Code.InvalidArgument, "wrapFetchWithPayment needs a fetch function");
   const signers = new Map();
   for (const s of Array.isArray(signer) ? signer : [signer]) {
-    if (!s || typeof s.signTypedData !== "function") {
-      throw x402Error(Code.InvalidArgument, "the signer must have signTypedData(typedData)");
+    if (!s || (typeof s.signTypedData !== "function" && typeof s.signTransaction !== "function")) {
+      throw x402Error(Code.InvalidArgument, "the signer must have signTypedData(typedData) (Solana: signTransaction(tx))");
     }
     const family = s.family ?? defaultFamily();
     if (signers.has(family)) throw x402Error(Code.InvalidArgument, `two signers for the ${family} family`);
@@ -262,13 +366,20 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
         );
       }
       const payer = signers.get(networkFamily(selectedRequirements.network));
-      const draft = new PaymentDraft(paymentRequired, index, await signerPayer(payer), { now });
+      const from = await signerPayer(payer);
+      const queries = draftQueries(paymentRequired, index, from);
+      const chain = queries.length ? await chainAnswers(queries, payer.rpcUrl) : undefined;
+      const draft = new PaymentDraft(paymentRequired, index, from, { now, chain });
       try {
-        const typedData = draft.typedData();
+        const method = draft.method;
+        const typedData = draft.toSign();
         if (onBeforePaymentCreation) {
           aborted("onBeforePaymentCreation", await onBeforePaymentCreation({ paymentRequired, selectedRequirements, typedData }));
         }
-        const signature = await payer.signTypedData(payer[JSON_TYPED_DATA] ? typedData : toViemTypedData(typedData));
+        if (typeof payer[method] !== "function")
+          throw x402Error(Code.InvalidArgument, `the ${payer.family ?? "EVM"} signer has no ${method}()`);
+        const input = method === "signTypedData" && !payer[JSON_TYPED_DATA] ? toViemTypedData(typedData) : typedData;
+        const signature = await payer[method](input);
         kept = { reusableUntil: draft.reusableUntil, payload: draft.finish(signature) };
       } finally {
         draft.free();

@@ -271,17 +271,22 @@ export interface TypedData {
   message: Record<string, unknown>;
 }
 
-/** What pays: any object with an address and `signTypedData` (viem accounts fit). */
+/** What pays: any object with an address and `signTypedData` (viem accounts fit); on Solana,
+ * `signTransaction` instead. */
 export interface Signer {
   /** The chain family it signs for (CAIP-2 namespace); absent means `eip155`. */
-  readonly family?: "eip155" | "casper";
+  readonly family?: "eip155" | "casper" | "solana";
   address?: string;
   /** A non-EVM signer that pays by key (Casper) names its public key here; a draft's payer is
    * then the key, not the address. */
   readonly publicKey?: string;
   getAddress?(): Promise<string>;
   /** Gets viem-style typed data (bigint uints) unless the signer was made by this package. */
-  signTypedData(typedData: any): Promise<string>;
+  signTypedData?(typedData: any): Promise<string>;
+  /** Solana: signs a base64 wire transaction (its own slot) and returns it, base64. */
+  signTransaction?(transaction: string): Promise<string>;
+  /** Solana: the JSON-RPC endpoint for what a requirement leaves out (a blockhash, a mint's decimals). */
+  readonly rpcUrl?: string;
 }
 
 /** The subset of EIP-1193 the wallet signer uses. */
@@ -310,6 +315,30 @@ export function casperPrivateKeySigner(
   secretKey: string,
   options?: { algorithm?: "ed25519" | "secp256k1" },
 ): KeySigner & { readonly family: "casper"; readonly publicKey: string };
+
+/**
+ * A Solana key (base58 of the 64-byte keypair or 32-byte seed, or those bytes), signing inside
+ * wasm; it signs x402 transfers only (compute budget, TransferChecked, memo). `rpcUrl` answers
+ * what a requirement leaves out; default the network's public endpoint.
+ */
+export function solanaPrivateKeySigner(
+  secret: string | Uint8Array | number[],
+  options?: { rpcUrl?: string },
+): KeySigner & { readonly family: "solana"; signTransaction(transaction: string): Promise<string> };
+
+/** A Wallet Standard wallet's `solana:signTransaction`, or a provider that signs wire bytes. */
+export type SolanaWallet =
+  | { accounts: readonly { address: string }[]; features: Record<string, any> }
+  | {
+      publicKey?: { toString(): string };
+      signTransaction(transaction: Uint8Array): Promise<Uint8Array | { signedTransaction: Uint8Array }>;
+    };
+
+/** Signs through an injected Solana wallet; what it returns is checked against the terms before it is sent. */
+export function injectedSolanaWalletSigner(
+  wallet: SolanaWallet,
+  options?: { address?: string; rpcUrl?: string },
+): Signer & { readonly family: "solana"; getAddress(): Promise<string>; signTransaction(transaction: string): Promise<string> };
 
 /** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
 export function injectedWalletSigner(provider: Eip1193Provider, options?: { address?: string }): Signer & { getAddress(): Promise<string> };
@@ -383,16 +412,26 @@ export function selectPaymentRequirements(
   paymentRequired: PaymentRequired | PaymentRequiredV1,
   options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "maxTimeoutSeconds" | "networks" | "assets" | "allowUnknownAssets"> & {
     /** The chain families the client can sign for; default `["eip155"]`. */
-    families?: ("eip155" | "casper")[];
+    families?: ("eip155" | "casper" | "solana")[];
   },
 ): Uint32Array;
 
 /** A payment built but not signed; for custom signing flows. */
 export class PaymentDraft {
-  /** `from`: the payer's EVM address, or on Casper its tagged public key (hex). */
-  constructor(paymentRequired: PaymentRequired | PaymentRequiredV1, index: number, from: string, options?: VerifyOptions);
+  /** `from`: the payer's EVM address, on Casper its tagged public key (hex), on Solana its
+   * address. `chain`: the JSON-RPC answers to `draftQueries` (Solana). */
+  constructor(
+    paymentRequired: PaymentRequired | PaymentRequiredV1,
+    index: number,
+    from: string,
+    options?: VerifyOptions & { chain?: unknown[] },
+  );
   /** The object a wallet signs with `eth_signTypedData_v4`. */
   typedData(): TypedData;
+  /** The signer method that signs it: `signTypedData`, or on Solana `signTransaction`. */
+  readonly method: "signTypedData" | "signTransaction";
+  /** What `method` is given: the typed data, or on Solana the unsigned transaction (base64). */
+  toSign(): TypedData | string;
   /** Unix seconds until which the payment is valid. */
   readonly validBefore: number;
   /** The payment, once the signature is checked to be the payer's (`signer_mismatch` otherwise). */
@@ -446,12 +485,19 @@ export interface NonceStore {
 export interface FacilitatorConfig {
   url: string;
   headers?: Record<string, string>;
-  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string> }>;
+  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string>; supported?: Record<string, string> }>;
   /** Per call; a slower facilitator is answered with 504. Default 10000. */
   timeoutMs?: number;
   /** With several facilitators: the networks this one settles (`"casper:*"`, `"eip155:8453"`). */
   networks?: string[];
 }
+
+/** The JSON-RPC calls to make before drafting `accepts[index]` for `from` (Solana: a blockhash, an unknown mint). */
+export function draftQueries(
+  paymentRequired: PaymentRequired | PaymentRequiredV1,
+  index: number,
+  from: string,
+): { url: string | null; body: unknown }[];
 
 export interface PaymentMiddlewareOptions {
   /** One facilitator, or one per network family (the first listing a payment's network, else the first without `networks`). */
@@ -467,6 +513,9 @@ export interface PaymentMiddlewareOptions {
   /** Smart-wallet signature checks (facilitator calls no key pays for) allowed per minute per isolate:
    * for one payer, one client address (`CF-Connecting-IP`), and in all; default 10, 10, 100. */
   deferredChecksPerMinute?: { payer?: number; client?: number; all?: number };
+  /** How long a request waits for a facilitator's `GET /supported` (a Solana offer's fee payer)
+   * before the 402 goes out without the offers still waiting; default 1500 ms. */
+  supportedWaitMs?: number;
   /** Hono: the pattern of the sub-app this middleware runs in, when Hono does not say (`c.req.matchedRoutes`). */
   mount?: string;
   /** Default: an in-memory store (one isolate; a warning is logged). Use `durableObjectNonceStore` across isolates. */

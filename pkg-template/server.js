@@ -60,6 +60,13 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
     }
   };
   return {
+    /** The facilitator's `GET /supported` answer (its kinds, with what only it knows: a Solana fee payer). */
+    async supported() {
+      const extra = createHeaders ? ((await createHeaders())?.supported ?? {}) : (headers ?? {});
+      const res = await fetch(`${base}/supported`, { headers: extra, signal: AbortSignal.timeout(timeoutMs) });
+      if (!res.ok) throw new FacilitatorError(Code.FacilitatorInvalidResponse, `facilitator /supported answered ${res.status}`);
+      return res.json();
+    },
     async verify(body) {
       const { json } = await call("verify", body);
       return read(readVerifyResponse, json);
@@ -132,6 +139,51 @@ function deferredLimiter(budget) {
   };
 }
 
+/** Milliseconds before a failed (or incomplete) `GET /supported` is tried again. */
+const SUPPORTED_RETRY_MS = 30_000;
+
+/**
+ * Fetches, once per isolate and lazily, the `/supported` of each facilitator some offer waits for
+ * (a Solana offer's fee payer), and hands it to the gate. A request waits for it at most `waitMs`:
+ * a 402 that can be answered without the waiting offers is never held up longer.
+ */
+function supportedLearner(gate, facilitators, waitMs) {
+  let inflight = null;
+  let failedAt = -Infinity;
+  let done = false; // no offer waits: nothing to ask, ever again
+  const fetchAll = (wanted) =>
+    Promise.all(
+      wanted.map(async (i) => {
+        gate.learn(i, await facilitators[i].supported());
+      }),
+    );
+  return async () => {
+    if (done) return;
+    if (!inflight) {
+      if (Date.now() - failedAt < SUPPORTED_RETRY_MS) return;
+      const wanted = Array.from(gate.awaiting());
+      if (wanted.length === 0) {
+        done = true;
+        return;
+      }
+      inflight = fetchAll(wanted)
+        .then(() => {
+          if (gate.awaiting().length > 0) failedAt = Date.now(); // a kind it does not list: ask later
+        })
+        .catch((e) => {
+          failedAt = Date.now();
+          console.error(`x402: a facilitator's /supported could not be read: ${e?.message ?? e}`);
+        })
+        .finally(() => {
+          inflight = null;
+        });
+    }
+    let timer;
+    await Promise.race([inflight, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+  };
+}
+
 let warnedInMemory = false;
 
 /**
@@ -159,6 +211,7 @@ export function createPaymentHandler(routes, options = {}) {
     );
   }
   const deferredAllowed = deferredLimiter({ ...DEFERRED_BUDGET, ...options.deferredChecksPerMinute });
+  const learnSupported = supportedLearner(gate, facilitators, options.supportedWaitMs ?? 1500);
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
 
   return async function handle(request, next, ctx, routing = {}) {
@@ -167,6 +220,7 @@ export function createPaymentHandler(routes, options = {}) {
     const now = Math.floor(Date.now() / 1000);
     // The framework's own reading first: it decides the route (the price); the URL's adds protection.
     const paths = [...(routing.paths ?? []), new URL(url).pathname];
+    await learnSupported();
     const step = gate.decide(request.method, paths, routing.mount, url, headers, now);
     if (step.kind === "free") return next();
     if (step.kind === "respond") return respond(step.response, paywall);

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features casper
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features casper,solana
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name x402_wasm target/wasm32-unknown-unknown/release/x402_wasm.wasm
 # wasm-opt from npm binaryen@132 (Debian's is too old and breaks the externref table). -O3, not

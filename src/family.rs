@@ -47,6 +47,12 @@ pub trait Family: Sync {
     /// offer no client could pay fails at start-up.
     fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()>;
 
+    /// The `extra` keys of an offer that only its facilitator knows, read from its `/supported`
+    /// kinds (Solana: `feePayer`). An offer without them waits for the facilitator's answer.
+    fn facilitator_extra(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The payer named by `from` in this family's form (an address, a public key): `None` when
     /// the form is not this family's, an error when it is but the value is malformed.
     fn payer(&self, from: &str) -> Option<Result<Payer>>;

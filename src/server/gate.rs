@@ -98,6 +98,35 @@ impl Gate {
         })
     }
 
+    /// The facilitators whose `/supported` some offer waits for (a Solana offer without its fee
+    /// payer), each once.
+    pub fn awaiting(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .routes
+            .iter()
+            .flat_map(|r| r.waiting.iter())
+            .filter_map(|(_, o)| {
+                self.facilitators.serving(&network::to_caip2(&o.network), &o.network)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Completes the offers facilitator `index` serves from its `/supported` answer (JSON
+    /// `{kinds: [...]}`); returns how many are now offered.
+    pub fn learn(&mut self, index: usize, supported: &str) -> Result<usize> {
+        let answer: serde_json::Value =
+            serde_json::from_str(supported).map_err(|e| Error::json("supported", e))?;
+        let kinds = answer.get("kinds").and_then(serde_json::Value::as_array).ok_or_else(|| {
+            Error::field("supported", "a facilitator's /supported answer has a kinds list")
+        })?;
+        let facilitators = &self.facilitators;
+        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        Ok(self.routes.iter_mut().map(|r| r.learn(kinds, serves)).sum())
+    }
+
     /// Route `i`.
     pub fn route(&self, i: usize) -> Result<&Route> {
         self.routes.get(i).ok_or_else(|| Error::InvalidArgument(format!("no route {i}")))

@@ -126,6 +126,14 @@ impl PaymentOption {
     }
 }
 
+/// The keys of `offer`'s `extra` that its family learns from the facilitator and it lacks.
+pub fn missing_extra(offer: &v2::PaymentRequirements) -> Vec<&'static str> {
+    let Some(family) = family::serving(&offer.network) else { return Vec::new() };
+    let has =
+        |key: &str| offer.extra.as_ref().and_then(|e| e.get(key)).is_some_and(|v| !v.is_null());
+    family.facilitator_extra().iter().copied().filter(|k| !has(k)).collect()
+}
+
 /// One protected route.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
@@ -135,6 +143,11 @@ pub struct Route {
     pattern: Pattern,
     /// The requirements a payment may answer, in preference order.
     pub accepts: Vec<v2::PaymentRequirements>,
+    /// Where each of `accepts` stands in the route's declared order.
+    slots: Vec<usize>,
+    /// Offers waiting for what only their facilitator knows (a Solana fee payer), with their place
+    /// in the declared order: neither offered nor accepted until [`Route::learn`] completes them.
+    pub waiting: Vec<(usize, v2::PaymentRequirements)>,
     /// Shown in the resource info.
     pub description: String,
     /// Shown in the resource info.
@@ -182,6 +195,44 @@ pub enum RouteMatch {
 }
 
 impl Route {
+    /// Completes waiting offers served by `serves` from a facilitator's `/supported` `kinds`
+    /// (`{x402Version, scheme, network, extra}`): each takes the missing keys of the kind of its
+    /// scheme and network (the v2 kind first), and is offered once it has them all. Returns how
+    /// many it completed.
+    pub fn learn(&mut self, kinds: &[Value], serves: impl Fn(&str) -> bool) -> usize {
+        let mut done = 0;
+        let mut still = Vec::new();
+        for (slot, mut offer) in std::mem::take(&mut self.waiting) {
+            if serves(&offer.network) {
+                let kind_of = |version: u64| {
+                    kinds.iter().find(|k| {
+                        k.get("x402Version").and_then(Value::as_u64) == Some(version)
+                            && k.get("scheme").and_then(Value::as_str) == Some(&offer.scheme)
+                            && k.get("network").and_then(Value::as_str).is_some_and(|n| {
+                                crate::network::to_caip2(n) == offer.network.as_str()
+                            })
+                    })
+                };
+                let extra = kind_of(2).or_else(|| kind_of(1)).and_then(|k| k.get("extra"));
+                for key in missing_extra(&offer) {
+                    if let Some(v) = extra.and_then(|e| e.get(key)).filter(|v| v.is_string()) {
+                        offer.extra.get_or_insert_with(Map::new).insert(key.into(), v.clone());
+                    }
+                }
+            }
+            if missing_extra(&offer).is_empty() {
+                let at = self.slots.iter().take_while(|&&s| s < slot).count();
+                self.accepts.insert(at, offer);
+                self.slots.insert(at, slot);
+                done += 1;
+            } else {
+                still.push((slot, offer));
+            }
+        }
+        self.waiting = still;
+        done
+    }
+
     /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).
     pub fn matches(&self, method: &str, path: &str) -> bool {
         readings(&[path], None).0.iter().any(|r| self.hit(method, r))
@@ -409,16 +460,37 @@ impl Routes {
                     ),
                 });
             }
+            let (mut ready, mut slots, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
+            for (slot, offer) in accepts.into_iter().enumerate() {
+                if missing_extra(&offer).is_empty() {
+                    ready.push(offer);
+                    slots.push(slot);
+                } else {
+                    waiting.push((slot, offer));
+                }
+            }
             routes.push(Route {
                 key,
                 method,
                 pattern,
-                accepts,
+                accepts: ready,
+                slots,
+                waiting,
                 description: config.description.unwrap_or_default(),
                 mime_type: config.mime_type.unwrap_or_default(),
             });
         }
         Ok(Routes { routes })
+    }
+
+    /// Every route, to complete their waiting offers.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Route> {
+        self.routes.iter_mut()
+    }
+
+    /// Every route.
+    pub fn iter(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter()
     }
 
     /// The first route protecting `method` `path`.

@@ -80,6 +80,10 @@ impl Family for Solana {
         Ok(())
     }
 
+    fn facilitator_extra(&self) -> &'static [&'static str] {
+        &["feePayer"]
+    }
+
     fn payer(&self, from: &str) -> Option<Result<Payer>> {
         Address::parse(from).ok().map(|a| Ok(Payer::from(a)))
     }

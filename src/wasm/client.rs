@@ -82,7 +82,29 @@ pub fn outcome_open(status: u16, headers: js_sys::Function) -> bool {
     client::outcome_open(status, &JsHeaders::new(headers))
 }
 
-/// A payment built but not signed: give `typedData()` to a wallet, then `finish(signature)`.
+/// The JSON-RPC calls to make before drafting `accepts[index]` for `from` (`[{url, body}]`,
+/// `url` a public endpoint or null): on Solana a blockhash and an unknown mint; none elsewhere.
+#[wasm_bindgen(js_name = draftQueries)]
+pub fn draft_queries(required: JsValue, index: u32, from: &str) -> Result<JsValue, JsValue> {
+    let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
+    to_js(&client::queries(&required, index as usize, &Payer::parse(from)?))
+}
+
+/// `options.chain`: the JSON-RPC answers, an array (none when absent).
+fn chain_from_options(options: &JsValue) -> Result<Vec<serde_json::Value>, JsValue> {
+    if !options.is_object() {
+        return Ok(Vec::new());
+    }
+    let chain = js_sys::Reflect::get(options, &"chain".into())?;
+    if chain.is_undefined() || chain.is_null() {
+        return Ok(Vec::new());
+    }
+    Ok(serde_json::from_str(&json_text(&chain, "options.chain")?)
+        .map_err(|e| crate::error::Error::json("options.chain", e))?)
+}
+
+/// A payment built but not signed: give `toSign()` to the signer's `method`, then
+/// `finish(signature)`.
 #[wasm_bindgen(js_name = PaymentDraft)]
 pub struct JsPaymentDraft {
     draft: Option<PaymentDraft>,
@@ -90,9 +112,10 @@ pub struct JsPaymentDraft {
 
 #[wasm_bindgen(js_class = PaymentDraft)]
 impl JsPaymentDraft {
-    /// Builds the authorization for `accepts[index]` paid by `from`: an EVM address, or on Casper
-    /// the payer's public key (tagged hex). `options.now` pins the clock. A fresh nonce is drawn,
-    /// and a payment id is added when the server declares the `payment-identifier` extension.
+    /// Builds the authorization for `accepts[index]` paid by `from`: an EVM address, on Casper
+    /// the payer's public key (tagged hex), on Solana its address. `options.now` pins the clock;
+    /// `options.chain` holds the JSON-RPC answers to `draftQueries` (Solana). A fresh nonce is
+    /// drawn, and a payment id is added when the server declares the `payment-identifier` extension.
     #[wasm_bindgen(constructor)]
     pub fn new(
         required: JsValue,
@@ -103,8 +126,10 @@ impl JsPaymentDraft {
         let required = PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?;
         let from = Payer::parse(from)?;
         let now = now_from_options(&options)?;
+        let chain = chain_from_options(&options)?;
+        let nonce = client::random_nonce()?;
         let mut draft =
-            PaymentDraft::new(&required, index as usize, from, now, client::random_nonce()?)?;
+            PaymentDraft::with_chain(&required, index as usize, from, now, nonce, &chain)?;
         draft.set_payment_id(&client::payment_id()?)?;
         Ok(JsPaymentDraft { draft: Some(draft) })
     }
@@ -120,6 +145,18 @@ impl JsPaymentDraft {
     #[wasm_bindgen(js_name = typedData)]
     pub fn typed_data(&self) -> Result<JsValue, JsValue> {
         to_js(&self.get()?.typed_data())
+    }
+
+    /// The signer method that signs it: `signTypedData`, or on Solana `signTransaction`.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> Result<String, JsValue> {
+        Ok(self.get()?.method().to_owned())
+    }
+
+    /// What `method` is given: the typed data, or on Solana the unsigned transaction (base64).
+    #[wasm_bindgen(js_name = toSign)]
+    pub fn to_sign(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.get()?.to_sign())
     }
 
     /// Unix seconds until which the signed payment is valid.

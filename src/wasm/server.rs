@@ -77,6 +77,18 @@ impl PaymentGate {
         Ok(PaymentGate { gate: Gate::new(&json_text(&routes, "routes")?, options.as_deref())? })
     }
 
+    /// The facilitators whose `GET /supported` some offer waits for (a Solana offer's fee payer).
+    pub fn awaiting(&self) -> Vec<u32> {
+        self.gate.awaiting().into_iter().map(|i| i as u32).collect()
+    }
+
+    /// Completes the offers facilitator `index` serves from its `/supported` answer; returns how
+    /// many are now offered.
+    pub fn learn(&mut self, index: u32, supported: JsValue) -> Result<u32, JsValue> {
+        let text = json_text(&supported, "supported")?;
+        Ok(self.gate.learn(index as usize, &text)? as u32)
+    }
+
     /// Decides a request: `{kind: "free"}` (serve it), `{kind: "respond", response}` (send that),
     /// or `{kind: "pay", …}` (a verified payment to carry through). `paths` are the views of its
     /// path (the framework's own first, then the URL's), `mount` the pattern of the sub-app the

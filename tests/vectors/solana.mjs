@@ -79,16 +79,34 @@ await new Promise((r) => rpc.listen(0, "127.0.0.1", r));
 const rpcUrl = `http://127.0.0.1:${rpc.address().port}`;
 
 async function ata(owner, program, mint) {
-  const [pda] = await getProgramDerivedAddress({ programAddress: ATA_PROGRAM, seeds: [enc.encode(owner), enc.encode(program), enc.encode(mint)] });
+  const [pda] = await getProgramDerivedAddress({
+    programAddress: ATA_PROGRAM,
+    seeds: [enc.encode(owner), enc.encode(program), enc.encode(mint)],
+  });
   return pda;
 }
 
 function requirements({ mint = USDC, amount = "10000", extra = {} } = {}) {
-  return { scheme: "exact", network: NETWORK, amount, asset: mint, payTo, maxTimeoutSeconds: 60, extra: { feePayer: feePayer.address, ...extra } };
+  return {
+    scheme: "exact",
+    network: NETWORK,
+    amount,
+    asset: mint,
+    payTo,
+    maxTimeoutSeconds: 60,
+    extra: { feePayer: feePayer.address, ...extra },
+  };
 }
 function requirementsV1(r) {
   const { amount, ...rest } = r;
-  return { ...rest, network: "solana-devnet", maxAmountRequired: amount, resource: "https://api.example/paid", description: "", mimeType: "" };
+  return {
+    ...rest,
+    network: "solana-devnet",
+    maxAmountRequired: amount,
+    resource: "https://api.example/paid",
+    description: "",
+    mimeType: "",
+  };
 }
 const v2Payload = (req, payload) => ({ x402Version: 2, resource: { url: "https://api.example/paid" }, accepted: req, payload });
 const v1Payload = (req, payload) => ({ x402Version: 1, scheme: req.scheme, network: req.network, payload });
@@ -231,7 +249,11 @@ const more = [
   ["trailing-byte", base, { transaction: Buffer.concat([Buffer.from(good, "base64"), Buffer.of(0)]).toString("base64") }],
   ["memo-mismatch", requirements({ extra: { memo: "order-42" } }), { transaction: good }],
   ["no-fee-payer", { ...base, extra: {} }, { transaction: good }],
-  ["fee-payer-not-managed", requirements({ extra: { feePayer: stranger.address } }), { transaction: (await kitPayment({ feePayer: stranger.address })).transaction }],
+  [
+    "fee-payer-not-managed",
+    requirements({ extra: { feePayer: stranger.address } }),
+    { transaction: (await kitPayment({ feePayer: stranger.address })).transaction },
+  ],
 ];
 for (const [name, req, proof] of more) {
   const payload = v2Payload(req, proof);
@@ -240,7 +262,13 @@ for (const [name, req, proof] of more) {
 {
   const { transaction } = await kitPayment({ extra: [memoIx("1"), memoIx("2")] });
   const payload = v2Payload(requirements({ extra: { memo: "1" } }), { transaction });
-  tampered.push({ name: "memo-count", version: 2, requirements: payload.accepted, payload, ...(await judge(2, payload, payload.accepted)) });
+  tampered.push({
+    name: "memo-count",
+    version: 2,
+    requirements: payload.accepted,
+    payload,
+    ...(await judge(2, payload, payload.accepted)),
+  });
 }
 {
   const { transaction } = await kitPayment({ memo: memoIx("order-42") });
@@ -289,7 +317,8 @@ for (const [name, change, reqChange] of [
 
 rpc.close();
 const out = {
-  comment: "Made by tests/vectors/solana.mjs: payments by @x402/svm 2.27's client, tampered ones by @solana/kit; reasons from @x402/svm's facilitator (simulation stubbed to pass).",
+  comment:
+    "Made by tests/vectors/solana.mjs: payments by @x402/svm 2.27's client, tampered ones by @solana/kit; reasons from @x402/svm's facilitator (simulation stubbed to pass).",
   network: NETWORK,
   feePayer: feePayer.address,
   feePayerSeed: Buffer.from(seed(2)).toString("hex"),
@@ -303,4 +332,6 @@ const out = {
   tampered,
 };
 writeFileSync(new URL("./solana.json", import.meta.url), JSON.stringify(out, null, 2) + "\n");
-console.log(`${payments.length} payments, ${tampered.length} tampered: ${tampered.map((t) => `${t.name}=${t.reason ?? "valid"}`).join(" ")}`);
+console.log(
+  `${payments.length} payments, ${tampered.length} tampered: ${tampered.map((t) => `${t.name}=${t.reason ?? "valid"}`).join(" ")}`,
+);
