@@ -289,6 +289,11 @@ export interface Signer {
   readonly rpcUrl?: string;
 }
 
+/** A signer of typed data (EVM, Casper). */
+export interface TypedDataSigner extends Signer {
+  signTypedData(typedData: any): Promise<string>;
+}
+
 /** The subset of EIP-1193 the wallet signer uses. */
 export interface Eip1193Provider {
   request(args: { method: string; params?: unknown[] | object }): Promise<any>;
@@ -305,7 +310,7 @@ export interface KeySigner extends Signer {
  * payments only: EIP-3009 authorizations, and Permit2 permits under the Permit2 domain for the x402
  * exact proxy (the upto proxy too with `allowUpto`).
  */
-export function privateKeySigner(hexKey: string, options?: { allowUpto?: boolean }): KeySigner;
+export function privateKeySigner(hexKey: string, options?: { allowUpto?: boolean }): KeySigner & TypedDataSigner;
 
 /**
  * A Casper key (32-byte secret as hex), signing inside wasm like `privateKeySigner`; it pays
@@ -314,7 +319,7 @@ export function privateKeySigner(hexKey: string, options?: { allowUpto?: boolean
 export function casperPrivateKeySigner(
   secretKey: string,
   options?: { algorithm?: "ed25519" | "secp256k1" },
-): KeySigner & { readonly family: "casper"; readonly publicKey: string };
+): KeySigner & TypedDataSigner & { readonly family: "casper"; readonly publicKey: string };
 
 /**
  * A Solana key (base58 of the 64-byte keypair or 32-byte seed, or those bytes), signing inside
@@ -341,7 +346,10 @@ export function injectedSolanaWalletSigner(
 ): Signer & { readonly family: "solana"; getAddress(): Promise<string>; signTransaction(transaction: string): Promise<string> };
 
 /** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
-export function injectedWalletSigner(provider: Eip1193Provider, options?: { address?: string }): Signer & { getAddress(): Promise<string> };
+export function injectedWalletSigner(
+  provider: Eip1193Provider,
+  options?: { address?: string },
+): TypedDataSigner & { getAddress(): Promise<string> };
 
 /** A token paid besides the known ones: on one network, with a cap (atomic units). */
 export interface AllowedAsset {

@@ -39,9 +39,11 @@ if [ "$fast" = 1 ]; then
   ./scripts/build-pkg.sh
   step "pkg/ from a consumer package: API, fetch wrapper vs the official verifier, types"
   (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
+  step "Solana on a real SVM (LiteSVM): our client and the official one, the official facilitator"
+  node --test tests/solana/
   step "Worker face in workerd"
   (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
-  node --test worker/test/worker.test.mjs worker/test/casper.test.mjs
+  node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs
   step "fast tier passed (the full command adds fuzzing, wasm in three engines, Chromium, the demo and the chain)"
   exit 0
 fi
@@ -53,21 +55,24 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
 
 step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
+
+step "Solana on a real SVM (LiteSVM): our client and the official one, the official facilitator"
+node --test tests/solana/
 
 step "client face in headless Chromium: injected EIP-1193 wallet"
 node --test tests/browser/
 
 step "Worker face: example bundled by wrangler (no nodejs_compat), run in workerd via Miniflare"
 (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
-node --test worker/test/worker.test.mjs worker/test/casper.test.mjs
+node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs
 
 step "demo smoke run (scripts/demo.mjs --once, on free ports)"
 FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once

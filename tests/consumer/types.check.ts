@@ -14,6 +14,9 @@ import {
   privateKeySigner,
   casperPrivateKeySigner,
   injectedWalletSigner,
+  solanaPrivateKeySigner,
+  injectedSolanaWalletSigner,
+  draftQueries,
   decodePaymentResponse,
   type PaymentRequirements,
   type PaymentRequired,
@@ -144,3 +147,17 @@ async function pay(): Promise<void> {
 }
 
 void [reason, index, indices, until, pay];
+
+// Solana: a key in wasm, an injected wallet, and the draft's signer method.
+const sol = solanaPrivateKeySigner(new Uint8Array(32), { rpcUrl: "http://127.0.0.1:8899" });
+const solFamily: "solana" = sol.family;
+const wallet = injectedSolanaWalletSigner({ signTransaction: async (tx: Uint8Array) => tx });
+async function solanaPay(): Promise<string> {
+  const queries = draftQueries(required, 0, sol.address);
+  const solDraft = new PaymentDraft(required, 0, sol.address, { chain: queries.map((q) => q.body) });
+  const method: "signTypedData" | "signTransaction" = solDraft.method;
+  const input = solDraft.toSign();
+  return typeof input === "string" ? wallet.signTransaction(await sol.signTransaction(input)) : method;
+}
+void solFamily;
+void solanaPay;

@@ -1,5 +1,5 @@
 // An x402 paywall: /weather, /reports/:id and the /live WebSocket cost money (and /casper/weather, on Casper, when
-// CASPER_ASSET is set), /health is free. Payments are verified in
+// CASPER_ASSET is set; /solana/weather, in USDC on Solana, when SOLANA_PAY_TO is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
 import { Hono } from "hono";
 import { paymentMiddleware, durableObjectNonceStore, X402NonceStore } from "x402-wasm";
@@ -33,17 +33,33 @@ function routes(env) {
     };
     table["GET /casper/weather"] = { accepts: casper, description: "Today's weather, paid on Casper", mimeType: "application/json" };
   }
+  if (env.SOLANA_PAY_TO) {
+    // A Solana-priced route: money on the network's USDC. The fee payer is the facilitator's,
+    // read from its /supported on first use.
+    const solana = {
+      scheme: "exact",
+      network: env.SOLANA_NETWORK ?? "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+      payTo: env.SOLANA_PAY_TO,
+      price: env.SOLANA_PRICE ?? "$0.01",
+      maxTimeoutSeconds: 300,
+    };
+    table["GET /solana/weather"] = { accepts: solana, description: "Today's weather, paid on Solana", mimeType: "application/json" };
+  }
   return table;
 }
 
-/** The facilitator, and with CASPER_FACILITATOR_URL a second one for casper:* (CSPR.cloud takes
- * its access token in the authorization header). */
+/** The facilitator, with CASPER_FACILITATOR_URL a second one for casper:* (CSPR.cloud takes its
+ * access token in the authorization header), and with SOLANA_FACILITATOR_URL one for solana:*. */
 function facilitators(env) {
   const timeoutMs = Number(env.FACILITATOR_TIMEOUT_MS ?? 10_000);
+  const list = [];
+  if (env.CASPER_FACILITATOR_URL) {
+    const headers = env.CASPER_FACILITATOR_TOKEN ? { authorization: env.CASPER_FACILITATOR_TOKEN } : undefined;
+    list.push({ url: env.CASPER_FACILITATOR_URL, networks: ["casper:*"], headers, timeoutMs });
+  }
+  if (env.SOLANA_FACILITATOR_URL) list.push({ url: env.SOLANA_FACILITATOR_URL, networks: ["solana:*"], timeoutMs });
   const main = { url: env.FACILITATOR_URL, timeoutMs };
-  if (!env.CASPER_FACILITATOR_URL) return main;
-  const headers = env.CASPER_FACILITATOR_TOKEN ? { authorization: env.CASPER_FACILITATOR_TOKEN } : undefined;
-  return [{ url: env.CASPER_FACILITATOR_URL, networks: ["casper:*"], headers, timeoutMs }, main];
+  return list.length ? [...list, main] : main;
 }
 
 const app = new Hono();
@@ -62,6 +78,7 @@ app.use(async (c, next) => {
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/weather", (c) => c.json({ city: "Lisbon", forecast: "sunny", temperatureC: 24 }));
 app.get("/casper/weather", (c) => c.json({ city: "Zug", forecast: "snow", temperatureC: -2 }));
+app.get("/solana/weather", (c) => c.json({ city: "Lagos", forecast: "humid", temperatureC: 31 }));
 app.get("/live", (c) => {
   if (c.req.header("Upgrade") !== "websocket") return c.json({ error: "expected a WebSocket upgrade" }, 426);
   const [client, server] = Object.values(new WebSocketPair());
