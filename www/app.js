@@ -24,12 +24,18 @@ try {
   if (typeof config.resource !== "string") throw new Error("config.json has no resource");
   $("resource").textContent = config.resource;
   x402 = await import("./pkg/web.js");
-  if (!window.ethereum) {
+  // One signer per chain family the browser has a wallet for: EIP-1193 (window.ethereum) for EVM,
+  // a Wallet Standard wallet that signs Solana transactions for Solana.
+  const signers = [];
+  if (window.ethereum) signers.push(x402.injectedWalletSigner(window.ethereum));
+  const solanaWallet = standardWallets().find((w) => w.features?.["solana:signTransaction"]);
+  if (solanaWallet) signers.push(x402.injectedSolanaWalletSigner(solanaWallet, { rpcUrl: config.solanaRpcUrl }));
+  if (signers.length === 0) {
     setStatus("no-wallet");
     showError({ code: "no_wallet", message: "No wallet found. Install a browser wallet to pay." });
   } else {
     // Made once, so that a payment whose answer was lost is sent again on the next click, not paid twice.
-    paidFetch = x402.wrapFetchWithPayment(fetch, x402.injectedWalletSigner(window.ethereum), {
+    paidFetch = x402.wrapFetchWithPayment(fetch, signers, {
       // The demo token is not one the package knows: a token it does not know is taken up to 0.10
       // of a token of config.token.decimals (atomic units, so 0.10 USD for the demo's USD token;
       // known stablecoins keep the package's own 0.10 USD cap).
@@ -54,6 +60,16 @@ try {
 } catch (e) {
   setStatus("failed");
   showError({ code: e.code ?? "load_failed", message: `The page could not start: ${e.message}` });
+}
+
+/** The Wallet Standard wallets of the page: those registered before it loaded answer
+ * `wallet-standard:app-ready`; those registering later dispatch `wallet-standard:register-wallet`. */
+function standardWallets() {
+  const wallets = [];
+  const api = Object.freeze({ register: (...ws) => wallets.push(...ws) });
+  window.addEventListener("wallet-standard:register-wallet", (event) => event.detail?.(api));
+  window.dispatchEvent(new CustomEvent("wallet-standard:app-ready", { detail: api }));
+  return wallets;
 }
 
 async function pay() {

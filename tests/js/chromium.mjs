@@ -47,3 +47,77 @@ export async function injectWallet(page, account, mode = "sign") {
     { address: account.address, mode },
   );
 }
+
+/**
+ * Before any script of `page` runs, registers a Wallet Standard wallet for Solana: `standard:connect`
+ * answers the account of `secretKey` (32-byte seed); `solana:signTransaction` signs the message of
+ * the wire transaction it is given with noble's Ed25519 in Node, in the account's signature slot,
+ * or refuses as a user would ("reject"). `window.solanaWalletCalls` lists the features called.
+ */
+export async function injectSolanaWallet(page, secretKey, mode = "sign") {
+  const { ed25519 } = await import("@noble/curves/ed25519");
+  const publicKey = ed25519.getPublicKey(secretKey);
+  await page.exposeFunction("__nobleSign", (messageB64) =>
+    Buffer.from(ed25519.sign(Buffer.from(messageB64, "base64"), secretKey)).toString("base64"),
+  );
+  const { getBase58Decoder } = await import("@solana/kit");
+  await page.addInitScript(
+    ({ address, key, mode }) => {
+      window.solanaWalletCalls = [];
+      const account = { address, publicKey: Uint8Array.from(key), chains: ["solana:devnet"], features: ["solana:signTransaction"] };
+      const b64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+      /** A compact-u16 at `at`: [value, bytes read]. */
+      const shortvec = (bytes, at) => {
+        let value = 0;
+        for (let i = 0; i < 3; i++) {
+          value |= (bytes[at + i] & 0x7f) << (7 * i);
+          if (!(bytes[at + i] & 0x80)) return [value, i + 1];
+        }
+        throw new Error("bad length");
+      };
+      async function signTransaction({ transaction }) {
+        window.solanaWalletCalls.push("solana:signTransaction");
+        if (mode === "reject") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
+        const tx = Uint8Array.from(transaction);
+        const [count, n] = shortvec(tx, 0);
+        const messageAt = n + 64 * count;
+        const message = tx.slice(messageAt);
+        let at = message[0] & 0x80 ? 1 : 0; // the v0 prefix
+        const signers = message[at];
+        at += 3;
+        const [keys, m] = shortvec(message, at);
+        at += m;
+        let slot = -1;
+        for (let i = 0; i < Math.min(signers, keys); i++) {
+          const k = message.slice(at + 32 * i, at + 32 * (i + 1));
+          if (k.every((b, j) => b === account.publicKey[j])) slot = i;
+        }
+        if (slot < 0) throw new Error("this wallet's account does not sign that transaction");
+        const signature = Uint8Array.from(atob(await window.__nobleSign(b64(message))), (c) => c.charCodeAt(0));
+        tx.set(signature, n + 64 * slot);
+        return [{ signedTransaction: tx }];
+      }
+      const wallet = Object.freeze({
+        version: "1.0.0",
+        name: "Test Wallet (noble)",
+        icon: "data:image/svg+xml;base64,PHN2Zy8+",
+        chains: ["solana:devnet"],
+        accounts: [],
+        features: {
+          "standard:connect": {
+            version: "1.0.0",
+            async connect() {
+              window.solanaWalletCalls.push("standard:connect");
+              return { accounts: [account] };
+            },
+          },
+          "solana:signTransaction": { version: "1.0.0", supportedTransactionVersions: ["legacy", 0], signTransaction },
+        },
+      });
+      const register = ({ register }) => register(wallet);
+      window.addEventListener("wallet-standard:app-ready", ({ detail }) => register(detail));
+      window.dispatchEvent(new CustomEvent("wallet-standard:register-wallet", { detail: register }));
+    },
+    { address: getBase58Decoder().decode(publicKey), key: Array.from(publicKey), mode },
+  );
+}

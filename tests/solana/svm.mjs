@@ -169,9 +169,13 @@ export async function startSvmFacilitator(chain, { port = 0 } = {}) {
   };
 }
 
-/** A JSON-RPC endpoint answered by LiteSVM: getLatestBlockhash and getAccountInfo (base64). */
+/** A JSON-RPC endpoint answered by LiteSVM: getLatestBlockhash and getAccountInfo (base64); open
+ * to any origin, as public RPC endpoints are, for pages to call. */
 export async function startSvmRpc(chain) {
   const server = createServer((req, res) => {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-allow-headers", "content-type");
+    if (req.method === "OPTIONS") return res.end();
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
