@@ -2,8 +2,9 @@
 // request from Node with every step printed, then the dapp stays up. `--once` exits after the
 // receipt. Run through scripts/demo.sh, which installs and builds first.
 import { privateKeyToAccount } from "viem/accounts";
-import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse } from "../pkg/node.js";
+import { wrapFetchWithPayment, privateKeySigner, solanaPrivateKeySigner, decodePaymentResponse } from "../pkg/node.js";
 import { startStack } from "../tests/e2e/stack.mjs";
+import { SEEDS, USDC } from "../tests/solana/svm.mjs";
 
 const once = process.argv.includes("--once");
 const port = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -16,7 +17,7 @@ console.log("x402-wasm demo: everything runs on this machine; the chain, the tok
 const stack = await startStack({
   ports: { facilitator: port("FACILITATOR_PORT", 4022), worker: port("WORKER_PORT", 8787), www: port("WWW_PORT", 5173) },
 });
-const { chain, facilitator, worker, hono, www } = stack;
+const { chain, facilitator, solana, worker, hono, www } = stack;
 const { token } = chain;
 const shutdown = async () => {
   await stack.stop();
@@ -29,7 +30,9 @@ console.log(
   `[chain]        anvil ${chain.rpcUrl} (chain id ${chain.chainId}); ${token.name} (${token.symbol}), an EIP-3009 token, at ${token.address}`,
 );
 console.log(`[facilitator]  the official @x402/core + @x402/evm facilitator at ${facilitator.url}`);
-console.log(`[worker]       our Worker in workerd at ${worker.url}: GET /weather is paid, GET /health is free`);
+console.log(`[solana]       LiteSVM (in process) with devnet USDC ${USDC} and funded test keys; its RPC at ${solana.rpc.url}`);
+console.log(`[facilitator]  the official @x402/core + @x402/svm facilitator on LiteSVM at ${solana.facilitator.url}`);
+console.log(`[worker]       our Worker in workerd at ${worker.url}: GET /weather and GET /solana/weather are paid, GET /health is free`);
 console.log(`[reference]    @x402/hono at ${hono.url}/weather`);
 console.log(`[dapp]         ${www.url}\n`);
 
@@ -65,6 +68,36 @@ console.log(`\nReceipt: payer ${receipt.payer}, ${units(before - (await chain.ba
 console.log(`         transaction ${receipt.transaction} (${mined?.status}, block ${mined?.blockNumber}) on ${receipt.network}`);
 console.log(
   `Balances: payer ${units(await chain.balanceOf(payer), token.decimals)} ${token.symbol}, merchant ${units(await chain.balanceOf(chain.addresses.payTo), token.decimals)} ${token.symbol}`,
+);
+
+// The same from a Solana key: a USDC transfer the facilitator pays the fee of and settles on LiteSVM.
+const svm = solana.chain;
+const solanaBefore = await svm.balanceOf(svm.payer.address);
+console.log(`\nPaying on Solana: solanaPrivateKeySigner (the key stays in wasm), payer ${svm.payer.address}`);
+console.log(`  → GET ${worker.url}/solana/weather`);
+const payOnSolana = wrapFetchWithPayment(fetch, solanaPrivateKeySigner(SEEDS.payer, { rpcUrl: solana.rpc.url }), {
+  onPaymentRequired: ({ paymentRequired }) => {
+    const r = paymentRequired.accepts[0];
+    console.log(`  ← 402 Payment Required: ${units(r.amount, 6)} USDC on ${r.network} to ${r.payTo}, fees paid by ${r.extra.feePayer}`);
+  },
+  onPaymentCreated: ({ paymentPayload }) => {
+    console.log(`  ✎ signed a TransferChecked transaction in wasm (${paymentPayload.payload.transaction.length} base64 characters)`);
+    console.log("  → the same request again, with PAYMENT-SIGNATURE");
+  },
+});
+const solanaResponse = await payOnSolana(`${worker.url}/solana/weather`);
+const solanaReceipt = decodePaymentResponse(solanaResponse);
+console.log(`  ← ${solanaResponse.status} ${solanaResponse.statusText}: ${await solanaResponse.text()}`);
+if (!solanaReceipt?.success) {
+  console.error(`Payment failed: ${JSON.stringify(solanaReceipt)}`);
+  await stack.stop();
+  process.exit(1);
+}
+console.log(
+  `\nReceipt: payer ${solanaReceipt.payer}, ${units(solanaBefore - (await svm.balanceOf(svm.payer.address)), 6)} USDC paid, transaction ${solanaReceipt.transaction} on ${solanaReceipt.network}`,
+);
+console.log(
+  `Balances: payer ${units(await svm.balanceOf(svm.payer.address), 6)} USDC, merchant ${units(await svm.balanceOf(svm.merchant), 6)} USDC`,
 );
 
 if (once) {

@@ -79,4 +79,4 @@ FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
 
 step "end to end on a real chain: anvil + our EIP-3009 token, the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
 (cd tests/e2e/legacy && npm ci --no-audit --no-fund)
-node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs
+node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs

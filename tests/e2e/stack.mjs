@@ -1,18 +1,20 @@
 // The whole x402 stack on loopback, started by this repository alone: a local chain with our
-// EIP-3009 token (chain.mjs), the official facilitator (facilitator.mjs), our Worker in workerd
-// (the wrangler bundle in worker/dist, via Miniflare), the reference @x402/hono server, and the
-// www/ dapp. Everything is stopped by stop().
+// EIP-3009 token (chain.mjs), the official facilitator (facilitator.mjs), a Solana SVM (LiteSVM)
+// with USDC and its official facilitator (tests/solana/svm.mjs), our Worker in workerd (the
+// wrangler bundle in worker/dist, via Miniflare), the reference @x402/hono server, and the www/
+// dapp. Everything is stopped by stop().
 import { startWorkerd } from "../../worker/test/workerd.mjs";
 import { startChain } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startHonoServer } from "./hono-server.mjs";
 import { startWww } from "../../www/serve.mjs";
+import { startSvm, startSvmFacilitator, startSvmRpc } from "../solana/svm.mjs";
 
 /** The price of /weather on every server, in atomic units (0.001 TUSD). */
 export const AMOUNT = "1000";
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
-export async function startWorker(chain, facilitatorUrl, { port = 0, verify } = {}) {
+export async function startWorker(chain, facilitatorUrl, { port = 0, verify, solana } = {}) {
   const mf = startWorkerd(
     {
       FACILITATOR_URL: facilitatorUrl,
@@ -23,6 +25,7 @@ export async function startWorker(chain, facilitatorUrl, { port = 0, verify } = 
       TOKEN_VERSION: chain.token.version,
       AMOUNT,
       ...(verify ? { VERIFY: verify } : {}),
+      ...(solana ? { SOLANA_PAY_TO: solana.payTo, SOLANA_FACILITATOR_URL: solana.facilitatorUrl } : {}),
     },
     { port },
   );
@@ -37,7 +40,16 @@ export async function startStack({ ports = {} } = {}) {
     stops.push(() => chain.stop());
     const facilitator = await startFacilitator(chain, { port: ports.facilitator ?? 0 });
     stops.push(() => facilitator.close());
-    const worker = await startWorker(chain, facilitator.url, { port: ports.worker ?? 0 });
+    const svm = await startSvm({ payerBalance: 10_000_000n });
+    const svmFacilitator = await startSvmFacilitator(svm);
+    stops.push(() => svmFacilitator.close());
+    const svmRpc = await startSvmRpc(svm);
+    stops.push(() => svmRpc.close());
+    const solana = { chain: svm, facilitator: svmFacilitator, rpc: svmRpc };
+    const worker = await startWorker(chain, facilitator.url, {
+      port: ports.worker ?? 0,
+      solana: { payTo: svm.merchant, facilitatorUrl: svmFacilitator.url },
+    });
     stops.push(() => worker.close());
     const hono = await startHonoServer(chain, facilitator.url, { amount: AMOUNT });
     stops.push(() => hono.close());
@@ -54,7 +66,7 @@ export async function startStack({ ports = {} } = {}) {
     const stop = async () => {
       for (const s of stops.reverse()) await s().catch(() => {});
     };
-    return { chain, facilitator, worker, hono, www, stop };
+    return { chain, facilitator, solana, worker, hono, www, stop };
   } catch (e) {
     for (const s of stops.reverse()) await s().catch(() => {});
     throw e;
