@@ -56,6 +56,14 @@ const summary = table(
       us,
     ),
     ROW(
+      "Solana local verify, Node: wasm vs @x402/svm facilitator",
+      "µs/op, lower is better",
+      m(verify, "oursSolana"),
+      m(verify, "x402svm"),
+      `x402svm/ours ${ratio(m(verify, "x402svm"), m(verify, "oursSolana"))}`,
+      us,
+    ),
+    ROW(
       "local verify: wasm in Node vs native (peer column: native Rust)",
       "µs/op, lower is better",
       m(verify, "ours"),
@@ -223,6 +231,8 @@ const PEERS = [
   "viem",
   "@x402/core",
   "@x402/evm",
+  "@x402/svm",
+  "@solana/kit",
   "@x402/fetch",
   "@x402/hono",
   "@x402/extensions",
@@ -275,8 +285,14 @@ validAfter/validBefore window against a fixed now).
   simulated transfer succeeds) and \`Date.now\` pinned to the vector's time.
 - **native**: the criterion bench \`benches/verify.rs\` (same vector, header and requirements JSON
   to verdict), criterion's median.
+- **oursSolana** and **x402svm**: one Solana payment, the official client's (devnet USDC, the first
+  of \`tests/vectors/solana.json\`), from the base64 header to the verdict: ours is \`verifyPayment\`
+  (wasm: the wire transaction read by hand, Ed25519, the reference's checks 1–19, the associated
+  token account derived); the peer is \`@x402/svm\`'s facilitator \`ExactSvmScheme.verify\` (kit
+  codecs, WebCrypto Ed25519) with its simulation answered at once, the step ours leaves to the
+  facilitator.
 
-The three Node contenders run interleaved in one process; each run lasts about 0.4 s. The wasm is
+The Node contenders run interleaved in one process; each run lasts about 0.4 s. The wasm is
 \`pkg/\` as it was built (its time is under Versions); the native figure comes from the working tree,
 compiled by this run.
 

@@ -5,13 +5,19 @@
 //   x402evm: @x402/core's header decoder and @x402/evm's facilitator ExactEvmScheme.verify, with a
 //            chain stub that answers at once (payer without code, so ECDSA; asset with code;
 //            simulation passes) and Date.now pinned to the vector's `now`.
-// Same vector as the native criterion bench (benches/verify.rs). Prints µs/op, median of runs.
+// And one Solana payment (tests/vectors/solana.json: the official client's, devnet USDC), two ways:
+//   oursSolana: verifyPayment from pkg/ (wasm): decode, Ed25519, the reference's checks 1-19;
+//   x402svm:    @x402/svm's facilitator ExactSvmScheme.verify (WebCrypto Ed25519, kit codecs), its
+//               simulation answered at once (the step ours leaves to the facilitator).
+// Same EVM vector as the native criterion bench (benches/verify.rs). Prints µs/op, median of runs.
 // Usage: node benches/verify.mjs [--quick] (after scripts/build-pkg.sh)
 import { performance } from "node:perf_hooks";
 import { getAddress, isAddressEqual, recoverTypedDataAddress, verifyTypedData } from "viem";
 import { decodePaymentSignatureHeader } from "@x402/core/http";
 import { authorizationTypes } from "@x402/evm";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
+import { ExactSvmScheme } from "@x402/svm/exact/facilitator";
+import { readFileSync } from "node:fs";
 import { verifyPayment } from "../pkg/node.js";
 import { QUICK, emit, log, summary, vector } from "./lib/common.mjs";
 
@@ -59,10 +65,16 @@ const stubSigner = {
 };
 const scheme = new ExactEvmScheme(stubSigner);
 
+const solana = JSON.parse(readFileSync(new URL("../tests/vectors/solana.json", import.meta.url), "utf8")).payments[0];
+const solanaHeader = Buffer.from(JSON.stringify(solana.payload)).toString("base64");
+const svmScheme = new ExactSvmScheme({ getAddresses: () => [solana.requirements.extra.feePayer], simulateTransaction: async () => {} });
+
 const contenders = {
   ours: () => verifyPayment(v.header, req, { now: v.now }).isValid,
   viem: () => viemVerify(v.header, v.now),
   x402evm: async () => (await scheme.verify(decodePaymentSignatureHeader(v.header), req)).isValid,
+  oursSolana: () => verifyPayment(solanaHeader, solana.requirements, { now: v.now }).isValid,
+  x402svm: async () => (await svmScheme.verify(decodePaymentSignatureHeader(solanaHeader), solana.requirements)).isValid,
 };
 
 /** µs per verification over `iterations` sequential calls. */

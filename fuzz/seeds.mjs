@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 const root = new URL("../", import.meta.url);
 const vectors = JSON.parse(readFileSync(new URL("tests/vectors/vectors.json", root), "utf8"));
 const casper = JSON.parse(readFileSync(new URL("tests/vectors/casper.json", root), "utf8"));
+const solana = JSON.parse(readFileSync(new URL("tests/vectors/solana.json", root), "utf8"));
 const corpus = new URL("fuzz/corpus/", root);
 
 const SEP = Buffer.from([0xff]); // separates the parts of a multi-part input
@@ -150,7 +151,21 @@ const seeds = {
       ["sdk-v1-eip3009", SDK_V1_EIP3009],
       ["casper-ed25519", CASPER_ED],
       ["casper-secp256k1", CASPER_SECP],
-    ].map(([name, p]) => [name, Buffer.concat([u64le(p.now), parts(unb64(p.header), JSON.stringify(p.requirements))])]),
+    ]
+      .map(([name, p]) => [name, Buffer.concat([u64le(p.now), parts(unb64(p.header), JSON.stringify(p.requirements))])])
+      .concat(
+        // Solana: the official client's payments, and kit-built ones with one thing wrong.
+        [...solana.payments.map((p) => [`solana-${p.name}`, p]), ...solana.tampered.slice(0, 12).map((t) => [`solana-${t.name}`, t])].map(
+          ([name, p]) => [name, Buffer.concat([u64le(1_800_000_000), parts(JSON.stringify(p.payload), JSON.stringify(p.requirements))])],
+        ),
+      ),
+  ),
+
+  // a Solana wire transaction, raw bytes
+  solana_transaction: Object.fromEntries(
+    [...solana.payments.map((p) => [p.name, p.payload.payload.transaction]), ...solana.tampered.map((t) => [t.name, t.payload.payload.transaction])]
+      .filter(([, tx]) => /^[A-Za-z0-9+/]+=*$/.test(tx))
+      .map(([name, tx]) => [name, Buffer.from(tx, "base64")]),
   ),
 
   select_requirements: {

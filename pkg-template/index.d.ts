@@ -493,11 +493,20 @@ export interface NonceStore {
 export interface FacilitatorConfig {
   url: string;
   headers?: Record<string, string>;
-  createHeaders?(): Promise<{ verify?: Record<string, string>; settle?: Record<string, string>; supported?: Record<string, string> }>;
+  createHeaders?(): Promise<{
+    verify?: Record<string, string>;
+    settle?: Record<string, string>;
+    supported?: Record<string, string>;
+    accepts?: Record<string, string>;
+  }>;
   /** Per call; a slower facilitator is answered with 504. Default 10000. */
   timeoutMs?: number;
   /** With several facilitators: the networks this one settles (`"casper:*"`, `"eip155:8453"`). */
   networks?: string[];
+  /** faremeter's `POST /accepts`: the 402's offers are enriched by this facilitator (fee payer,
+   * a recent blockhash, decimals), refreshed once `maxAgeMs` old (default 10000: a blockhash lives
+   * about a minute). Only missing `extra` keys and the blockhash hint are taken, never what is paid. */
+  accepts?: boolean | { maxAgeMs?: number };
 }
 
 /** The JSON-RPC calls to make before drafting `accepts[index]` for `from` (Solana: a blockhash, an unknown mint). */

@@ -67,6 +67,12 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
       if (!res.ok) throw new FacilitatorError(Code.FacilitatorInvalidResponse, `facilitator /supported answered ${res.status}`);
       return res.json();
     },
+    /** faremeter's `POST /accepts`: the offers it serves, enriched (fee payer, blockhash, decimals). */
+    async accepts(body) {
+      const { status, json } = await call("accepts", body);
+      if (status !== 200) throw new FacilitatorError(Code.FacilitatorInvalidResponse, `facilitator /accepts answered ${status}`);
+      return json;
+    },
     async verify(body) {
       const { json } = await call("verify", body);
       return read(readVerifyResponse, json);
@@ -184,6 +190,47 @@ function supportedLearner(gate, facilitators, waitMs) {
   };
 }
 
+/** How long `/accepts` answers are used by default: they carry a blockhash (~60 s of life). */
+const ACCEPTS_MAX_AGE_MS = 10_000;
+/** An answer older than this is refreshed before the request is answered (up to the wait). */
+const ACCEPTS_STALE_MS = 45_000;
+
+/**
+ * For each facilitator configured with `accepts` (faremeter's `POST /accepts`), enriches the offers
+ * it serves, and again once the answer is `maxAgeMs` old. A request waits (at most `waitMs`) only
+ * for a first answer or one too old to pay with; otherwise the refresh runs behind it.
+ */
+function acceptsEnricher(gate, facilitators, configs, waitMs) {
+  const state = configs.map((c) =>
+    c?.accepts ? { maxAgeMs: c.accepts.maxAgeMs ?? ACCEPTS_MAX_AGE_MS, at: -Infinity, inflight: null } : null,
+  );
+  if (!state.some(Boolean)) return async () => {};
+  return async () => {
+    const waits = [];
+    state.forEach((s, i) => {
+      if (!s) return;
+      const age = Date.now() - s.at;
+      if (!s.inflight && age >= s.maxAgeMs) {
+        s.inflight = facilitators[i]
+          .accepts(gate.acceptsRequest(i))
+          .then((answer) => {
+            gate.enrich(i, answer);
+          })
+          .catch((e) => console.error(`x402: a facilitator's /accepts could not be read: ${e?.message ?? e}`))
+          .finally(() => {
+            s.at = Date.now();
+            s.inflight = null;
+          });
+      }
+      if (s.inflight && age >= ACCEPTS_STALE_MS) waits.push(s.inflight);
+    });
+    if (waits.length === 0) return;
+    let timer;
+    await Promise.race([Promise.all(waits), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+  };
+}
+
 let warnedInMemory = false;
 
 /**
@@ -211,7 +258,9 @@ export function createPaymentHandler(routes, options = {}) {
     );
   }
   const deferredAllowed = deferredLimiter({ ...DEFERRED_BUDGET, ...options.deferredChecksPerMinute });
-  const learnSupported = supportedLearner(gate, facilitators, options.supportedWaitMs ?? 1500);
+  const waitMs = options.supportedWaitMs ?? 1500;
+  const learnSupported = supportedLearner(gate, facilitators, waitMs);
+  const enrich = acceptsEnricher(gate, facilitators, configs, waitMs);
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
 
   return async function handle(request, next, ctx, routing = {}) {
@@ -220,7 +269,7 @@ export function createPaymentHandler(routes, options = {}) {
     const now = Math.floor(Date.now() / 1000);
     // The framework's own reading first: it decides the route (the price); the URL's adds protection.
     const paths = [...(routing.paths ?? []), new URL(url).pathname];
-    await learnSupported();
+    await Promise.all([learnSupported(), enrich()]);
     const step = gate.decide(request.method, paths, routing.mount, url, headers, now);
     if (step.kind === "free") return next();
     if (step.kind === "respond") return respond(step.response, paywall);

@@ -18,7 +18,7 @@ if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: scripts/fuzz.sh [seconds-per-target]" >&2
   exit 2
 fi
-TARGETS=(decode_header verify_payment select_requirements typed_data route_matching path_views)
+TARGETS=(decode_header verify_payment select_requirements typed_data route_matching path_views solana_transaction)
 
 export RUSTC_BOOTSTRAP=1
 jobs="${CARGO_BUILD_JOBS:-2}"

@@ -48,7 +48,7 @@ if [ "$fast" = 1 ]; then
   exit 0
 fi
 
-step "fuzzing: six cargo-fuzz targets, 20 s each, seeded from the vectors (scripts/fuzz.sh)"
+step "fuzzing: seven cargo-fuzz targets, 20 s each, seeded from the vectors (scripts/fuzz.sh)"
 ./scripts/fuzz.sh 20
 
 step "build pkg/"

@@ -2,11 +2,17 @@
 //!
 //! v2 (as the reference server 2.27): every field but `extra` must be equal (key order aside,
 //! values typed and case-sensitive), and the payer's `extra` must contain the server's `extra`
-//! (the payer may add keys, not drop or change any). v1 payloads name only scheme and network.
+//! (the payer may add keys, not drop or change any), but for the keys a server refreshes between
+//! its 402 and the payment ([`DYNAMIC_EXTRA`], as the reference's Solana scheme declares them).
+//! v1 payloads name only scheme and network.
 
 use serde_json::{Map, Value};
 
 use crate::wire::{v2, PaymentPayload, PaymentRequirements};
+
+/// `extra` keys an offer may change between its 402 and the payment: a Solana blockhash hint, which
+/// only helps the client build its transaction and is not part of what is paid.
+pub const DYNAMIC_EXTRA: [&str; 2] = ["recentBlockhash", "lastValidBlockHeight"];
 
 /// Whether `accepted` (from a v2 payload) answers the `offered` requirement.
 pub fn accepted_matches(
@@ -23,6 +29,12 @@ pub fn accepted_matches(
     if a != o {
         return false;
     }
+    let o_extra = o_extra.map(|mut o| {
+        if let Value::Object(m) = &mut o {
+            m.retain(|k, _| !DYNAMIC_EXTRA.contains(&k.as_str()));
+        }
+        o
+    });
     match (o_extra, a_extra) {
         (None, _) => true,
         (Some(o), Some(a)) => contains(&a, &o),
@@ -91,6 +103,13 @@ mod tests {
             changed[k] = v;
             assert!(!accepted_matches(&req(changed), &offered), "{k}");
         }
+        // A refreshed blockhash hint does not make an older payment another one.
+        let mut hinted = base();
+        hinted["extra"]["recentBlockhash"] = json!("new");
+        let mut older = base();
+        older["extra"]["recentBlockhash"] = json!("old");
+        assert!(accepted_matches(&req(older), &req(hinted.clone())));
+        assert!(accepted_matches(&req(base()), &req(hinted)));
         let mut unknown = base();
         unknown["outputSchema"] = json!({});
         assert!(

@@ -171,3 +171,91 @@ fn a_settle_answer_is_read_one_way() {
         assert!(SettleResponse::from_json(bad).is_err(), "{bad}");
     }
 }
+
+/// The offers of a gate's 402 for GET /x, as JSON.
+fn offered(gate: &x402_wasm::server::Gate) -> Vec<serde_json::Value> {
+    let route = gate.route(0).unwrap();
+    route.accepts.iter().map(|o| serde_json::to_value(o).unwrap()).collect()
+}
+
+#[test]
+fn a_facilitator_enriches_offers_but_never_changes_what_is_paid() {
+    use x402_wasm::server::Gate;
+    const SOL_PAY_TO: &str = "4bMPU2eAhZRq6vSeegCLAt9U4EyJFcCF2wcWrhcTTXFj";
+    const FEE_PAYER: &str = "EPDqDEaAKwgBuJkJaL2eS9MvLPRVLHma6g1MzuGKyp9K";
+    let routes = json!({"GET /x": {"accepts": [
+        {"scheme": "exact", "network": "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "payTo": SOL_PAY_TO, "price": "$0.01"},
+        {"scheme": "exact", "network": "eip155:84532", "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "price": "$0.01"},
+    ]}});
+    let mut gate = Gate::new(&routes.to_string(), None).unwrap();
+    // The Solana offer waits for its fee payer: only the EVM offer is in the 402.
+    assert_eq!(offered(&gate).len(), 1);
+    assert_eq!(gate.awaiting(), vec![0]);
+    let request = gate.accepts_request(0);
+    assert_eq!(request["accepts"].as_array().unwrap().len(), 2, "both offers are sent");
+
+    let sent = request["accepts"].as_array().unwrap();
+    let of = |ns: &str| {
+        sent.iter().find(|o| o["network"].as_str().unwrap().starts_with(ns)).unwrap().clone()
+    };
+    let mut sol = of("solana:");
+    sol["extra"] = json!({"feePayer": FEE_PAYER, "recentBlockhash": "Hash1", "decimals": 6});
+    let mut evm = of("eip155:");
+    evm["extra"] = json!({"name": "Other Name", "chainId": 84532});
+    // A facilitator that tries to redirect the payment: that entry answers no offer.
+    let mut redirect = of("eip155:");
+    redirect["payTo"] = json!("0x1111111111111111111111111111111111111111");
+    redirect["extra"] = json!({"attacker": true});
+    let answer = json!({"x402Version": 2, "accepts": [redirect, sol.clone(), evm]});
+    assert_eq!(gate.enrich(0, &answer.to_string()).unwrap(), 2);
+    let offers = offered(&gate);
+    assert_eq!(offers.len(), 2, "the Solana offer has its fee payer now");
+    assert_eq!(
+        offers[0]["network"], "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+        "in its declared place"
+    );
+    assert_eq!(offers[0]["payTo"], SOL_PAY_TO);
+    assert_eq!(
+        offers[0]["extra"],
+        json!({"feePayer": FEE_PAYER, "recentBlockhash": "Hash1", "decimals": 6})
+    );
+    assert_eq!(offers[1]["payTo"], "0x209693Bc6afc0C5328bA36FaF03C514EF312287C");
+    assert_eq!(offers[1]["extra"]["name"], "USDC", "a key the offer has is not overwritten");
+    assert_eq!(offers[1]["extra"]["chainId"], 84532, "a missing one is added");
+    assert!(offers[1]["extra"].get("attacker").is_none());
+
+    // A refresh changes the blockhash hint only.
+    sol["extra"] =
+        json!({"feePayer": "11111111111111111111111111111112", "recentBlockhash": "Hash2"});
+    gate.enrich(0, &json!({"accepts": [sol]}).to_string()).unwrap();
+    let offers = offered(&gate);
+    assert_eq!(offers[0]["extra"]["recentBlockhash"], "Hash2");
+    assert_eq!(offers[0]["extra"]["feePayer"], FEE_PAYER, "the fee payer once known stays");
+    assert!(gate.enrich(0, "{}").is_err(), "an answer without accepts is an error");
+}
+
+#[test]
+fn offers_learn_their_fee_payer_from_supported_once() {
+    use x402_wasm::server::Gate;
+    let routes = json!({"GET /x": {"accepts": {"scheme": "exact", "network": "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+        "payTo": "4bMPU2eAhZRq6vSeegCLAt9U4EyJFcCF2wcWrhcTTXFj", "price": "$0.01"}}});
+    let options = json!({"facilitatorNetworks": [["eip155:*"], ["solana:*"]]});
+    let mut gate = Gate::new(&routes.to_string(), Some(&options.to_string())).unwrap();
+    assert_eq!(gate.awaiting(), vec![1], "only the facilitator that serves the offer is asked");
+    let supported = json!({"kinds": [
+        {"x402Version": 1, "scheme": "exact", "network": "solana-devnet", "extra": {"feePayer": "V1Payer111111111111111111111111111111111111"}},
+        {"x402Version": 2, "scheme": "exact", "network": "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "extra": {"feePayer": "EPDqDEaAKwgBuJkJaL2eS9MvLPRVLHma6g1MzuGKyp9K"}},
+    ]});
+    assert_eq!(
+        gate.learn(0, &supported.to_string()).unwrap(),
+        0,
+        "another facilitator's kinds do not apply"
+    );
+    assert_eq!(gate.learn(1, &supported.to_string()).unwrap(), 1);
+    assert_eq!(
+        offered(&gate)[0]["extra"]["feePayer"],
+        "EPDqDEaAKwgBuJkJaL2eS9MvLPRVLHma6g1MzuGKyp9K",
+        "the v2 kind first"
+    );
+    assert!(gate.awaiting().is_empty());
+}

@@ -383,3 +383,124 @@ fn networks_and_default_mints_are_the_references() {
     let (amount, asset) = x402_wasm::asset::price_to_amount("$0.01", "solana-devnet").unwrap();
     assert_eq!((amount.to::<u64>(), asset.symbol), (10_000, "USDC"));
 }
+
+/// The route a server would declare for the vectors' plain requirement.
+fn route() -> x402_wasm::server::Routes {
+    let v = vectors();
+    let r = &v["tampered"].as_array().unwrap().iter().find(|t| t["name"] == "kit-valid").unwrap()
+        ["requirements"];
+    let accepts = json!({"scheme": "exact", "network": r["network"], "payTo": r["payTo"], "maxTimeoutSeconds": r["maxTimeoutSeconds"],
+        "price": {"amount": r["amount"], "asset": r["asset"], "extra": r["extra"]}});
+    x402_wasm::server::Routes::from_json(&json!({"GET /weather": {"accepts": accepts}}).to_string())
+        .unwrap()
+}
+
+fn decide(payload: &Value) -> x402_wasm::server::Decision {
+    let routes = route();
+    let (_, route) = routes.find("GET", "/weather").unwrap();
+    let header = x402_wasm::codec::encode(payload);
+    route.evaluate("https://api.example.com/weather", Some(&header), None, NOW)
+}
+
+fn key_of(payload: &Value) -> String {
+    match decide(payload) {
+        x402_wasm::server::Decision::Verified(v) => v.nonce_key,
+        other => panic!("not verified: {other:?}"),
+    }
+}
+
+/// Attacks on the server's decisions, each from the kit-built payment with one thing changed.
+#[test]
+fn adversarial_solana_payments() {
+    use x402_wasm::server::Decision;
+    let (good, _) = case("kit-valid");
+    let key = key_of(&good);
+
+    // Naming another fee payer in `accepted` (the attacker's, who would then sign as fee payer and
+    // spend the payer's tokens some other way) does not answer the offer.
+    let mut other_fee_payer = good.clone();
+    other_fee_payer["accepted"]["extra"]["feePayer"] = json!("11111111111111111111111111111112");
+    assert_eq!(decide(&other_fee_payer), Decision::NoMatch);
+    let mut cheaper = good.clone();
+    cheaper["accepted"]["amount"] = json!("1");
+    assert_eq!(decide(&cheaper), Decision::NoMatch);
+
+    // The fee payer's slot is not part of the key: filling it does not make a second payment.
+    let mut filled = good.clone();
+    let mut tx =
+        Transaction::decode(&b64(good["payload"]["transaction"].as_str().unwrap())).unwrap();
+    tx.signatures[0] = [9; 64];
+    filled["payload"]["transaction"] =
+        base64::engine::general_purpose::STANDARD.encode(tx.encode()).into();
+    assert_eq!(key_of(&filled), key, "one message, one key");
+
+    // The same transaction in a v1 payload is the same payment.
+    let v1 = json!({"x402Version": 1, "scheme": "exact", "network": "solana-devnet", "payload": good["payload"]});
+    assert_eq!(key_of(&v1), key, "one payment, one key, whichever version spells it");
+
+    // A non-canonical Ed25519 signature (S + L) is refused, as the chain's strict check does.
+    let mut malleated = good.clone();
+    let mut tx =
+        Transaction::decode(&b64(good["payload"]["transaction"].as_str().unwrap())).unwrap();
+    let l: [u8; 32] = alloy_primitives::hex::decode(
+        "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010",
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let mut carry = 0u16;
+    for (s, l) in tx.signatures[1][32..].iter_mut().zip(l) {
+        let sum = u16::from(*s) + u16::from(l) + carry;
+        *s = sum as u8;
+        carry = sum >> 8;
+    }
+    malleated["payload"]["transaction"] =
+        base64::engine::general_purpose::STANDARD.encode(tx.encode()).into();
+    match decide(&malleated) {
+        Decision::Invalid { reason, .. } => {
+            assert_eq!(reason.as_str(), "invalid_exact_svm_payload_signature_invalid")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A devnet payment shown to a mainnet route names another network: no match.
+    let mut mainnet = good.clone();
+    mainnet["accepted"]["network"] = json!("solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp");
+    assert_eq!(decide(&mainnet), Decision::NoMatch);
+
+    // A transaction over the 1232 bytes a validator takes is refused where simulation would fail.
+    let mut big = good.clone();
+    resign(&mut big, |m| m.instructions[3].data = vec![b'x'; 900]);
+    match decide(&big) {
+        Decision::Invalid { reason, .. } => {
+            assert_eq!(reason.as_str(), "invalid_exact_svm_transaction_simulation_failed")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut fits = good.clone();
+    resign(&mut fits, |m| m.instructions[3].data = vec![b'x'; 600]);
+    assert!(matches!(decide(&fits), Decision::Verified(_)), "{:?}", decide(&fits));
+}
+
+/// Every Solana code this crate decides is produced by some case of this file or the vectors.
+#[test]
+fn every_solana_reason_has_a_case() {
+    let v = vectors();
+    let mut seen: std::collections::BTreeSet<String> = v["tampered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !FACILITATOR_ONLY.contains(&t["name"].as_str().unwrap()))
+        .filter_map(|t| t["reason"].as_str().map(|r| r.split(':').next().unwrap().to_owned()))
+        .collect();
+    // Produced by the tests above rather than by a vector.
+    for code in ["invalid_exact_svm_transaction_simulation_failed", "duplicate_settlement"] {
+        seen.insert(code.to_owned());
+    }
+    for r in Reason::ALL {
+        let code = r.as_str();
+        if code.starts_with("invalid_exact_svm") {
+            assert!(seen.contains(code), "no case produces {code}");
+        }
+    }
+}

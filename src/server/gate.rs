@@ -127,6 +127,34 @@ impl Gate {
         Ok(self.routes.iter_mut().map(|r| r.learn(kinds, serves)).sum())
     }
 
+    /// The offers facilitator `index` serves, for its `POST /accepts` (faremeter): the body
+    /// `{x402Version: 2, resource: {url: ""}, accepts}`.
+    pub fn accepts_request(&self, index: usize) -> serde_json::Value {
+        let accepts: Vec<_> = self
+            .routes
+            .iter()
+            .flat_map(|r| r.accepts.iter().chain(r.waiting.iter().map(|(_, o)| o)))
+            .filter(|o| {
+                self.facilitators.serving(&network::to_caip2(&o.network), &o.network) == Some(index)
+            })
+            .collect();
+        serde_json::json!({"x402Version": 2, "resource": {"url": ""}, "accepts": accepts})
+    }
+
+    /// Enriches the offers facilitator `index` serves from its `POST /accepts` answer (JSON
+    /// `{accepts: [...]}`), as [`Route::enrich`] does; returns how many changed.
+    pub fn enrich(&mut self, index: usize, answer: &str) -> Result<usize> {
+        let answer: serde_json::Value =
+            serde_json::from_str(answer).map_err(|e| Error::json("accepts", e))?;
+        let enriched =
+            answer.get("accepts").and_then(serde_json::Value::as_array).ok_or_else(|| {
+                Error::field("accepts", "a facilitator's /accepts answer has an accepts list")
+            })?;
+        let facilitators = &self.facilitators;
+        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        Ok(self.routes.iter_mut().map(|r| r.enrich(enriched, serves)).sum())
+    }
+
     /// Route `i`.
     pub fn route(&self, i: usize) -> Result<&Route> {
         self.routes.get(i).ok_or_else(|| Error::InvalidArgument(format!("no route {i}")))

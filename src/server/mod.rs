@@ -195,42 +195,89 @@ pub enum RouteMatch {
 }
 
 impl Route {
+    /// Enriches the offers served by `serves` from a facilitator's `POST /accepts` answer
+    /// (faremeter's): each takes, from the answer's requirement of its scheme, network, payTo and
+    /// amount (and asset, where the answer names one), the `extra` keys it lacks, and fresh values
+    /// of the [`matching::DYNAMIC_EXTRA`] keys. Nothing else is taken: the facilitator never
+    /// changes what is paid, or to whom. Waiting offers complete here too. Returns how many changed.
+    pub fn enrich(&mut self, enriched: &[Value], serves: impl Fn(&str) -> bool) -> usize {
+        let mut changed = 0;
+        let same = |offer: &v2::PaymentRequirements, e: &Value| {
+            let s = |k: &str| e.get(k).and_then(Value::as_str);
+            s("scheme") == Some(&offer.scheme)
+                && s("network")
+                    .is_some_and(|n| crate::network::to_caip2(n) == offer.network.as_str())
+                && s("payTo") == Some(&offer.pay_to)
+                && s("amount").is_some_and(|a| a == offer.amount.to_string())
+                && s("asset").is_none_or(|a| a == offer.asset)
+        };
+        let mut apply = |offer: &mut v2::PaymentRequirements| {
+            if !serves(&offer.network) {
+                return;
+            }
+            let Some(extra) = enriched
+                .iter()
+                .find(|e| same(offer, e))
+                .and_then(|e| e.get("extra"))
+                .and_then(Value::as_object)
+            else {
+                return;
+            };
+            let mine = offer.extra.get_or_insert_with(Map::new);
+            let before = mine.clone();
+            for (k, v) in extra {
+                if !mine.contains_key(k) || matching::DYNAMIC_EXTRA.contains(&k.as_str()) {
+                    mine.insert(k.clone(), v.clone());
+                }
+            }
+            if *mine != before {
+                changed += 1;
+            }
+        };
+        self.accepts.iter_mut().for_each(&mut apply);
+        self.waiting.iter_mut().for_each(|(_, o)| apply(o));
+        self.promote();
+        changed
+    }
+
+    /// Offers the waiting offers that have what they waited for, in their declared places.
+    fn promote(&mut self) {
+        for (slot, offer) in std::mem::take(&mut self.waiting) {
+            if missing_extra(&offer).is_empty() {
+                let at = self.slots.iter().take_while(|&&s| s < slot).count();
+                self.accepts.insert(at, offer);
+                self.slots.insert(at, slot);
+            } else {
+                self.waiting.push((slot, offer));
+            }
+        }
+    }
+
     /// Completes waiting offers served by `serves` from a facilitator's `/supported` `kinds`
     /// (`{x402Version, scheme, network, extra}`): each takes the missing keys of the kind of its
     /// scheme and network (the v2 kind first), and is offered once it has them all. Returns how
     /// many it completed.
     pub fn learn(&mut self, kinds: &[Value], serves: impl Fn(&str) -> bool) -> usize {
-        let mut done = 0;
-        let mut still = Vec::new();
-        for (slot, mut offer) in std::mem::take(&mut self.waiting) {
-            if serves(&offer.network) {
-                let kind_of = |version: u64| {
-                    kinds.iter().find(|k| {
-                        k.get("x402Version").and_then(Value::as_u64) == Some(version)
-                            && k.get("scheme").and_then(Value::as_str) == Some(&offer.scheme)
-                            && k.get("network").and_then(Value::as_str).is_some_and(|n| {
-                                crate::network::to_caip2(n) == offer.network.as_str()
-                            })
-                    })
-                };
-                let extra = kind_of(2).or_else(|| kind_of(1)).and_then(|k| k.get("extra"));
-                for key in missing_extra(&offer) {
-                    if let Some(v) = extra.and_then(|e| e.get(key)).filter(|v| v.is_string()) {
-                        offer.extra.get_or_insert_with(Map::new).insert(key.into(), v.clone());
-                    }
+        for (_, offer) in self.waiting.iter_mut().filter(|(_, o)| serves(&o.network)) {
+            let kind_of = |version: u64| {
+                kinds.iter().find(|k| {
+                    k.get("x402Version").and_then(Value::as_u64) == Some(version)
+                        && k.get("scheme").and_then(Value::as_str) == Some(&offer.scheme)
+                        && k.get("network")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| crate::network::to_caip2(n) == offer.network.as_str())
+                })
+            };
+            let extra = kind_of(2).or_else(|| kind_of(1)).and_then(|k| k.get("extra"));
+            for key in missing_extra(offer) {
+                if let Some(v) = extra.and_then(|e| e.get(key)).filter(|v| v.is_string()) {
+                    offer.extra.get_or_insert_with(Map::new).insert(key.into(), v.clone());
                 }
             }
-            if missing_extra(&offer).is_empty() {
-                let at = self.slots.iter().take_while(|&&s| s < slot).count();
-                self.accepts.insert(at, offer);
-                self.slots.insert(at, slot);
-                done += 1;
-            } else {
-                still.push((slot, offer));
-            }
         }
-        self.waiting = still;
-        done
+        let waiting = self.waiting.len();
+        self.promote();
+        waiting - self.waiting.len()
     }
 
     /// Whether this route protects `method` `path` (HEAD is protected as GET, as frameworks route it).

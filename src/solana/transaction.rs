@@ -318,6 +318,19 @@ impl Transaction {
         out
     }
 
+    /// The length of the wire bytes.
+    pub fn encoded_len(&self) -> usize {
+        let n = self.signatures.len();
+        let prefix = if n < 0x80 {
+            1
+        } else if n < 0x4000 {
+            2
+        } else {
+            3
+        };
+        prefix + 64 * n + self.message_bytes.len()
+    }
+
     /// The signature slot of `signer`, if it is one of the message's signers.
     pub fn slot(&self, signer: &Address) -> Option<usize> {
         let signers = usize::from(self.message.header.signers);

@@ -5,8 +5,9 @@
 //! facilitator's keys: a server verifies against its own offer, whose fee payer the facilitator
 //! named. Where the reference's decoder is lenient and the chain is not, this refuses: an index
 //! past the keys cannot be decoded; bytes after the message (the reference's signature check
-//! covers them) are refused after its checks; a key listed twice fails as its simulation would;
-//! compute budget data longer than its value is malformed.
+//! covers them) are refused after its checks; a key listed twice, or a transaction over the 1232
+//! bytes a validator takes, fails as its simulation would; compute budget data longer than its
+//! value is malformed.
 
 use alloy_primitives::U256;
 use base64::Engine as _;
@@ -32,6 +33,9 @@ pub const MAX_MEMO_BYTES: usize = 256;
 /// How long a verified transaction's key is kept (the reference facilitator's settlement cache):
 /// longer than a blockhash lives, so the transaction cannot land after its key is dropped.
 pub const SETTLEMENT_TTL_SECONDS: u64 = 120;
+
+/// The largest wire transaction a validator takes (an IPv6 packet's payload).
+pub const MAX_TRANSACTION_BYTES: usize = 1232;
 
 const SET_COMPUTE_UNIT_LIMIT: u8 = 2;
 const SET_COMPUTE_UNIT_PRICE: u8 = 3;
@@ -170,9 +174,13 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
     }
     // What the chain refuses and the reference's reading lets through is refused after the
     // reference's checks, where its simulation would meet the refusal.
+    let size = tx.encoded_len();
     let doomed = if tx.trailing > 0 {
         let why = format!("{} bytes follow the message", tx.trailing);
         Some((ExactSvmTransactionCouldNotBeDecoded, why))
+    } else if size > MAX_TRANSACTION_BYTES {
+        let why = format!("{size} bytes: a validator takes at most {MAX_TRANSACTION_BYTES}");
+        Some((ExactSvmTransactionSimulationFailed, why))
     } else {
         repeated_key(m).map(|key| {
             let why = format!("account {key} is listed twice: the chain refuses it");

@@ -89,6 +89,19 @@ impl PaymentGate {
         Ok(self.gate.learn(index as usize, &text)? as u32)
     }
 
+    /// The body of facilitator `index`'s `POST /accepts` (faremeter): the offers it serves.
+    #[wasm_bindgen(js_name = acceptsRequest)]
+    pub fn accepts_request(&self, index: u32) -> Result<JsValue, JsValue> {
+        to_js(&self.gate.accepts_request(index as usize))
+    }
+
+    /// Enriches the offers facilitator `index` serves from its `/accepts` answer (missing `extra`
+    /// keys, a fresh blockhash hint; never what is paid or to whom); returns how many changed.
+    pub fn enrich(&mut self, index: u32, answer: JsValue) -> Result<u32, JsValue> {
+        let text = json_text(&answer, "accepts")?;
+        Ok(self.gate.enrich(index as usize, &text)? as u32)
+    }
+
     /// Decides a request: `{kind: "free"}` (serve it), `{kind: "respond", response}` (send that),
     /// or `{kind: "pay", …}` (a verified payment to carry through). `paths` are the views of its
     /// path (the framework's own first, then the URL's), `mount` the pattern of the sub-app the

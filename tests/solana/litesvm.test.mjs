@@ -156,3 +156,38 @@ test("the official client (@x402/fetch + @x402/svm) pays our middleware; settled
   assert.deepEqual(await res.json(), { secret: "paid content" });
   assert.deepEqual(await balances(), [payerBefore - PRICE, merchantBefore + PRICE]);
 });
+
+test("with faremeter's /accepts the 402 carries a fresh blockhash and decimals: a client pays with no RPC at all", async () => {
+  const enriched = createPaymentHandler(
+    { "GET /paid": { accepts: { scheme: "exact", network: NETWORK, payTo: chain.merchant, price: "$0.01" } } },
+    { facilitator: { url: facilitator.url, accepts: { maxAgeMs: 50 } }, nonceStore: new InMemoryNonceStore() },
+  );
+  const serve = (request) => enriched(request, async () => Response.json({ secret: "paid content" }));
+  const offer = async () =>
+    decodePaymentRequiredHeader((await serve(new Request("http://shop.test/paid"))).headers.get("PAYMENT-REQUIRED")).accepts[0];
+  const first = await offer();
+  assert.equal(first.extra.recentBlockhash, chain.blockhash());
+  assert.equal(first.extra.feePayer, facilitator.feePayer);
+  assert.equal(first.extra.decimals, 6);
+  assert.deepEqual(
+    { amount: first.amount, asset: first.asset, payTo: first.payTo },
+    { amount: String(PRICE), asset: USDC, payTo: chain.merchant },
+    "what is paid is the route's",
+  );
+
+  // An RPC that is never there: the payment is built from the 402 alone.
+  const [payerBefore] = await balances();
+  const signer = solanaPrivateKeySigner(SEEDS.payer, { rpcUrl: "http://127.0.0.1:9" });
+  const res = await wrapFetchWithPayment(serve, signer)("http://shop.test/paid");
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(await chain.balanceOf(chain.payer.address), payerBefore - PRICE);
+
+  // A new blockhash on the chain: once the answer is older than maxAgeMs, the 402 carries it.
+  chain.svm.expireBlockhash();
+  await new Promise((r) => setTimeout(r, 80));
+  await offer(); // starts the refresh behind this request
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await offer()).extra.recentBlockhash, chain.blockhash());
+  assert.notEqual(chain.blockhash(), first.extra.recentBlockhash);
+  signer.dispose();
+});

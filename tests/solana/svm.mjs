@@ -98,7 +98,8 @@ export async function startSvm({ payerBalance = 1_000_000n } = {}) {
   return { svm, payer, feePayer, merchant, balanceOf, simulate, blockhash: () => svm.latestBlockhash() };
 }
 
-/** The official facilitator on `chain`, over HTTP: GET /supported, POST /verify, POST /settle. */
+/** The official facilitator on `chain`, over HTTP: GET /supported, POST /verify, POST /settle;
+ * and POST /accepts as faremeter's facilitator answers it (ours, after its source). */
 export async function startSvmFacilitator(chain, { port = 0 } = {}) {
   const { svm, feePayer } = chain;
   const feePayerKeys = await createKeyPairFromPrivateKeyBytes(SEEDS.feePayer);
@@ -141,6 +142,25 @@ export async function startSvmFacilitator(chain, { port = 0 } = {}) {
           return send(200, facilitator.getSupported());
         }
         const body = JSON.parse(raw || "{}");
+        if (req.method === "POST" && req.url === "/accepts") {
+          // faremeter's enrichment of Solana requirements: the matching ones only, with what a
+          // client needs to pay without RPC.
+          calls.push({ path: "/accepts", body });
+          const accepts = (body.accepts ?? [])
+            .filter((r) => r.scheme === "exact" && r.network === NETWORK)
+            .map((r) => ({
+              ...r,
+              extra: {
+                ...r.extra,
+                feePayer: feePayer.address,
+                decimals: 6,
+                recentBlockhash: svm.latestBlockhash(),
+                tokenProgram: TOKEN_PROGRAM,
+                features: {},
+              },
+            }));
+          return send(200, { x402Version: 2, resource: body.resource, accepts });
+        }
         if (req.method === "POST" && (req.url === "/verify" || req.url === "/settle")) {
           const kind = req.url.slice(1);
           const result = await facilitator[kind](body.paymentPayload, body.paymentRequirements);
