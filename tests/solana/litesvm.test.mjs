@@ -191,3 +191,60 @@ test("with faremeter's /accepts the 402 carries a fresh blockhash and decimals: 
   assert.notEqual(chain.blockhash(), first.extra.recentBlockhash);
   signer.dispose();
 });
+
+test("v1: our client pays the v1 terms (X-PAYMENT, solana-devnet); the official v1 facilitator settles it", async () => {
+  const [payerBefore, merchantBefore] = await balances();
+  const signer = solanaPrivateKeySigner(SEEDS.payer, { rpcUrl: rpc.url });
+  let sent;
+  const pay = wrapFetchWithPayment(
+    async (request) => {
+      sent ??= request.headers.get("X-PAYMENT") ?? undefined;
+      return server(request);
+    },
+    signer,
+    { preferVersion: 1 },
+  );
+  const res = await pay("http://shop.test/paid");
+  assert.equal(res.status, 200, await res.clone().text());
+  const payload = JSON.parse(atob(sent));
+  assert.deepEqual([payload.x402Version, payload.network], [1, "solana-devnet"]);
+  assert.equal(decodePaymentResponse(res).success, true);
+  assert.deepEqual(await balances(), [payerBefore - PRICE, merchantBefore + PRICE]);
+  signer.dispose();
+});
+
+// The facilitator's own timeout is ten minutes: only the middleware's short wait lets the 402 out
+// before the test's timeout.
+test("a facilitator whose /supported hangs does not hold up a 402 that can be answered", { timeout: 30_000 }, async () => {
+  const { createServer } = await import("node:http");
+  const hanging = createServer(() => {}); // never answers
+  await new Promise((r) => hanging.listen(0, "127.0.0.1", r));
+  try {
+    const handle = createPaymentHandler(
+      {
+        "GET /paid": {
+          accepts: [
+            { scheme: "exact", network: NETWORK, payTo: chain.merchant, price: "$0.01" },
+            { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.01" },
+          ],
+        },
+      },
+      {
+        facilitator: { url: `http://127.0.0.1:${hanging.address().port}`, timeoutMs: 600_000 },
+        supportedWaitMs: 100,
+        nonceStore: new InMemoryNonceStore(),
+      },
+    );
+    const res = await handle(new Request("http://shop.test/paid"), async () => new Response("never"));
+    assert.equal(res.status, 402);
+    const { accepts } = decodePaymentRequiredHeader(res.headers.get("PAYMENT-REQUIRED"));
+    assert.deepEqual(
+      accepts.map((a) => a.network),
+      ["eip155:84532"],
+      "the Solana offer waits for its fee payer; the EVM one is offered",
+    );
+  } finally {
+    hanging.closeAllConnections();
+    hanging.close();
+  }
+});
