@@ -1,10 +1,10 @@
-// A real SVM for the Solana suites: LiteSVM (in process, offline) with SPL Token's devnet USDC mint
+// A real SVM for the Solana suites: LiteSVM (in process, offline; ./litesvm.mjs) with SPL Token's devnet USDC mint
 // at its devnet address, a funded payer, and the official facilitator (`@x402/core`'s
 // x402Facilitator with `@x402/svm`'s exact scheme, v2 and v1) whose signer is a LiteSVM fee payer:
 // it simulates on LiteSVM, adds the fee payer's signature and sends with signature checks on.
 // Only the HTTP wrapping and the signer's plumbing are ours.
 import { createServer } from "node:http";
-import { LiteSVM } from "litesvm";
+import { Svm, failed } from "./litesvm.mjs";
 import {
   address,
   createKeyPairFromPrivateKeyBytes,
@@ -61,7 +61,7 @@ function mintAccount(supply) {
 
 /** The chain: LiteSVM with the mint, the payer's and the merchant's token accounts, SOL for fees. */
 export async function startSvm({ payerBalance = 1_000_000n } = {}) {
-  const svm = new LiteSVM().withSigverify(true);
+  const svm = new Svm().withSigverify(true);
   const payer = await createKeyPairSignerFromPrivateKeyBytes(SEEDS.payer);
   const feePayer = await createKeyPairSignerFromPrivateKeyBytes(SEEDS.feePayer);
   const merchant = (await createKeyPairSignerFromPrivateKeyBytes(SEEDS.merchant)).address;
@@ -90,7 +90,7 @@ export async function startSvm({ payerBalance = 1_000_000n } = {}) {
     svm.withSigverify(false);
     try {
       const result = svm.simulateTransaction(tx);
-      if (typeof result.err === "function") throw new Error(`simulation failed: ${result.toString()}`);
+      if (failed(result)) throw new Error(`simulation failed: ${result.toString()}`);
     } finally {
       svm.withSigverify(true);
     }
@@ -117,7 +117,7 @@ export async function startSvmFacilitator(chain, { port = 0 } = {}) {
     async sendTransaction(wire) {
       const tx = decode(wire);
       const result = svm.sendTransaction(tx);
-      if (typeof result.err === "function") throw new Error(`transaction failed: ${result.toString()}`);
+      if (failed(result)) throw new Error(`transaction failed: ${result.toString()}`);
       const signature = tx.signatures[feePayer.address];
       sent.push(wire);
       return getBase58Decoder().decode(signature);
