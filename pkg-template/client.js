@@ -6,6 +6,7 @@ import {
   PrivateKeySigner,
   CasperPrivateKeySigner,
   SolanaPrivateKeySigner,
+  solanaWalletChain,
   draftQueries,
   selectPaymentRequirements,
   findMatchingRequirements,
@@ -127,8 +128,9 @@ export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
     if (standard && accounts.length === 0 && wallet.features["standard:connect"]) {
       accounts = (await call("connect", () => wallet.features["standard:connect"].connect())).accounts ?? [];
     }
+    const signs = (a) => !Array.isArray(a.features) || a.features.includes("solana:signTransaction");
     account = standard
-      ? (accounts.find((a) => !address || a.address === address) ?? null)
+      ? (accounts.find((a) => (!address || a.address === address) && signs(a)) ?? null)
       : { address: address ?? wallet.publicKey?.toString() };
     if (!account?.address) throw x402Error(Code.WalletError, "the wallet names no account");
     return account;
@@ -139,12 +141,14 @@ export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
     async getAddress() {
       return (await connect()).address;
     },
-    async signTransaction(transaction) {
+    /** Signs `transaction` (base64); `network` tells the wallet which chain it is for. */
+    async signTransaction(transaction, { network } = {}) {
       const bytes = base64ToBytes(transaction);
       const acct = await connect();
       const signed = await call("signTransaction", async () => {
         if (standard) {
-          const [out] = await standard.signTransaction({ account: acct, transaction: bytes, chain: undefined });
+          const chain = network === undefined ? undefined : solanaWalletChain(network);
+          const [out] = await standard.signTransaction({ account: acct, transaction: bytes, ...(chain ? { chain } : {}) });
           return out.signedTransaction;
         }
         const out = await wallet.signTransaction(bytes);
@@ -156,6 +160,9 @@ export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
   });
 }
 
+/** How long a JSON-RPC call for a draft may take. */
+const RPC_TIMEOUT_MS = 10_000;
+
 /** The JSON-RPC calls a draft needs, made against the signer's `rpcUrl` (else the network's
  * public endpoint); their answers, for wasm to read. */
 async function chainAnswers(queries, rpcUrl) {
@@ -163,11 +170,22 @@ async function chainAnswers(queries, rpcUrl) {
     queries.map(async ({ url, body }) => {
       const endpoint = rpcUrl ?? url;
       if (!endpoint) throw x402Error(Code.InvalidArgument, `${body.method} needs an RPC endpoint: give the signer an rpcUrl`);
+      let res;
       try {
-        const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-        return await res.json();
+        res = await fetch(endpoint, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+        });
       } catch (e) {
         throw x402Error(Code.WalletError, `${body.method} at ${endpoint} failed: ${e?.message ?? e}`, e);
+      }
+      if (!res.ok) throw x402Error(Code.WalletError, `${body.method} at ${endpoint} answered ${res.status}`);
+      try {
+        return await res.json();
+      } catch (e) {
+        throw x402Error(Code.WalletError, `${body.method} at ${endpoint} answered with a body that is not JSON`, e);
       }
     }),
   );
@@ -379,7 +397,7 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
         if (typeof payer[method] !== "function")
           throw x402Error(Code.InvalidArgument, `the ${payer.family ?? "EVM"} signer has no ${method}()`);
         const input = method === "signTypedData" && !payer[JSON_TYPED_DATA] ? toViemTypedData(typedData) : typedData;
-        const signature = await payer[method](input);
+        const signature = await payer[method](input, { network: selectedRequirements.network });
         kept = { reusableUntil: draft.reusableUntil, payload: draft.finish(signature) };
       } finally {
         draft.free();

@@ -217,6 +217,7 @@ export type Reason =
   | "invalid_exact_svm_payload_memo_count"
   | "invalid_exact_svm_payload_memo_mismatch"
   | "invalid_exact_svm_transaction_simulation_failed"
+  | "transaction_simulation_failed"
   | "invalid_exact_svm_smart_wallet_alt_resolution_not_available"
   | "duplicate_settlement"
   | "network_mismatch"

@@ -147,87 +147,113 @@ function deferredLimiter(budget) {
 
 /** Milliseconds before a failed (or incomplete) `GET /supported` is tried again. */
 const SUPPORTED_RETRY_MS = 30_000;
-
-/**
- * Fetches, once per isolate and lazily, the `/supported` of each facilitator some offer waits for
- * (a Solana offer's fee payer), and hands it to the gate. A request waits for it at most `waitMs`:
- * a 402 that can be answered without the waiting offers is never held up longer.
- */
-function supportedLearner(gate, facilitators, waitMs) {
-  let inflight = null;
-  let failedAt = -Infinity;
-  let done = false; // no offer waits: nothing to ask, ever again
-  const fetchAll = (wanted) =>
-    Promise.all(
-      wanted.map(async (i) => {
-        gate.learn(i, await facilitators[i].supported());
-      }),
-    );
-  return async () => {
-    if (done) return;
-    if (!inflight) {
-      if (Date.now() - failedAt < SUPPORTED_RETRY_MS) return;
-      const wanted = Array.from(gate.awaiting());
-      if (wanted.length === 0) {
-        done = true;
-        return;
-      }
-      inflight = fetchAll(wanted)
-        .then(() => {
-          if (gate.awaiting().length > 0) failedAt = Date.now(); // a kind it does not list: ask later
-        })
-        .catch((e) => {
-          failedAt = Date.now();
-          console.error(`x402: a facilitator's /supported could not be read: ${e?.message ?? e}`);
-        })
-        .finally(() => {
-          inflight = null;
-        });
-    }
-    let timer;
-    await Promise.race([inflight, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
-    clearTimeout(timer);
-  };
-}
-
 /** How long `/accepts` answers are used by default: they carry a blockhash (~60 s of life). */
 const ACCEPTS_MAX_AGE_MS = 10_000;
 /** An answer older than this is refreshed before the request is answered (up to the wait). */
 const ACCEPTS_STALE_MS = 45_000;
+/** A blockhash hint older than this is dropped rather than offered: it no longer lands. */
+const HINT_LIFE_MS = 60_000;
+
+/**
+ * Runs `start()` as background work of the request in `ctx` (Workers cancel what a finished
+ * request did not hand to `waitUntil`), and forgets it after `limitMs` so that a call that never
+ * settles cannot stop the next one from starting. `task.promise` is null when none runs.
+ */
+function backgroundTask(limitMs) {
+  const task = { promise: null, startedAt: 0 };
+  task.run = (ctx, start) => {
+    if (task.promise && Date.now() - task.startedAt < limitMs) return task.promise;
+    task.startedAt = Date.now();
+    const promise = start().finally(() => {
+      if (task.promise === promise) task.promise = null;
+    });
+    task.promise = promise;
+    try {
+      ctx?.waitUntil?.(promise);
+    } catch {
+      // Not every runtime has a waitUntil that takes promises at this point.
+    }
+    return promise;
+  };
+  return task;
+}
+
+/** Waits for `promises`, at most `waitMs`; whether there was anything to wait for. */
+async function waitAtMost(promises, waitMs) {
+  if (promises.length === 0) return false;
+  let timer;
+  await Promise.race([Promise.all(promises), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+  clearTimeout(timer);
+  return true;
+}
+
+/**
+ * Fetches, lazily, the `/supported` of each facilitator some offer waits for (a Solana offer's fee
+ * payer), and hands it to the gate; lists the call a request may wait for (the handler waits at
+ * most `supportedWaitMs`: a 402 that can be answered without the waiting offers is not held up).
+ */
+function supportedLearner(gate, facilitators, limitMs) {
+  const task = backgroundTask(limitMs);
+  let failedAt = -Infinity;
+  let done = false; // no offer waits: nothing to ask, ever again
+  return (ctx) => {
+    if (done) return [];
+    if (!task.promise) {
+      if (Date.now() - failedAt < SUPPORTED_RETRY_MS) return [];
+      const wanted = Array.from(gate.awaiting());
+      if (wanted.length === 0) {
+        done = true;
+        return [];
+      }
+      task.run(ctx, async () => {
+        try {
+          for (const i of wanted) gate.learn(i, await facilitators[i].supported());
+          if (gate.awaiting().length > 0) {
+            failedAt = Date.now(); // a kind it does not list: ask again later
+            console.error("x402: a facilitator's /supported lists no kind some offer waits for (a Solana fee payer)");
+          }
+        } catch (e) {
+          failedAt = Date.now();
+          console.error(`x402: a facilitator's /supported could not be read: ${e?.message ?? e}`);
+        }
+      });
+    }
+    return [task.promise];
+  };
+}
 
 /**
  * For each facilitator configured with `accepts` (faremeter's `POST /accepts`), enriches the offers
  * it serves, and again once the answer is `maxAgeMs` old. A request waits (at most `waitMs`) only
- * for a first answer or one too old to pay with; otherwise the refresh runs behind it.
+ * for a first answer or one too old to pay with; otherwise the refresh runs behind it. When no
+ * answer has come for longer than a blockhash lives, the blockhash hint is dropped.
  */
-function acceptsEnricher(gate, facilitators, configs, waitMs) {
+function acceptsEnricher(gate, facilitators, configs, limitMs) {
   const state = configs.map((c) =>
-    c?.accepts ? { maxAgeMs: c.accepts.maxAgeMs ?? ACCEPTS_MAX_AGE_MS, at: -Infinity, inflight: null } : null,
+    c?.accepts
+      ? { maxAgeMs: c.accepts.maxAgeMs ?? ACCEPTS_MAX_AGE_MS, at: -Infinity, okAt: -Infinity, task: backgroundTask(limitMs) }
+      : null,
   );
-  if (!state.some(Boolean)) return async () => {};
-  return async () => {
+  return (ctx) => {
     const waits = [];
     state.forEach((s, i) => {
       if (!s) return;
-      const age = Date.now() - s.at;
-      if (!s.inflight && age >= s.maxAgeMs) {
-        s.inflight = facilitators[i]
-          .accepts(gate.acceptsRequest(i))
-          .then((answer) => {
-            gate.enrich(i, answer);
-          })
-          .catch((e) => console.error(`x402: a facilitator's /accepts could not be read: ${e?.message ?? e}`))
-          .finally(() => {
+      if (!s.task.promise && Date.now() - s.at >= s.maxAgeMs) {
+        s.task.run(ctx, async () => {
+          try {
+            gate.enrich(i, await facilitators[i].accepts(gate.acceptsRequest(i)));
+            s.okAt = Date.now();
+          } catch (e) {
+            console.error(`x402: a facilitator's /accepts could not be read: ${e?.message ?? e}`);
+            if (Date.now() - s.okAt > HINT_LIFE_MS) gate.forgetHints(i);
+          } finally {
             s.at = Date.now();
-            s.inflight = null;
-          });
+          }
+        });
       }
-      if (s.inflight && age >= ACCEPTS_STALE_MS) waits.push(s.inflight);
+      if (s.task.promise && Date.now() - s.okAt >= ACCEPTS_STALE_MS) waits.push(s.task.promise);
     });
-    if (waits.length === 0) return;
-    let timer;
-    await Promise.race([Promise.all(waits), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
-    clearTimeout(timer);
+    return waits;
   };
 }
 
@@ -258,9 +284,13 @@ export function createPaymentHandler(routes, options = {}) {
     );
   }
   const deferredAllowed = deferredLimiter({ ...DEFERRED_BUDGET, ...options.deferredChecksPerMinute });
+  // What only a facilitator knows of an offer (a Solana fee payer; faremeter's enrichment), asked
+  // for lazily: `prepare(ctx)` starts what is due and lists what a request should wait for.
   const waitMs = options.supportedWaitMs ?? 1500;
-  const learnSupported = supportedLearner(gate, facilitators, waitMs);
-  const enrich = acceptsEnricher(gate, facilitators, configs, waitMs);
+  const limitMs = Math.max(...configs.map((c) => c?.timeoutMs ?? DEFAULT_TIMEOUT_MS)) + 5_000;
+  const learn = supportedLearner(gate, facilitators, limitMs);
+  const enrich = acceptsEnricher(gate, facilitators, configs, limitMs);
+  const prepare = (ctx) => waitAtMost([...learn(ctx), ...enrich(ctx)], waitMs);
   const { onVerified, onSettled, onSettleFailed, paywall } = options;
 
   return async function handle(request, next, ctx, routing = {}) {
@@ -269,8 +299,9 @@ export function createPaymentHandler(routes, options = {}) {
     const now = Math.floor(Date.now() / 1000);
     // The framework's own reading first: it decides the route (the price); the URL's adds protection.
     const paths = [...(routing.paths ?? []), new URL(url).pathname];
-    await Promise.all([learnSupported(), enrich()]);
-    const step = gate.decide(request.method, paths, routing.mount, url, headers, now);
+    let step = gate.decide(request.method, paths, routing.mount, url, headers, now);
+    // A paid route first has the offers only a facilitator completes; a free one never waits.
+    if (step.kind !== "free" && (await prepare(ctx))) step = gate.decide(request.method, paths, routing.mount, url, headers, now);
     if (step.kind === "free") return next();
     if (step.kind === "respond") return respond(step.response, paywall);
 

@@ -148,6 +148,8 @@ wire_strings! {
         ExactSvmMemoMismatch = "invalid_exact_svm_payload_memo_mismatch",
         /// Solana: the transaction would fail when simulated (here: what a local reading proves).
         ExactSvmTransactionSimulationFailed = "invalid_exact_svm_transaction_simulation_failed",
+        /// Solana v1: the transaction would fail when simulated.
+        TransactionSimulationFailed = "transaction_simulation_failed",
         /// Solana: the transaction uses address lookup tables, which need RPC to resolve.
         ExactSvmAltResolutionNotAvailable =
             "invalid_exact_svm_smart_wallet_alt_resolution_not_available",

@@ -137,6 +137,35 @@ fn what_the_chain_refuses_is_refused_after_the_references_checks() {
             base64::engine::general_purpose::STANDARD.encode(tx.encode()).into();
     });
     assert_eq!(trailing, Some("invalid_exact_svm_payload_transaction_could_not_be_decoded"));
+    // A transfer "by" an account that does not sign: only the fee payer signs, and the token
+    // program would refuse it; it must not name a payer who paid nothing.
+    let (good, req) = case("kit-valid");
+    let mut tx =
+        Transaction::decode(&b64(good["payload"]["transaction"].as_str().unwrap())).unwrap();
+    tx.message.header.signers = 1;
+    tx.message.header.readonly_signed = 0;
+    tx.message_bytes = tx.message.encode();
+    tx.signatures.truncate(1);
+    let mut unsigned = good.clone();
+    unsigned["payload"]["transaction"] =
+        base64::engine::general_purpose::STANDARD.encode(tx.encode()).into();
+    let verdict = common::verify_json(&unsigned, &req, NOW);
+    assert_eq!(
+        verdict.reason().map(Reason::as_str),
+        Some("invalid_exact_svm_transaction_simulation_failed")
+    );
+    // Token accounts marked read-only.
+    let readonly = reason_after("kit-valid", |p, _| resign(p, |m| m.header.readonly_unsigned = 6));
+    assert_eq!(readonly, Some("invalid_exact_svm_transaction_simulation_failed"));
+    // v1 spells the simulation code without its prefix.
+    let v1 = reason_after("v1-valid", |p, _| {
+        resign(p, |m| {
+            let mint = m.instructions[2].accounts[1];
+            m.keys.push(m.keys[usize::from(mint)]);
+            m.header.readonly_unsigned += 1;
+        })
+    });
+    assert_eq!(v1, Some("transaction_simulation_failed"));
 }
 
 #[test]
@@ -271,8 +300,11 @@ fn a_wallet_that_returns_another_payment_is_caught_before_sending() {
         data: vec![1, 2],
     });
     tx.message_bytes = tx.message.encode();
-    let signed = payer.sign_transfer(&tx.encode()).unwrap();
-    assert!(d.finish_checked(&signed).is_ok());
+    // The local key signs its own layout only; a wallet signs what it changed.
+    assert!(payer.sign_transfer(&tx.encode()).is_err());
+    let slot = tx.slot(&payer.address()).unwrap();
+    tx.signatures[slot] = payer.sign(&tx.message_bytes);
+    assert!(d.finish_checked(&tx.encode()).is_ok());
 }
 
 #[test]

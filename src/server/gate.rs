@@ -155,6 +155,14 @@ impl Gate {
         Ok(self.routes.iter_mut().map(|r| r.enrich(enriched, serves)).sum())
     }
 
+    /// Drops the blockhash hints of the offers facilitator `index` serves (its `/accepts` has not
+    /// answered for longer than a blockhash lives); returns how many had one.
+    pub fn forget_hints(&mut self, index: usize) -> usize {
+        let facilitators = &self.facilitators;
+        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        self.routes.iter_mut().map(|r| r.forget_hints(serves)).sum()
+    }
+
     /// Route `i`.
     pub fn route(&self, i: usize) -> Result<&Route> {
         self.routes.get(i).ok_or_else(|| Error::InvalidArgument(format!("no route {i}")))

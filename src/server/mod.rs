@@ -134,6 +134,11 @@ pub fn missing_extra(offer: &v2::PaymentRequirements) -> Vec<&'static str> {
     family.facilitator_extra().iter().copied().filter(|k| !has(k)).collect()
 }
 
+/// Whether `offer` passes its family's checks of an offer (what the table checks at load).
+fn checks(offer: &v2::PaymentRequirements) -> bool {
+    family::serving(&offer.network).is_none_or(|f| f.check_offer(offer).is_ok())
+}
+
 /// One protected route.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
@@ -223,14 +228,16 @@ impl Route {
             else {
                 return;
             };
-            let mine = offer.extra.get_or_insert_with(Map::new);
-            let before = mine.clone();
+            let mut candidate = offer.clone();
+            let mine = candidate.extra.get_or_insert_with(Map::new);
             for (k, v) in extra {
                 if !mine.contains_key(k) || matching::DYNAMIC_EXTRA.contains(&k.as_str()) {
                     mine.insert(k.clone(), v.clone());
                 }
             }
-            if *mine != before {
+            // An answer that would make the offer one the table would refuse is not taken.
+            if candidate != *offer && checks(&candidate) {
+                *offer = candidate;
                 changed += 1;
             }
         };
@@ -240,10 +247,25 @@ impl Route {
         changed
     }
 
+    /// Drops the [`matching::DYNAMIC_EXTRA`] hints of the offers served by `serves` (a blockhash
+    /// too old to pay with); returns how many had one.
+    pub fn forget_hints(&mut self, serves: impl Fn(&str) -> bool) -> usize {
+        let mut dropped = 0;
+        let offers = self.accepts.iter_mut().chain(self.waiting.iter_mut().map(|(_, o)| o));
+        for offer in offers.filter(|o| serves(&o.network)) {
+            if let Some(extra) = offer.extra.as_mut() {
+                let before = extra.len();
+                extra.retain(|k, _| !matching::DYNAMIC_EXTRA.contains(&k.as_str()));
+                dropped += usize::from(extra.len() != before);
+            }
+        }
+        dropped
+    }
+
     /// Offers the waiting offers that have what they waited for, in their declared places.
     fn promote(&mut self) {
         for (slot, offer) in std::mem::take(&mut self.waiting) {
-            if missing_extra(&offer).is_empty() {
+            if missing_extra(&offer).is_empty() && checks(&offer) {
                 let at = self.slots.iter().take_while(|&&s| s < slot).count();
                 self.accepts.insert(at, offer);
                 self.slots.insert(at, slot);

@@ -2,7 +2,7 @@
 
 use ed25519_dalek::{Signer as _, SigningKey};
 
-use super::address::{Address, COMPUTE_BUDGET_PROGRAM, LIGHTHOUSE_PROGRAM, MEMO_PROGRAM};
+use super::address::{Address, COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM};
 use super::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use super::transaction::{Message, Transaction};
 use crate::error::{Error, Result};
@@ -47,8 +47,9 @@ impl SecretKey {
     }
 
     /// Signs the wire transaction `wire` in this key's slot and returns it, if it is an x402
-    /// transfer by this key: compute budget, one `TransferChecked` with this key as authority,
-    /// then Memo or Lighthouse instructions only, and another account paying the fees.
+    /// transfer by this key (the layout this crate's client builds): compute budget, one
+    /// `TransferChecked` with this key as its read-only authority, then Memo instructions only,
+    /// and another account paying the fees.
     pub fn sign_transfer(&self, wire: &[u8]) -> Result<Vec<u8>> {
         let mut tx = Transaction::decode(wire).map_err(|e| Error::field("transaction", e))?;
         let me = self.address();
@@ -66,22 +67,31 @@ impl SecretKey {
     }
 }
 
-/// Whether `m` is the x402 `exact` layout with `authority` moving the tokens.
+/// Whether `m` is the x402 `exact` layout with `authority` moving the tokens and doing nothing
+/// else: two compute budget instructions, one `TransferChecked` whose authority it is, then Memo
+/// instructions without accounts; the authority a read-only signer named by the transfer alone
+/// (so no instruction can spend its SOL, or take its signature for anything else).
 fn is_transfer_by(m: &Message, authority: &Address) -> bool {
     let program = |i: usize| m.instructions.get(i).and_then(|ix| m.program(ix));
     let n = m.instructions.len();
-    let transfer = m.instructions.get(2);
-    let transfer_ok = transfer.is_some_and(|ix| {
+    let Some(me) = m.keys.iter().position(|k| k == authority) else { return false };
+    let h = m.header;
+    let read_only_signer =
+        me < usize::from(h.signers) && me >= usize::from(h.signers - h.readonly_signed);
+    let transfer_ok = m.instructions.get(2).is_some_and(|ix| {
         matches!(program(2), Some(p) if *p == TOKEN_PROGRAM || *p == TOKEN_2022_PROGRAM)
             && ix.data.first() == Some(&12)
-            && ix.accounts.get(3).and_then(|&a| m.key(a)) == Some(authority)
+            && ix.accounts.get(3).map(|&a| usize::from(a)) == Some(me)
+            && ix.accounts.iter().filter(|&&a| usize::from(a) == me).count() == 1
     });
+    let memo_only =
+        |i: usize| program(i) == Some(&MEMO_PROGRAM) && m.instructions[i].accounts.is_empty();
     m.lookups.is_empty()
+        && read_only_signer
         && (3..=7).contains(&n)
         && program(0) == Some(&COMPUTE_BUDGET_PROGRAM)
         && program(1) == Some(&COMPUTE_BUDGET_PROGRAM)
+        && m.instructions[..2].iter().all(|ix| ix.accounts.is_empty())
         && transfer_ok
-        && (3..n).all(
-            |i| matches!(program(i), Some(p) if *p == MEMO_PROGRAM || *p == LIGHTHOUSE_PROGRAM),
-        )
+        && (3..n).all(memo_only)
 }

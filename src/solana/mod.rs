@@ -64,18 +64,25 @@ impl Family for Solana {
         verify_exact(payload, terms, now)
     }
 
-    /// A mint and an owner that are addresses, and a fee payer that is one when the route names it
-    /// (else the server asks the facilitator's `/supported`).
+    /// A mint and an owner that are addresses, a fee payer that is one when the route names it
+    /// (else the server asks the facilitator's `/supported`), a memo that a client can write.
     fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()> {
         Address::parse(&offer.asset).map_err(|e| Error::field("asset", e))?;
         Address::parse(&offer.pay_to).map_err(|e| Error::field("payTo", e))?;
-        let fee_payer = offer.extra.as_ref().and_then(|e| e.get("feePayer"));
-        if let Some(fee_payer) = fee_payer {
+        let extra = offer.extra.as_ref();
+        if let Some(fee_payer) = extra.and_then(|e| e.get("feePayer")) {
             fee_payer
                 .as_str()
                 .ok_or_else(|| "extra.feePayer must be a string".to_owned())
                 .and_then(Address::parse)
                 .map_err(|e| Error::field("extra.feePayer", e))?;
+        }
+        match extra.and_then(|e| e.get("memo")) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(m)) if m.len() <= verify::MAX_MEMO_BYTES => {}
+            Some(_) => {
+                return Err(Error::field("extra.memo", "a string of at most 256 bytes"));
+            }
         }
         Ok(())
     }
@@ -129,6 +136,17 @@ pub fn default_rpc_url(network: &str) -> Option<&'static str> {
         "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" => Some("https://api.mainnet-beta.solana.com"),
         "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" => Some("https://api.devnet.solana.com"),
         "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z" => Some("https://api.testnet.solana.com"),
+        _ => None,
+    }
+}
+
+/// The Wallet Standard chain of a known network (`solana:mainnet`, `solana:devnet`,
+/// `solana:testnet`): what a wallet is told the transaction is for.
+pub fn wallet_chain(network: &str) -> Option<&'static str> {
+    match crate::network::to_caip2(network).as_ref() {
+        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" => Some("solana:mainnet"),
+        "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" => Some("solana:devnet"),
+        "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z" => Some("solana:testnet"),
         _ => None,
     }
 }

@@ -5,9 +5,10 @@
 //! facilitator's keys: a server verifies against its own offer, whose fee payer the facilitator
 //! named. Where the reference's decoder is lenient and the chain is not, this refuses: an index
 //! past the keys cannot be decoded; bytes after the message (the reference's signature check
-//! covers them) are refused after its checks; a key listed twice, or a transaction over the 1232
-//! bytes a validator takes, fails as its simulation would; compute budget data longer than its
-//! value is malformed.
+//! covers them) are refused after its checks; a key listed twice, a transfer whose authority does
+//! not sign or whose token accounts are read-only, fail after its checks as its simulation would;
+//! a transaction over the 1232 bytes a validator takes fails so before any signature is checked;
+//! compute budget data longer than its value is malformed.
 
 use alloy_primitives::U256;
 use base64::Engine as _;
@@ -165,30 +166,39 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
             format!("the fee payer is {}, not extra.feePayer {}", m.keys[0], expect.fee_payer),
         );
     }
+    let v1 = expect.version == Version::V1;
+    // The reference's simulation code, as each version spells it.
+    let simulation =
+        if v1 { TransactionSimulationFailed } else { ExactSvmTransactionSimulationFailed };
+    // Before any signature is checked: a transaction no validator takes, however many signers it
+    // claims, costs one comparison, not hundreds of Ed25519 verifications.
+    let size = tx.encoded_len();
+    if size > MAX_TRANSACTION_BYTES {
+        return fail(
+            simulation,
+            format!("{size} bytes: a validator takes at most {MAX_TRANSACTION_BYTES}"),
+        );
+    }
     check_signatures(tx)?;
     if !m.lookups.is_empty() {
-        return fail(
-            ExactSvmAltResolutionNotAvailable,
-            "the transaction loads accounts from address lookup tables, which need RPC to resolve",
-        );
+        // The v1 reference cannot decompile them at all; v2 needs RPC to resolve them.
+        let (reason, why) = if v1 {
+            (ExactSvmTransactionCouldNotBeDecoded, "v1 reads no address lookup tables")
+        } else {
+            (ExactSvmAltResolutionNotAvailable, "address lookup tables need RPC to resolve")
+        };
+        return fail(reason, why);
     }
     // What the chain refuses and the reference's reading lets through is refused after the
     // reference's checks, where its simulation would meet the refusal.
-    let size = tx.encoded_len();
-    let doomed = if tx.trailing > 0 {
+    let mut doomed = if tx.trailing > 0 {
         let why = format!("{} bytes follow the message", tx.trailing);
         Some((ExactSvmTransactionCouldNotBeDecoded, why))
-    } else if size > MAX_TRANSACTION_BYTES {
-        let why = format!("{size} bytes: a validator takes at most {MAX_TRANSACTION_BYTES}");
-        Some((ExactSvmTransactionSimulationFailed, why))
     } else {
-        repeated_key(m).map(|key| {
-            let why = format!("account {key} is listed twice: the chain refuses it");
-            (ExactSvmTransactionSimulationFailed, why)
-        })
+        repeated_key(m).map(|key| (simulation, format!("account {key} is listed twice")))
     };
     let ixs = &m.instructions;
-    let most = if expect.version == Version::V1 { 6 } else { 7 };
+    let most = if v1 { 6 } else { 7 };
     if ixs.len() < 3 || ixs.len() > most {
         return fail(
             ExactSvmInstructionsLength,
@@ -240,6 +250,17 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
             "the transfer's accounts are not all in the message's keys".into(),
         ));
     };
+    // The authority must sign, and the token accounts be writable, or the token program refuses
+    // the transfer: a transfer "by" an account that never signed names a payer who did not pay.
+    let index = |i: usize| usize::from(transfer.accounts[i]);
+    if index(3) >= usize::from(m.header.signers) {
+        doomed.get_or_insert((
+            simulation,
+            format!("the transfer's authority {authority} does not sign"),
+        ));
+    } else if !writable(m, index(0)) || !writable(m, index(2)) {
+        doomed.get_or_insert((simulation, "the transfer's token accounts are read-only".into()));
+    }
     if authority.to_string() == expect.fee_payer {
         return Err(refuse(
             ExactSvmFeePayerTransferringFunds,
@@ -301,8 +322,10 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
                 format!("{} memo instructions; extra.memo asks for exactly one", memos.len()),
             ));
         }
+        // As the reference's TextDecoder reads it: invalid UTF-8 replaced, a leading BOM dropped.
         let text = String::from_utf8_lossy(&memos[0].data);
-        if memo.as_str() != Some(text.as_ref()) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if memo.as_str() != Some(text) {
             return Err(refuse(ExactSvmMemoMismatch, "the memo is not extra.memo".into()));
         }
     }
@@ -329,6 +352,17 @@ fn check_signatures(tx: &Transaction) -> Result<(), Refusal> {
         }
     }
     Ok(())
+}
+
+/// Whether the account at `index` of the static keys is writable, as the header says.
+fn writable(m: &Message, index: usize) -> bool {
+    let h = m.header;
+    let (signers, keys) = (usize::from(h.signers), m.keys.len());
+    if index < signers {
+        index < signers - usize::from(h.readonly_signed)
+    } else {
+        index < keys - usize::from(h.readonly_unsigned)
+    }
 }
 
 /// A key the message lists twice, which the chain refuses to load.

@@ -6,6 +6,12 @@ use wasm_bindgen::prelude::*;
 use super::keys::SecretKey;
 use crate::error::Error;
 
+/// The Wallet Standard chain of a Solana network (`solana:devnet`, …), or undefined.
+#[wasm_bindgen(js_name = solanaWalletChain)]
+pub fn solana_wallet_chain(network: &str) -> Option<String> {
+    super::wallet_chain(network).map(str::to_owned)
+}
+
 /// A Solana key held in wasm memory. It signs x402 transfers only; it is never returned to
 /// JavaScript and is zeroized when freed.
 #[wasm_bindgen]

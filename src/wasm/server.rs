@@ -102,6 +102,12 @@ impl PaymentGate {
         Ok(self.gate.enrich(index as usize, &text)? as u32)
     }
 
+    /// Drops the blockhash hints of the offers facilitator `index` serves; returns how many had one.
+    #[wasm_bindgen(js_name = forgetHints)]
+    pub fn forget_hints(&mut self, index: u32) -> u32 {
+        self.gate.forget_hints(index as usize) as u32
+    }
+
     /// Decides a request: `{kind: "free"}` (serve it), `{kind: "respond", response}` (send that),
     /// or `{kind: "pay", …}` (a verified payment to carry through). `paths` are the views of its
     /// path (the framework's own first, then the URL's), `mount` the pattern of the sub-app the

@@ -58,6 +58,7 @@ test("the dapp pays a Solana route with the injected wallet; settled once on Lit
   assert.match(await page.textContent('#receipt [data-field="transaction"]'), /^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
   assert.deepEqual(JSON.parse(await page.textContent("#content")), { forecast: "humid", paidOn: "solana" });
   assert.deepEqual(await page.evaluate(() => window.solanaWalletCalls), ["standard:connect", "solana:signTransaction"]);
+  assert.deepEqual(await page.evaluate(() => window.solanaWalletChains), ["solana:devnet"], "the wallet is told the chain");
   assert.equal(await chain.balanceOf(chain.payer.address), payerBefore - PRICE);
   assert.equal(await chain.balanceOf(chain.merchant), PRICE);
   assert.equal(facilitator.settlements().length, 1);

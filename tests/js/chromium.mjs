@@ -64,6 +64,7 @@ export async function injectSolanaWallet(page, secretKey, mode = "sign") {
   await page.addInitScript(
     ({ address, key, mode }) => {
       window.solanaWalletCalls = [];
+      window.solanaWalletChains = [];
       const account = { address, publicKey: Uint8Array.from(key), chains: ["solana:devnet"], features: ["solana:signTransaction"] };
       const b64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
       /** A compact-u16 at `at`: [value, bytes read]. */
@@ -75,8 +76,9 @@ export async function injectSolanaWallet(page, secretKey, mode = "sign") {
         }
         throw new Error("bad length");
       };
-      async function signTransaction({ transaction }) {
+      async function signTransaction({ transaction, chain }) {
         window.solanaWalletCalls.push("solana:signTransaction");
+        window.solanaWalletChains.push(chain);
         if (mode === "reject") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
         const tx = Uint8Array.from(transaction);
         const [count, n] = shortvec(tx, 0);
