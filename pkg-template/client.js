@@ -7,6 +7,9 @@ import {
   CasperPrivateKeySigner,
   SolanaPrivateKeySigner,
   solanaWalletChain,
+  solanaMessageBytes,
+  solanaSigners,
+  solanaWithSignature,
   draftQueries,
   selectPaymentRequirements,
   findMatchingRequirements,
@@ -94,6 +97,29 @@ export function solanaPrivateKeySigner(secret, { rpcUrl } = {}) {
     },
   });
 }
+
+/**
+ * A `@solana/kit` signer (a `TransactionPartialSigner`, such as `createKeyPairSignerFromBytes`
+ * makes: what `@x402/svm`'s client takes) as a Solana signer of this package: it signs the
+ * message of the draft's transaction, and the signature is put in its slot in wasm.
+ */
+function fromKitSigner(kit, rpcUrl) {
+  return Object.freeze({
+    family: "solana",
+    address: kit.address,
+    rpcUrl,
+    async signTransaction(transaction) {
+      const signatures = Object.fromEntries(Array.from(solanaSigners(transaction), (a) => [a, null]));
+      const [dictionary] = await kit.signTransactions([Object.freeze({ messageBytes: solanaMessageBytes(transaction), signatures })]);
+      const signature = dictionary?.[kit.address];
+      if (!(signature instanceof Uint8Array)) throw x402Error(Code.WalletError, "the kit signer returned no signature for its address");
+      return solanaWithSignature(transaction, kit.address, signature);
+    },
+  });
+}
+
+/** Whether `s` is a `@solana/kit` transaction signer rather than one of this package's. */
+const isKitSigner = (s) => typeof s?.signTransactions === "function" && typeof s.address === "string" && s.family === undefined;
 
 const base64ToBytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 const bytesToBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
@@ -279,7 +305,8 @@ async function readTerms(response, preferVersion) {
 
 /**
  * Wraps `fetch` so that a 402 is paid once and the request retried with the payment.
- * `signer` is one signer or an array of them, one per chain family (EVM, Casper, Solana): only
+ * `signer` is one signer or an array of them, one per chain family (EVM, Casper, Solana; a
+ * `@solana/kit` signer is taken as it is, with `solanaRpcUrl` for what its 402 leaves out): only
  * requirements some signer can pay are considered.
  *
  * Options: `maxAmount` (atomic units, string or bigint), `maxUsd` (default "0.10"; `false` turns it
@@ -292,7 +319,8 @@ async function readTerms(response, preferVersion) {
 export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   if (typeof fetchImpl !== "function") throw x402Error(Code.InvalidArgument, "wrapFetchWithPayment needs a fetch function");
   const signers = new Map();
-  for (const s of Array.isArray(signer) ? signer : [signer]) {
+  for (const given of Array.isArray(signer) ? signer : [signer]) {
+    const s = isKitSigner(given) ? fromKitSigner(given, options.solanaRpcUrl) : given;
     if (!s || (typeof s.signTypedData !== "function" && typeof s.signTransaction !== "function")) {
       throw x402Error(Code.InvalidArgument, "the signer must have signTypedData(typedData) (Solana: signTransaction(tx))");
     }

@@ -364,6 +364,8 @@ export interface AllowedAsset {
 
 /** Options of `wrapFetchWithPayment`; every cap and list narrows what is paid, and no token is paid uncapped. */
 export interface PaymentOptions {
+  /** The JSON-RPC endpoint of a `@solana/kit` signer given as it is (its own signers take `rpcUrl`). */
+  solanaRpcUrl?: string;
   /** Largest amount per payment in atomic units, any asset. */
   maxAmount?: string | bigint;
   /** Largest payment in USD for the known stablecoins; default "0.10"; `false` turns it off. */
@@ -407,9 +409,17 @@ export interface PaymentOptions {
 }
 
 /** `fetch` that pays a 402 once and retries with the payment. */
+/** A `@solana/kit` transaction signer (`createKeyPairSignerFromBytes`, as `@x402/svm` takes it). */
+export interface KitTransactionSigner {
+  readonly address: string;
+  signTransactions(
+    transactions: readonly { messageBytes: Uint8Array; signatures: Record<string, Uint8Array | null> }[],
+  ): Promise<readonly Record<string, Uint8Array>[]>;
+}
+
 export function wrapFetchWithPayment(
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>,
-  signer: Signer | Signer[],
+  signer: Signer | KitTransactionSigner | (Signer | KitTransactionSigner)[],
   options?: PaymentOptions,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 

@@ -55,8 +55,9 @@ pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Ve
             );
             Verdict::Valid { payer, deferred: vec![Deferred::Simulation], replay }
         }
+        // The reference names the payer on refusal once the transfer names one, and "" before.
         Err(Refusal { reason, payer, message }) => {
-            Verdict::invalid(reason, payer.as_deref(), message)
+            Verdict::invalid(reason, Some(payer.as_deref().unwrap_or("")), message)
         }
     }
 }

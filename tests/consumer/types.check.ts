@@ -25,6 +25,7 @@ import {
   type X402Error,
   type TypedData,
   type Signer,
+  type KitTransactionSigner,
   paymentMiddleware,
   withPayment,
   createPaymentHandler,
@@ -161,3 +162,7 @@ async function solanaPay(): Promise<string> {
 }
 void solFamily;
 void solanaPay;
+
+// A @solana/kit signer is taken as it is.
+const kitSigner: KitTransactionSigner = { address: "EghjTg5d84cu8CzUj5EG8fdXSdD39Fzzx9KVLFBcGwmY", signTransactions: async () => [] };
+void wrapFetchWithPayment(fetch, [kitSigner, signer], { solanaRpcUrl: "http://127.0.0.1:8899" });

@@ -249,3 +249,12 @@ test("a facilitator whose /supported hangs does not hold up a 402 that can be an
     hanging.close();
   }
 });
+
+test("a @solana/kit signer, as @x402/svm's client takes it, pays through our wrapper as it is", async () => {
+  const [payerBefore, merchantBefore] = await balances();
+  const pay = wrapFetchWithPayment(server, chain.payer, { solanaRpcUrl: rpc.url });
+  const res = await pay("http://shop.test/paid");
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.equal(decodePaymentResponse(res).payer, chain.payer.address);
+  assert.deepEqual(await balances(), [payerBefore - PRICE, merchantBefore + PRICE]);
+});
