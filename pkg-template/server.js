@@ -157,12 +157,14 @@ const HINT_LIFE_MS = 60_000;
 /**
  * Runs `start()` as background work of the request in `ctx` (Workers cancel what a finished
  * request did not hand to `waitUntil`), and forgets it after `limitMs` so that a call that never
- * settles cannot stop the next one from starting. `task.promise` is null when none runs.
+ * settles cannot stop the next one from starting (`task.active()`).
  */
 function backgroundTask(limitMs) {
   const task = { promise: null, startedAt: 0 };
+  /** Whether a call runs (one older than `limitMs` no longer counts). */
+  task.active = () => task.promise !== null && Date.now() - task.startedAt < limitMs;
   task.run = (ctx, start) => {
-    if (task.promise && Date.now() - task.startedAt < limitMs) return task.promise;
+    if (task.active()) return task.promise;
     task.startedAt = Date.now();
     const promise = start().finally(() => {
       if (task.promise === promise) task.promise = null;
@@ -198,7 +200,7 @@ function supportedLearner(gate, facilitators, limitMs) {
   let done = false; // no offer waits: nothing to ask, ever again
   return (ctx) => {
     if (done) return [];
-    if (!task.promise) {
+    if (!task.active()) {
       if (Date.now() - failedAt < SUPPORTED_RETRY_MS) return [];
       const wanted = Array.from(gate.awaiting());
       if (wanted.length === 0) {
@@ -238,7 +240,7 @@ function acceptsEnricher(gate, facilitators, configs, limitMs) {
     const waits = [];
     state.forEach((s, i) => {
       if (!s) return;
-      if (!s.task.promise && Date.now() - s.at >= s.maxAgeMs) {
+      if (!s.task.active() && Date.now() - s.at >= s.maxAgeMs) {
         s.task.run(ctx, async () => {
           try {
             gate.enrich(i, await facilitators[i].accepts(gate.acceptsRequest(i)));
@@ -251,7 +253,7 @@ function acceptsEnricher(gate, facilitators, configs, limitMs) {
           }
         });
       }
-      if (s.task.promise && Date.now() - s.okAt >= ACCEPTS_STALE_MS) waits.push(s.task.promise);
+      if (s.task.active() && Date.now() - s.okAt >= ACCEPTS_STALE_MS) waits.push(s.task.promise);
     });
     return waits;
   };
