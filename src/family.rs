@@ -3,7 +3,7 @@
 //! A family is everything about the `exact` scheme that differs from one kind of chain to another:
 //! which networks it serves, how its proof reads and verifies, what its payer and signatures look
 //! like, what a client drafts and a server offers. Each implements [`Family`] in its own folder
-//! ([`crate::evm`], [`crate::casper`]); [`FAMILIES`] lists them, and the rest of the crate
+//! ([`crate::evm`], [`crate::casper`], [`crate::solana`]); [`FAMILIES`] lists them, and the rest of the crate
 //! ([`crate::verify()`], [`crate::client`], [`crate::server`], the JS bindings) only looks a family
 //! up here and asks it. A new family is a folder that implements the trait, and one line below.
 

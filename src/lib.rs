@@ -3,8 +3,8 @@
 //! The x402 HTTP payment protocol (v1 and v2) in Rust, for WebAssembly and native use.
 //!
 //! The core is free of I/O: wire types ([`wire`]), the header codec ([`codec`]), networks and
-//! assets ([`network`], [`asset`]), the chain families ([`family`]: [`evm`], and [`casper`] with
-//! the feature `casper`), local verification ([`verify()`], a [`Verdict`]), the server's matching
+//! assets ([`network`], [`asset`]), the chain families ([`family`]: [`evm`], and [`casper`] and
+//! [`solana`] with the features of their names), local verification ([`verify()`], a [`Verdict`]), the server's matching
 //! rule and decisions ([`matching`], [`server`]) and client building blocks ([`client`]). Clocks
 //! and randomness are arguments, so everything is testable natively. On `wasm32` a thin binding
 //! layer exposes the same operations to JavaScript.

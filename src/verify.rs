@@ -9,8 +9,9 @@ use crate::wire::{PaymentPayload, PaymentRequirements};
 ///
 /// Checks the protocol version and the scheme, then hands the payment to the family that claims
 /// its network ([`crate::family::FAMILIES`]), which runs the reference facilitator's checks in its
-/// order, with its reason codes: `exact` on EVM (EIP-3009 and Permit2, v1 and v2) and, with the
-/// `casper` feature, `exact` on Casper (v2). It does not match `accepted` against the server's
+/// order, with its reason codes: `exact` on EVM (EIP-3009 and Permit2, v1 and v2), with the
+/// `casper` feature `exact` on Casper (v2), and with the `solana` feature `exact` on Solana (v1 and
+/// v2; its simulation left to the facilitator). It does not match `accepted` against the server's
 /// offer: that is [`crate::matching`]'s job, done first by a server.
 pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now: u64) -> Verdict {
     if payload.version() != requirements.version() {
