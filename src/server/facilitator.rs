@@ -21,6 +21,11 @@ impl Facilitators {
         Facilitators { networks }
     }
 
+    /// The facilitator for `network`, named either way (CAIP-2, or a v1 legacy name).
+    pub fn of(&self, network: &str) -> Option<usize> {
+        self.serving(&crate::network::to_caip2(network), network)
+    }
+
     /// The facilitator for a payment on `network` (CAIP-2; `v1_name` the name a v1 payment used).
     pub fn serving(&self, network: &str, v1_name: &str) -> Option<usize> {
         let listed = |patterns: &Vec<String>| {

@@ -105,9 +105,7 @@ impl Gate {
             .routes
             .iter()
             .flat_map(|r| r.waiting.iter())
-            .filter_map(|(_, o)| {
-                self.facilitators.serving(&network::to_caip2(&o.network), &o.network)
-            })
+            .filter_map(|(_, o)| self.facilitators.of(&o.network))
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -123,7 +121,7 @@ impl Gate {
             Error::field("supported", "a facilitator's /supported answer has a kinds list")
         })?;
         let facilitators = &self.facilitators;
-        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        let serves = |n: &str| facilitators.of(n) == Some(index);
         Ok(self.routes.iter_mut().map(|r| r.learn(kinds, serves)).sum())
     }
 
@@ -134,9 +132,7 @@ impl Gate {
             .routes
             .iter()
             .flat_map(|r| r.accepts.iter().chain(r.waiting.iter().map(|(_, o)| o)))
-            .filter(|o| {
-                self.facilitators.serving(&network::to_caip2(&o.network), &o.network) == Some(index)
-            })
+            .filter(|o| self.facilitators.of(&o.network) == Some(index))
             .collect();
         serde_json::json!({"x402Version": 2, "resource": {"url": ""}, "accepts": accepts})
     }
@@ -151,7 +147,7 @@ impl Gate {
                 Error::field("accepts", "a facilitator's /accepts answer has an accepts list")
             })?;
         let facilitators = &self.facilitators;
-        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        let serves = |n: &str| facilitators.of(n) == Some(index);
         Ok(self.routes.iter_mut().map(|r| r.enrich(enriched, serves)).sum())
     }
 
@@ -159,7 +155,7 @@ impl Gate {
     /// answered for longer than a blockhash lives); returns how many had one.
     pub fn forget_hints(&mut self, index: usize) -> usize {
         let facilitators = &self.facilitators;
-        let serves = |n: &str| facilitators.serving(&network::to_caip2(n), n) == Some(index);
+        let serves = |n: &str| facilitators.of(n) == Some(index);
         self.routes.iter_mut().map(|r| r.forget_hints(serves)).sum()
     }
 
