@@ -63,6 +63,18 @@ pub const MEMO_PROGRAM: Address =
 pub const LIGHTHOUSE_PROGRAM: Address =
     Address::known(hex32("04dfad7962ffb1dd925d0a9fb5e6d00ce6195ba8bb3a91fd07ef9860c5e97bb8"));
 
+/// Whether `program` is one of the token programs (SPL Token, Token-2022).
+pub fn is_token_program(program: &Address) -> bool {
+    *program == TOKEN_PROGRAM || *program == TOKEN_2022_PROGRAM
+}
+
+/// The token programs' `TransferChecked` instruction: `[12, amount u64 LE, decimals u8]`.
+pub const TRANSFER_CHECKED: u8 = 12;
+/// The compute budget's `SetComputeUnitLimit`: `[2, units u32 LE]`.
+pub const SET_COMPUTE_UNIT_LIMIT: u8 = 2;
+/// The compute budget's `SetComputeUnitPrice`: `[3, micro-lamports u64 LE]`.
+pub const SET_COMPUTE_UNIT_PRICE: u8 = 3;
+
 /// 64 hex digits as bytes, at compile time.
 const fn hex32(s: &str) -> [u8; 32] {
     const fn nibble(c: u8) -> u8 {

@@ -6,8 +6,9 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::address::{
-    associated_token_account, Address, COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM, TOKEN_2022_PROGRAM,
-    TOKEN_PROGRAM,
+    associated_token_account, is_token_program, Address, COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM,
+    SET_COMPUTE_UNIT_LIMIT, SET_COMPUTE_UNIT_PRICE, TOKEN_2022_PROGRAM, TOKEN_PROGRAM,
+    TRANSFER_CHECKED,
 };
 use super::transaction::{Header, Instruction, Message, Transaction};
 use super::verify::{check_transaction, Expect, MAX_MEMO_BYTES};
@@ -69,7 +70,7 @@ fn known_mint(terms: &Terms<'_>) -> Option<(u8, Address)> {
 }
 
 fn token_program(program: Address) -> Option<Address> {
-    (program == TOKEN_PROGRAM || program == TOKEN_2022_PROGRAM).then_some(program)
+    is_token_program(&program).then_some(program)
 }
 
 /// The `result` of the answer with `id`, or why there is none.
@@ -184,9 +185,9 @@ impl SolanaDraft {
         let mut data = vec![TRANSFER_CHECKED];
         data.extend_from_slice(&amount.to_le_bytes());
         data.push(decimals);
-        let mut limit = vec![2];
+        let mut limit = vec![SET_COMPUTE_UNIT_LIMIT];
         limit.extend_from_slice(&COMPUTE_UNIT_LIMIT.to_le_bytes());
-        let mut price = vec![3];
+        let mut price = vec![SET_COMPUTE_UNIT_PRICE];
         price.extend_from_slice(&COMPUTE_UNIT_PRICE.to_le_bytes());
         let calls = [
             Call { program: COMPUTE_BUDGET_PROGRAM, accounts: vec![], data: limit },
@@ -228,8 +229,6 @@ impl SolanaDraft {
         }
     }
 }
-
-const TRANSFER_CHECKED: u8 = 12;
 
 /// How an instruction uses an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,9 @@
 
 use ed25519_dalek::{Signer as _, SigningKey};
 
-use super::address::{Address, COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM};
-use super::address::{TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+use super::address::{
+    is_token_program, Address, COMPUTE_BUDGET_PROGRAM, MEMO_PROGRAM, TRANSFER_CHECKED,
+};
 use super::transaction::{Message, Transaction};
 use crate::error::{Error, Result};
 
@@ -75,12 +76,10 @@ fn is_transfer_by(m: &Message, authority: &Address) -> bool {
     let program = |i: usize| m.instructions.get(i).and_then(|ix| m.program(ix));
     let n = m.instructions.len();
     let Some(me) = m.keys.iter().position(|k| k == authority) else { return false };
-    let h = m.header;
-    let read_only_signer =
-        me < usize::from(h.signers) && me >= usize::from(h.signers - h.readonly_signed);
+    let read_only_signer = m.is_signer(me) && !m.is_writable(me);
     let transfer_ok = m.instructions.get(2).is_some_and(|ix| {
-        matches!(program(2), Some(p) if *p == TOKEN_PROGRAM || *p == TOKEN_2022_PROGRAM)
-            && ix.data.first() == Some(&12)
+        program(2).is_some_and(is_token_program)
+            && ix.data.first() == Some(&TRANSFER_CHECKED)
             && ix.accounts.get(3).map(|&a| usize::from(a)) == Some(me)
             && ix.accounts.iter().filter(|&&a| usize::from(a) == me).count() == 1
     });

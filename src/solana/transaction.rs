@@ -266,6 +266,22 @@ impl Message {
         out
     }
 
+    /// Whether the static key at `index` signs.
+    pub fn is_signer(&self, index: usize) -> bool {
+        index < usize::from(self.header.signers)
+    }
+
+    /// Whether the static key at `index` is writable, as the header says.
+    pub fn is_writable(&self, index: usize) -> bool {
+        let h = self.header;
+        let (signers, keys) = (usize::from(h.signers), self.keys.len());
+        if index < signers {
+            index < signers - usize::from(h.readonly_signed)
+        } else {
+            index < keys.saturating_sub(usize::from(h.readonly_unsigned))
+        }
+    }
+
     /// The key at `index`, if it is a static key.
     pub fn key(&self, index: u8) -> Option<&Address> {
         self.keys.get(usize::from(index))

@@ -18,8 +18,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::address::{
-    associated_token_account, Address, COMPUTE_BUDGET_PROGRAM, LIGHTHOUSE_PROGRAM, MEMO_PROGRAM,
-    TOKEN_2022_PROGRAM, TOKEN_PROGRAM,
+    associated_token_account, is_token_program, Address, COMPUTE_BUDGET_PROGRAM,
+    LIGHTHOUSE_PROGRAM, MEMO_PROGRAM, SET_COMPUTE_UNIT_LIMIT, SET_COMPUTE_UNIT_PRICE,
+    TOKEN_PROGRAM, TRANSFER_CHECKED,
 };
 use super::transaction::{Message, Transaction};
 use super::Payload;
@@ -37,10 +38,6 @@ pub const SETTLEMENT_TTL_SECONDS: u64 = 120;
 
 /// The largest wire transaction a validator takes (an IPv6 packet's payload).
 pub const MAX_TRANSACTION_BYTES: usize = 1232;
-
-const SET_COMPUTE_UNIT_LIMIT: u8 = 2;
-const SET_COMPUTE_UNIT_PRICE: u8 = 3;
-const TRANSFER_CHECKED: u8 = 12;
 
 /// Verifies an `exact` payment on a Solana network at unix time `now`.
 pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
@@ -218,8 +215,8 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
     // The payer is the authority of the first token instruction with four accounts, wherever it is.
     let payer = ixs
         .iter()
-        .find(|ix| is_token_program(m.program(ix)) && ix.accounts.len() >= 4)
-        .and_then(|ix| account(m, ix.accounts[3]))
+        .find(|ix| m.program(ix).is_some_and(is_token_program) && ix.accounts.len() >= 4)
+        .and_then(|ix| m.key(ix.accounts[3]))
         .map(|a| a.to_string());
     let Some(payer) = payer else {
         return fail(ExactSvmNoTransferInstruction, "no token transfer names an authority");
@@ -228,7 +225,7 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
         |reason: Reason, message: String| Refusal { reason, payer: Some(payer.clone()), message };
     let transfer = &ixs[2];
     let program = m.program(transfer);
-    if !is_token_program(program) {
+    if !program.is_some_and(is_token_program) {
         return Err(refuse(
             ExactSvmNoTransferInstruction,
             "the third instruction is not the Token or Token-2022 program".into(),
@@ -242,7 +239,7 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
         ));
     }
     let [source, mint, destination, authority] =
-        [0, 1, 2, 3].map(|i| account(m, transfer.accounts[i]).copied());
+        [0, 1, 2, 3].map(|i| m.key(transfer.accounts[i]).copied());
     let (Some(_source), Some(mint), Some(destination), Some(authority)) =
         (source, mint, destination, authority)
     else {
@@ -254,12 +251,12 @@ pub(crate) fn check_transaction(tx: &Transaction, expect: &Expect<'_>) -> Result
     // The authority must sign, and the token accounts be writable, or the token program refuses
     // the transfer: a transfer "by" an account that never signed names a payer who did not pay.
     let index = |i: usize| usize::from(transfer.accounts[i]);
-    if index(3) >= usize::from(m.header.signers) {
+    if !m.is_signer(index(3)) {
         doomed.get_or_insert((
             simulation,
             format!("the transfer's authority {authority} does not sign"),
         ));
-    } else if !writable(m, index(0)) || !writable(m, index(2)) {
+    } else if !m.is_writable(index(0)) || !m.is_writable(index(2)) {
         doomed.get_or_insert((simulation, "the transfer's token accounts are read-only".into()));
     }
     if authority.to_string() == expect.fee_payer {
@@ -355,31 +352,11 @@ fn check_signatures(tx: &Transaction) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Whether the account at `index` of the static keys is writable, as the header says.
-fn writable(m: &Message, index: usize) -> bool {
-    let h = m.header;
-    let (signers, keys) = (usize::from(h.signers), m.keys.len());
-    if index < signers {
-        index < signers - usize::from(h.readonly_signed)
-    } else {
-        index < keys - usize::from(h.readonly_unsigned)
-    }
-}
-
 /// A key the message lists twice, which the chain refuses to load.
 fn repeated_key(m: &Message) -> Option<&Address> {
     let mut keys: Vec<&Address> = m.keys.iter().collect();
     keys.sort();
     keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
-}
-
-/// The static key an instruction's account index names.
-fn account(m: &Message, index: u8) -> Option<&Address> {
-    m.key(index)
-}
-
-fn is_token_program(program: Option<&Address>) -> bool {
-    program == Some(&TOKEN_PROGRAM) || program == Some(&TOKEN_2022_PROGRAM)
 }
 
 /// Instruction `at` must be a ComputeBudget instruction with `discriminator` and a
