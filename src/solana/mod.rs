@@ -31,8 +31,28 @@ use address::Address;
 /// The CAIP-2 namespace of Solana networks.
 pub const NAMESPACE: &str = "solana";
 
-/// The v1 names of Solana networks.
-pub const LEGACY_NAMES: [&str; 3] = ["solana", "solana-devnet", "solana-testnet"];
+/// The known Solana networks: CAIP-2 id (whose v1 name is in [`crate::network::LEGACY_OTHER`]),
+/// the public RPC endpoint the reference client defaults to, and the Wallet Standard chain.
+const NETWORKS: [(&str, &str, &str); 3] = [
+    (
+        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp",
+        "https://api.mainnet-beta.solana.com",
+        "solana:mainnet",
+    ),
+    ("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "https://api.devnet.solana.com", "solana:devnet"),
+    ("solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z", "https://api.testnet.solana.com", "solana:testnet"),
+];
+
+/// The known network `network` names (CAIP-2 or a v1 name).
+fn known(network: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    let caip2 = crate::network::to_caip2(network);
+    NETWORKS.iter().find(|(id, _, _)| *id == caip2)
+}
+
+/// Whether `network` is the v1 name of a Solana network.
+fn is_legacy_name(network: &str) -> bool {
+    !network.contains(':') && known(network).is_some()
+}
 
 /// The compute unit limit the reference client sets.
 pub const COMPUTE_UNIT_LIMIT: u32 = 20_000;
@@ -50,14 +70,13 @@ impl Family for Solana {
 
     fn claims(&self, network: &str, version: Version) -> bool {
         match version {
-            Version::V1 => LEGACY_NAMES.contains(&network),
+            Version::V1 => is_legacy_name(network),
             Version::V2 => network.split_once(':').is_some_and(|(ns, _)| ns == NAMESPACE),
         }
     }
 
     fn serves(&self, network: &str) -> bool {
-        LEGACY_NAMES.contains(&network)
-            || Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
+        is_legacy_name(network) || Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
     }
 
     fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
@@ -132,23 +151,13 @@ impl From<Address> for Payer {
 
 /// The public RPC endpoint of a known network, which the reference client also defaults to.
 pub fn default_rpc_url(network: &str) -> Option<&'static str> {
-    match crate::network::to_caip2(network).as_ref() {
-        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" => Some("https://api.mainnet-beta.solana.com"),
-        "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" => Some("https://api.devnet.solana.com"),
-        "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z" => Some("https://api.testnet.solana.com"),
-        _ => None,
-    }
+    known(network).map(|&(_, rpc, _)| rpc)
 }
 
 /// The Wallet Standard chain of a known network (`solana:mainnet`, `solana:devnet`,
 /// `solana:testnet`): what a wallet is told the transaction is for.
 pub fn wallet_chain(network: &str) -> Option<&'static str> {
-    match crate::network::to_caip2(network).as_ref() {
-        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp" => Some("solana:mainnet"),
-        "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1" => Some("solana:devnet"),
-        "solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z" => Some("solana:testnet"),
-        _ => None,
-    }
+    known(network).map(|&(_, _, chain)| chain)
 }
 
 /// `payload` of a Solana payment.
