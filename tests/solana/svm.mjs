@@ -19,6 +19,7 @@ import {
 import { x402Facilitator } from "@x402/core/facilitator";
 import { ExactSvmScheme } from "@x402/svm/exact/facilitator";
 import { ExactSvmSchemeV1 } from "@x402/svm/exact/v1/facilitator";
+import { serveFacilitator } from "../js/facilitator-http.mjs";
 
 export const NETWORK = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1";
 export const USDC = address("4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU");
@@ -127,66 +128,27 @@ export async function startSvmFacilitator(chain, { port = 0 } = {}) {
   const facilitator = new x402Facilitator()
     .register(NETWORK, new ExactSvmScheme(signer))
     .registerV1(["solana-devnet"], new ExactSvmSchemeV1(signer));
-  const calls = [];
-  const server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", async () => {
-      const send = (status, value) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
-      };
-      try {
-        if (req.method === "GET" && req.url === "/supported") {
-          calls.push({ path: "/supported" });
-          return send(200, facilitator.getSupported());
-        }
-        const body = JSON.parse(raw || "{}");
-        if (req.method === "POST" && req.url === "/accepts") {
-          // faremeter's enrichment of Solana requirements: the matching ones only, with what a
-          // client needs to pay without RPC.
-          calls.push({ path: "/accepts", body });
-          const accepts = (body.accepts ?? [])
-            .filter((r) => r.scheme === "exact" && r.network === NETWORK)
-            .map((r) => ({
-              ...r,
-              extra: {
-                ...r.extra,
-                feePayer: feePayer.address,
-                decimals: 6,
-                recentBlockhash: svm.latestBlockhash(),
-                tokenProgram: TOKEN_PROGRAM,
-                features: {},
-              },
-            }));
-          return send(200, { x402Version: 2, resource: body.resource, accepts });
-        }
-        if (req.method === "POST" && (req.url === "/verify" || req.url === "/settle")) {
-          const kind = req.url.slice(1);
-          const result = await facilitator[kind](body.paymentPayload, body.paymentRequirements);
-          calls.push({ path: req.url, result });
-          return send(200, result);
-        }
-        send(404, { error: "not found" });
-      } catch (e) {
-        calls.push({ path: req.url, error: String(e?.message ?? e) });
-        send(500, { error: String(e?.message ?? e) });
-      }
-    });
+  // faremeter's enrichment of Solana requirements: the matching ones only, with what a client
+  // needs to pay without RPC.
+  const accepts = (body) => ({
+    x402Version: 2,
+    resource: body.resource,
+    accepts: (body.accepts ?? [])
+      .filter((r) => r.scheme === "exact" && r.network === NETWORK)
+      .map((r) => ({
+        ...r,
+        extra: {
+          ...r.extra,
+          feePayer: feePayer.address,
+          decimals: 6,
+          recentBlockhash: svm.latestBlockhash(),
+          tokenProgram: TOKEN_PROGRAM,
+          features: {},
+        },
+      })),
   });
-  await new Promise((r) => server.listen(port, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    feePayer: feePayer.address,
-    calls,
-    sent,
-    settlements: () => calls.filter((c) => c.path === "/settle"),
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
-  };
+  const served = await serveFacilitator(facilitator, { port, routes: { "POST /accepts": accepts } });
+  return { ...served, feePayer: feePayer.address, sent };
 }
 
 /** A JSON-RPC endpoint answered by LiteSVM: getLatestBlockhash and getAccountInfo (base64); open
