@@ -37,19 +37,38 @@ pub trait Family: Sync {
     /// Whether this family can pay and verify on `network` (CAIP-2 or a v1 legacy name).
     fn serves(&self, network: &str) -> bool;
 
-    /// Verifies an `exact` payment at unix time `now`: the proof is read once, into the
+    /// The schemes this family pays and verifies (`exact`; on EVM also `upto`, v2 only).
+    fn schemes(&self) -> &'static [&'static str] {
+        &["exact"]
+    }
+
+    /// Whether this family pays and verifies `scheme` in `version`.
+    fn has_scheme(&self, scheme: &str, version: Version) -> bool {
+        let _ = version;
+        self.schemes().contains(&scheme)
+    }
+
+    /// Verifies a payment of one of its [`Family::schemes`] at unix time `now`: the proof is read once, into the
     /// family's typed payload, and the reference facilitator's checks run on it in its order, with
     /// its reason codes. A valid verdict names the payment's one-time key, and the reason a
     /// server refuses it with when it comes again.
     fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict;
 
+    /// Adds to a route's offer what its scheme always carries (EVM `upto`: Permit2 as the
+    /// transfer method), before [`Family::check_offer`].
+    fn complete_offer(&self, offer: &mut v2::PaymentRequirements) {
+        let _ = offer;
+    }
+
     /// What a server checks of a route's offer on this family when its table loads, so that an
     /// offer no client could pay fails at start-up.
     fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()>;
 
-    /// The `extra` keys of an offer that only its facilitator knows, read from its `/supported`
-    /// kinds (Solana: `feePayer`). An offer without them waits for the facilitator's answer.
-    fn facilitator_extra(&self) -> &'static [&'static str] {
+    /// The `extra` keys of an offer of `scheme` that only its facilitator knows, read from its
+    /// `/supported` kinds (Solana: `feePayer`; EVM `upto`: `facilitatorAddress`). An offer
+    /// without them waits for the facilitator's answer.
+    fn facilitator_extra(&self, scheme: &str) -> &'static [&'static str] {
+        let _ = scheme;
         &[]
     }
 

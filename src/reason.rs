@@ -58,6 +58,22 @@ wire_strings! {
         Permit2TokenMismatch = "permit2_token_mismatch",
         /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
         Permit2AllowanceRequired = "permit2_allowance_required",
+        /// A Permit2 nonce already used (on chain, or reserved by this server).
+        Permit2InvalidNonce = "permit2_invalid_nonce",
+        /// `upto`: the scheme is not `upto` on the payload or the requirement.
+        UptoEvmScheme = "invalid_upto_evm_scheme",
+        /// `upto`: the payload's network differs from the requirement's.
+        UptoEvmNetworkMismatch = "invalid_upto_evm_network_mismatch",
+        /// `upto`: the witness names another facilitator than the requirement's `facilitatorAddress`.
+        UptoFacilitatorMismatch = "upto_facilitator_mismatch",
+        /// `upto` settlement: the amount to settle is above the signed maximum.
+        UptoEvmSettlementExceedsAmount = "invalid_upto_evm_payload_settlement_exceeds_amount",
+        /// `upto` settlement: the proxy refused an amount above the permitted one.
+        UptoAmountExceedsPermitted = "upto_amount_exceeds_permitted",
+        /// `upto` settlement: the transaction was not sent by the witness's facilitator.
+        UptoUnauthorizedFacilitator = "upto_unauthorized_facilitator",
+        /// `upto` settlement: the transaction reverted.
+        UptoEvmTransactionFailed = "invalid_upto_evm_transaction_failed",
         /// Casper: the payload's scheme is not `exact`.
         ExactCasperUnsupportedScheme = "invalid_exact_casper_unsupported_scheme",
         /// Casper: the payload's network differs from the requirement's, or is not a Casper network.

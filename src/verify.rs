@@ -9,7 +9,7 @@ use crate::wire::{PaymentPayload, PaymentRequirements};
 ///
 /// Checks the protocol version and the scheme, then hands the payment to the family that claims
 /// its network ([`crate::family::FAMILIES`]), which runs the reference facilitator's checks in its
-/// order, with its reason codes: `exact` on EVM (EIP-3009 and Permit2, v1 and v2), with the
+/// order, with its reason codes: `exact` on EVM (EIP-3009 and Permit2, v1 and v2) and `upto` (Permit2, v2), with the
 /// `casper` feature `exact` on Casper (v2), and with the `solana` feature `exact` on Solana (v1 and
 /// v2; its simulation left to the facilitator). It does not match `accepted` against the server's
 /// offer: that is [`crate::matching`]'s job, done first by a server.
@@ -26,14 +26,22 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
         );
     }
     let terms = requirements.terms();
-    if terms.scheme != "exact" && payload.scheme() != "exact" {
-        return Verdict::invalid(
+    let version = payload.version();
+    let unsupported = |f: &dyn family::Family| {
+        !f.has_scheme(terms.scheme, version) && !f.has_scheme(payload.scheme(), version)
+    };
+    let scheme_refused = || {
+        Verdict::invalid(
             Reason::UnsupportedScheme,
             None,
             format!("scheme `{}` is not supported", terms.scheme),
-        );
+        )
+    };
+    if family::FAMILIES.iter().all(|f| unsupported(*f)) {
+        return scheme_refused();
     }
-    match family::claiming(terms.network, payload.version()) {
+    match family::claiming(terms.network, version) {
+        Some(family) if unsupported(family) => scheme_refused(),
         Some(family) => family.verify(payload, &terms, now),
         None => Verdict::invalid(
             Reason::InvalidNetwork,

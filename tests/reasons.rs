@@ -39,15 +39,41 @@ fn the_unmodified_vectors_are_valid() {
 
 #[test]
 fn invalid_exact_evm_scheme() {
-    assert_eq!(reason(V2, |_, r, _| r["scheme"] = json!("upto")), Some("invalid_exact_evm_scheme"));
+    assert_eq!(
+        reason(V2, |_, r, _| r["scheme"] = json!("exotic")),
+        Some("invalid_exact_evm_scheme")
+    );
     assert_eq!(reason(V1, |p, _, _| p["scheme"] = json!("upto")), Some("invalid_exact_evm_scheme"));
 }
 
 #[test]
-fn unsupported_scheme_when_neither_side_is_exact() {
+fn unsupported_scheme_when_neither_side_is_a_scheme_of_the_family() {
+    assert_eq!(
+        reason(V2, |p, r, _| set_accepted(p, r, "scheme", json!("exotic"))),
+        Some("unsupported_scheme")
+    );
+    // v1 has no upto.
+    assert_eq!(
+        reason(V1, |p, r, _| {
+            p["scheme"] = json!("upto");
+            r["scheme"] = json!("upto");
+        }),
+        Some("unsupported_scheme")
+    );
+}
+
+#[test]
+fn an_exact_payload_for_an_upto_requirement_is_not_an_upto_payload() {
+    // The reference routes on the requirement's scheme: its upto facilitator reads no permit here.
+    assert_eq!(reason(V2, |_, r, _| r["scheme"] = json!("upto")), Some("unsupported_payload_type"));
     assert_eq!(
         reason(V2, |p, r, _| set_accepted(p, r, "scheme", json!("upto"))),
-        Some("unsupported_scheme")
+        Some("unsupported_payload_type")
+    );
+    assert_eq!(
+        reason(P2, |p, r, _| set_accepted(p, r, "scheme", json!("upto"))),
+        Some("unsupported_payload_type"),
+        "an exact permit names no facilitator"
     );
 }
 

@@ -3,6 +3,7 @@
 mod draft;
 pub mod eip712;
 pub mod signature;
+pub mod upto;
 mod verify;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod wasm;
@@ -11,6 +12,7 @@ use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
 
 pub use crate::eip3009::Authorization;
+pub use upto::verify_upto;
 pub use verify::verify_exact;
 
 use crate::error::{Error, Result};
@@ -49,12 +51,58 @@ impl Family for Evm {
         network::evm_chain_id(network).is_ok()
     }
 
-    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
-        verify_exact(payload, terms, now)
+    fn schemes(&self) -> &'static [&'static str] {
+        &["exact", upto::UPTO]
     }
 
-    fn check_offer(&self, _offer: &v2::PaymentRequirements) -> Result<()> {
-        Ok(())
+    fn has_scheme(&self, scheme: &str, version: Version) -> bool {
+        scheme == "exact" || (scheme == upto::UPTO && version == Version::V2)
+    }
+
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        if terms.scheme == upto::UPTO {
+            verify_upto(payload, terms, now)
+        } else {
+            verify_exact(payload, terms, now)
+        }
+    }
+
+    fn complete_offer(&self, offer: &mut v2::PaymentRequirements) {
+        if offer.scheme == upto::UPTO {
+            let extra = offer.extra.get_or_insert_with(Default::default);
+            extra.insert("assetTransferMethod".into(), "permit2".into());
+        }
+    }
+
+    fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()> {
+        if offer.scheme != upto::UPTO {
+            return Ok(());
+        }
+        let extra = offer.extra.as_ref();
+        if extra.and_then(|e| e.get("assetTransferMethod")).and_then(|m| m.as_str())
+            != Some("permit2")
+        {
+            return Err(Error::field(
+                "extra",
+                "an upto offer is paid by Permit2: extra.assetTransferMethod must be \"permit2\"",
+            ));
+        }
+        match extra.and_then(|e| e.get(upto::FACILITATOR_ADDRESS)) {
+            None => Ok(()),
+            Some(v) if v.as_str().and_then(signature::parse_address).is_some() => Ok(()),
+            Some(v) => Err(Error::field(
+                upto::FACILITATOR_ADDRESS,
+                format!("{v} is not an EVM address with a valid checksum"),
+            )),
+        }
+    }
+
+    fn facilitator_extra(&self, scheme: &str) -> &'static [&'static str] {
+        if scheme == upto::UPTO {
+            &[upto::FACILITATOR_ADDRESS]
+        } else {
+            &[]
+        }
     }
 
     fn payer(&self, from: &str) -> Option<Result<Payer>> {

@@ -29,18 +29,18 @@ pub fn verify_exact(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Ve
 }
 
 /// A field of the proof read as a string, for `payer` before the proof is fully parsed.
-fn payer_of<'a>(proof: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(super) fn payer_of<'a>(proof: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     proof.get(key)?.get("from")?.as_str()
 }
 
 /// An address compared the way viem's `getAddress` does: any case, checksum not enforced.
-fn loose_address(s: &str) -> Option<Address> {
+pub(super) fn loose_address(s: &str) -> Option<Address> {
     let digits = s.strip_prefix("0x")?;
     (digits.len() == 40).then(|| digits.parse().ok()).flatten()
 }
 
 /// A uint256 field: canonical decimal, or the reason the reference would give.
-fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
+pub(super) fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
     decimal::parse(value).map_err(|e| {
         let reason = if value.bytes().all(|b| b.is_ascii_digit())
             && !value.is_empty()
@@ -117,7 +117,7 @@ fn preamble(
     Ok((chain_id, asset))
 }
 
-fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
+pub(super) fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
     loose_address(terms.pay_to).ok_or_else(|| {
         Verdict::invalid(
             Reason::InvalidPaymentRequirements,
@@ -192,7 +192,7 @@ pub fn contract_signature_shape(sig: &[u8]) -> Result<(), String> {
 
 /// Checks that `signature` over `digest` recovers to `from`. `Ok(false)` means a contract
 /// signature that only the chain can judge.
-fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
+pub(super) fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
     match signature_bytes(signature)? {
         None => Ok(false),
         Some(sig) => {
@@ -321,7 +321,7 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
 /// What a used key is refused with, for both payload kinds.
 const NONCE_USED: Reason = Reason::ExactEvmNonceAlreadyUsed;
 
-fn saturating_u64(n: U256) -> u64 {
+pub(super) fn saturating_u64(n: U256) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 

@@ -131,7 +131,7 @@ pub fn missing_extra(offer: &v2::PaymentRequirements) -> Vec<&'static str> {
     let Some(family) = family::serving(&offer.network) else { return Vec::new() };
     let has =
         |key: &str| offer.extra.as_ref().and_then(|e| e.get(key)).is_some_and(|v| !v.is_null());
-    family.facilitator_extra().iter().copied().filter(|k| !has(k)).collect()
+    family.facilitator_extra(&offer.scheme).iter().copied().filter(|k| !has(k)).collect()
 }
 
 /// Whether `offer` passes its family's checks of an offer (what the table checks at load).

@@ -106,7 +106,7 @@ impl Family for Solana {
         Ok(())
     }
 
-    fn facilitator_extra(&self) -> &'static [&'static str] {
+    fn facilitator_extra(&self, _scheme: &str) -> &'static [&'static str] {
         &["feePayer"]
     }
 
