@@ -142,6 +142,7 @@ export type ErrorCode =
   | "settlement_pending"
   | "settlement_unresolved"
   | "handler_failed"
+  | "permit2_approval_required"
   | "internal";
 
 /**

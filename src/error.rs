@@ -70,6 +70,8 @@ wire_strings! {
         SettlementUnresolved = "settlement_unresolved",
         /// The protected handler failed after the payment settled.
         HandlerFailed = "handler_failed",
+        /// The payer has not approved Permit2 for the token, which a Permit2 payment needs once.
+        Permit2ApprovalRequired = "permit2_approval_required",
         /// A bug in this crate.
         Internal = "internal",
     }

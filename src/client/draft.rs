@@ -59,7 +59,7 @@ impl PaymentDraft {
             PaymentRequired::V2(r) => (Some(r.resource.clone()), r.extensions.clone()),
         };
         let terms = accepted.terms();
-        if terms.scheme != "exact" {
+        if !payer.family().has_scheme(terms.scheme, terms.version) {
             return Err(Error::field("scheme", format!("`{}` is not supported", terms.scheme)));
         }
         let body = payer.family().draft(&terms, &payer, now, nonce, chain)?;

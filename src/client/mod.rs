@@ -46,6 +46,10 @@ pub struct Policy {
     pub max_usd: Option<String>,
     /// Longest validity a server may ask a payment to have (`maxTimeoutSeconds`).
     pub max_timeout_seconds: u64,
+    /// The schemes paid, in the client's order of preference (default `exact`, then `upto`,
+    /// whose cap applies to the maximum it signs). Between offers of one scheme the server's
+    /// order stands.
+    pub schemes: Vec<&'static str>,
 }
 
 /// A token a client pays with besides the known ones (the reference's `allowedAssets` entry).
@@ -76,12 +80,16 @@ impl Default for Policy {
             max_amount: None,
             max_usd: Some(DEFAULT_MAX_USD.to_owned()),
             max_timeout_seconds: DEFAULT_MAX_TIMEOUT_SECONDS,
+            schemes: DEFAULT_SCHEMES.to_vec(),
         }
     }
 }
 
+/// The schemes a client pays unless told otherwise, preferred in this order.
+pub const DEFAULT_SCHEMES: [&str; 2] = ["exact", "upto"];
+
 /// The client options of the JS face, as JSON: `{maxAmount?, maxUsd?, maxTimeoutSeconds?, networks?,
-/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?}`.
+/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?, schemes?}`.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PolicyOptions {
@@ -100,6 +108,8 @@ struct PolicyOptions {
     allow_unknown_assets: bool,
     #[serde(default)]
     families: Option<Vec<String>>,
+    #[serde(default)]
+    schemes: Option<Vec<String>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -184,6 +194,25 @@ impl Policy {
             max_amount,
             max_usd,
             max_timeout_seconds: o.max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
+            schemes: match o.schemes {
+                None => DEFAULT_SCHEMES.to_vec(),
+                Some(names) => names
+                    .iter()
+                    .map(|n| {
+                        family::FAMILIES
+                            .iter()
+                            .flat_map(|f| f.schemes())
+                            .find(|s| *s == n)
+                            .copied()
+                            .ok_or_else(|| {
+                                Error::field(
+                                    "schemes",
+                                    format!("`{n}` is not a scheme this package pays"),
+                                )
+                            })
+                    })
+                    .collect::<Result<_>>()?,
+            },
         })
     }
 }
@@ -206,8 +235,8 @@ impl Policy {
     /// Why `terms` is refused, or `None` if it is acceptable.
     pub fn refusal(&self, terms: &Terms<'_>) -> Option<Refusal> {
         let no = |why: String| Some(Refusal::NotAllowed(why));
-        if terms.scheme != "exact" {
-            return no(format!("scheme `{}` is not supported", terms.scheme));
+        if !self.schemes.contains(&terms.scheme) {
+            return no(format!("scheme `{}` is not one this client pays", terms.scheme));
         }
         let family = match terms.version {
             Version::V1 if terms.network.contains(':') => None,
@@ -217,6 +246,14 @@ impl Policy {
             None => return no(format!("network `{}` is not a supported network", terms.network)),
             Some(f) if !self.families.contains(&f.namespace()) => {
                 return no(format!("network `{}` needs a {} signer", terms.network, f.namespace()));
+            }
+            Some(f) if !f.has_scheme(terms.scheme, terms.version) => {
+                return no(format!(
+                    "scheme `{}` is not paid on {} in x402 v{}",
+                    terms.scheme,
+                    f.namespace(),
+                    terms.version as u8
+                ));
             }
             Some(_) => {}
         }
@@ -295,6 +332,12 @@ pub fn acceptable(required: &PaymentRequired, policy: &Policy) -> Result<Vec<usi
             }
         }
     }
+    // The client's scheme preference first; the server's order within a scheme.
+    let rank = |i: &usize| {
+        let scheme = required.accept(*i).map(|r| r.terms().scheme.to_owned()).unwrap_or_default();
+        policy.schemes.iter().position(|s| *s == scheme).unwrap_or(usize::MAX)
+    };
+    ok.sort_by_key(rank);
     match (ok.is_empty(), only_cap) {
         (false, _) => Ok(ok),
         (true, true) => Err(Error::AmountExceedsMax(refusals.join("; "))),

@@ -1,11 +1,12 @@
-//! The client's side of `exact` on EVM: the authorization to sign (EIP-3009, or Permit2 where the
-//! requirement asks for it) and the proof once it is signed.
+//! The client's side of EVM payments: the authorization to sign (`exact`: EIP-3009, or Permit2
+//! where the requirement asks for it; `upto`: a Permit2 permit for the maximum) and the proof once
+//! it is signed.
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::Eip712Domain;
 use serde_json::{Map, Value};
 
-use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
+use super::eip712::{self, exact_permit2, upto_permit2, Signable, TransferWithAuthorization};
 use super::signature::{parse_address, recover};
 use super::{
     Eip3009Payload, Permit2Authorization, Permit2Payload, Permit2Witness, TokenPermissions,
@@ -21,6 +22,7 @@ use crate::wire::{Terms, Version};
 enum Message {
     Eip3009(TransferWithAuthorization),
     Permit2(exact_permit2::PermitWitnessTransferFrom),
+    Upto(upto_permit2::PermitWitnessTransferFrom),
 }
 
 /// An unsigned EVM payment.
@@ -53,7 +55,29 @@ impl EvmDraft {
         };
         let permit2 = terms.version == Version::V2
             && terms.extra_str("assetTransferMethod") == Some("permit2");
-        let (domain, message) = if permit2 {
+        let (domain, message) = if terms.scheme == super::upto::UPTO {
+            // The maximum is signed; the named facilitator alone may settle a part of it.
+            let facilitator = terms
+                .extra_str(super::upto::FACILITATOR_ADDRESS)
+                .and_then(parse_address)
+                .ok_or_else(|| {
+                    Error::field(
+                        "extra.facilitatorAddress",
+                        "an upto requirement names the facilitator that settles it",
+                    )
+                })?;
+            if terms.version != Version::V2 {
+                return Err(Error::field("scheme", "upto is an x402 v2 scheme"));
+            }
+            let message = upto_permit2::PermitWitnessTransferFrom {
+                permitted: upto_permit2::TokenPermissions { token: asset, amount: terms.amount },
+                spender: eip712::UPTO_PERMIT2_PROXY,
+                nonce: U256::from_be_bytes(nonce),
+                deadline: valid_before,
+                witness: upto_permit2::Witness { to: pay_to, facilitator, validAfter: U256::ZERO },
+            };
+            (eip712::permit2_domain(chain_id), Message::Upto(message))
+        } else if permit2 {
             let message = exact_permit2::PermitWitnessTransferFrom {
                 permitted: exact_permit2::TokenPermissions { token: asset, amount: terms.amount },
                 spender: eip712::EXACT_PERMIT2_PROXY,
@@ -83,6 +107,7 @@ impl Draft for EvmDraft {
         match &self.message {
             Message::Eip3009(m) => m.digest(&self.domain),
             Message::Permit2(m) => m.digest(&self.domain),
+            Message::Upto(m) => m.digest(&self.domain),
         }
     }
 
@@ -90,6 +115,7 @@ impl Draft for EvmDraft {
         match &self.message {
             Message::Eip3009(m) => m.typed_data(&self.domain),
             Message::Permit2(m) => m.typed_data(&self.domain),
+            Message::Upto(m) => m.typed_data(&self.domain),
         }
     }
 
@@ -97,6 +123,7 @@ impl Draft for EvmDraft {
         match &self.message {
             Message::Eip3009(m) => m.validBefore,
             Message::Permit2(m) => m.deadline,
+            Message::Upto(m) => m.deadline,
         }
     }
 
@@ -140,6 +167,24 @@ impl Draft for EvmDraft {
                     witness: Permit2Witness {
                         to: m.witness.to.to_checksum(None),
                         facilitator: None,
+                        valid_after: m.witness.validAfter.to_string(),
+                    },
+                },
+            }),
+            Message::Upto(m) => serde_json::to_value(Permit2Payload {
+                signature,
+                permit2_authorization: Permit2Authorization {
+                    from,
+                    permitted: TokenPermissions {
+                        token: m.permitted.token.to_checksum(None),
+                        amount: m.permitted.amount.to_string(),
+                    },
+                    spender: m.spender.to_checksum(None),
+                    nonce: m.nonce.to_string(),
+                    deadline: m.deadline.to_string(),
+                    witness: Permit2Witness {
+                        to: m.witness.to.to_checksum(None),
+                        facilitator: Some(m.witness.facilitator.to_checksum(None)),
                         valid_after: m.witness.validAfter.to_string(),
                     },
                 },

@@ -90,6 +90,19 @@ pub const EXACT_PERMIT2_PROXY: Address =
 pub const UPTO_PERMIT2_PROXY: Address =
     alloy_primitives::address!("4020A4f3b7b90ccA423B9fabCc0CE57C6C240002");
 
+sol! {
+    /// ERC-20 `approve`, which a payer sends once so that Permit2 may move its tokens.
+    function approve(address spender, uint256 value) external returns (bool);
+}
+
+/// The calldata a payer sends to a token once before paying in it with Permit2:
+/// `approve(PERMIT2, max)`, as
+/// the reference client's `createPermit2ApprovalTx`.
+pub fn permit2_approval() -> Vec<u8> {
+    use alloy_sol_types::SolCall;
+    approveCall { spender: PERMIT2, value: U256::MAX }.abi_encode()
+}
+
 /// The domain of an EIP-3009 token: `{name, version, chainId, verifyingContract}`.
 pub fn token_domain(name: &str, version: &str, chain_id: u64, token: Address) -> Eip712Domain {
     Eip712Domain::new(

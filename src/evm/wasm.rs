@@ -43,3 +43,25 @@ impl PrivateKeySigner {
         Ok(alloy_primitives::hex::encode_prefixed(self.key.sign_digest(&digest)))
     }
 }
+
+/// The one-time approval a Permit2 payment needs, for `token`: `{to, data, spender}` (the token,
+/// the `approve(Permit2, max)` calldata, and Permit2's address).
+#[wasm_bindgen(js_name = permit2Approval)]
+pub fn permit2_approval(token: &str) -> Result<JsValue, JsValue> {
+    let address = super::signature::parse_address(token).ok_or_else(|| {
+        crate::wasm::js_error(
+            crate::error::Code::InvalidArgument,
+            &format!("`{token}` is not an EVM address"),
+        )
+    })?;
+    let o = js_sys::Object::new();
+    let data = alloy_primitives::hex::encode_prefixed(super::eip712::permit2_approval());
+    for (k, v) in [
+        ("to", address.to_checksum(None)),
+        ("data", data),
+        ("spender", super::eip712::PERMIT2.to_checksum(None)),
+    ] {
+        js_sys::Reflect::set(&o, &k.into(), &v.into())?;
+    }
+    Ok(o.into())
+}
