@@ -24,6 +24,9 @@ pub mod header {
     pub const X_PAYMENT: &str = "X-PAYMENT";
     /// v1: the settlement result.
     pub const X_PAYMENT_RESPONSE: &str = "X-PAYMENT-RESPONSE";
+    /// Set by a handler on its response to declare a metered payment's usage (`{amount}`, as
+    /// `@x402/hono`'s `setSettlementOverrides`); the middleware reads it and takes it off.
+    pub const SETTLEMENT_OVERRIDES: &str = "Settlement-Overrides";
 
     use crate::wire::Version;
 

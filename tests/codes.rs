@@ -66,6 +66,7 @@ fn the_glue_writes_no_code_reason_or_header_name_of_its_own() {
         header::PAYMENT_RESPONSE,
         header::X_PAYMENT,
         header::X_PAYMENT_RESPONSE,
+        header::SETTLEMENT_OVERRIDES,
         "settlement_pending",
         "eip155",
         "casper",

@@ -8,13 +8,16 @@
 
 mod facilitator;
 mod gate;
+mod metering;
 mod respond;
 
+use alloy_primitives::U256;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 pub use facilitator::{read_settle, read_verify, Facilitators, Outcome, Settlement};
 pub use gate::{Gate, Payment, Step, VerifyMode};
+pub use metering::{Charge, Meter};
 pub use respond::{
     facilitator_fault, handler_failed, in_progress, invalid_path, paid_headers, passed_headers,
     too_many_deferred_checks, unresolved, Plan, Receipt, SETTLE_FALLBACK_REASON,
@@ -69,6 +72,9 @@ struct PaymentOption {
     max_timeout_seconds: Option<u64>,
     #[serde(default)]
     extra: Option<Map<String, Value>>,
+    /// `upto` only: the least a payment is charged, whatever the handler declares it used.
+    #[serde(default)]
+    min_price: Option<Price>,
 }
 
 #[derive(Deserialize)]
@@ -84,9 +90,10 @@ enum Price {
     Money(Value),
 }
 
-impl PaymentOption {
-    fn requirements(self) -> Result<v2::PaymentRequirements> {
-        let (amount, asset, mut extra) = match self.price {
+impl Price {
+    /// The atomic amount, asset and asset `extra` of this price on `network`.
+    fn convert(self, network: &str) -> Result<(U256, String, Map<String, Value>)> {
+        Ok(match self {
             Price::Asset { amount, asset, extra } => {
                 let amount = decimal::parse(&amount)
                     .map_err(|e| Error::Price { price: amount.clone(), reason: e.into() })?;
@@ -103,13 +110,40 @@ impl PaymentOption {
                         })
                     }
                 };
-                let (amount, token) = asset::price_to_amount(&text, &self.network)?;
+                let (amount, token) = asset::price_to_amount(&text, network)?;
                 (amount, token.address.to_owned(), token.extra())
+            }
+        })
+    }
+}
+
+impl PaymentOption {
+    /// The offer, and the least it is charged (`upto`'s `minPrice`; zero otherwise).
+    fn requirements(self) -> Result<(v2::PaymentRequirements, U256)> {
+        let (amount, asset, mut extra) = self.price.convert(&self.network)?;
+        let minimum = match self.min_price {
+            None => U256::ZERO,
+            Some(_) if self.scheme != crate::evm::upto::UPTO => {
+                return Err(Error::field("minPrice", "only an upto offer has a minimum charge"))
+            }
+            Some(min) => {
+                let (min, min_asset, _) = min.convert(&self.network)?;
+                let why = if !min_asset.eq_ignore_ascii_case(&asset) {
+                    Some(format!("minPrice is in {min_asset}, the price in {asset}"))
+                } else if min > amount {
+                    Some(format!("minPrice {min} is above the price {amount}"))
+                } else {
+                    None
+                };
+                if let Some(reason) = why {
+                    return Err(Error::Price { price: min.to_string(), reason });
+                }
+                min
             }
         };
         // The route's own extra overrides what the asset table says.
         extra.extend(self.extra.unwrap_or_default());
-        let offer = v2::PaymentRequirements {
+        let mut offer = v2::PaymentRequirements {
             scheme: self.scheme,
             network: self.network,
             amount,
@@ -120,9 +154,10 @@ impl PaymentOption {
             unknown: Map::new(),
         };
         if let Some(family) = family::serving(&offer.network) {
+            family.complete_offer(&mut offer);
             family.check_offer(&offer)?;
         }
-        Ok(offer)
+        Ok((offer, minimum))
     }
 }
 
@@ -153,6 +188,8 @@ pub struct Route {
     /// Offers waiting for what only their facilitator knows (a Solana fee payer), with their place
     /// in the declared order: neither offered nor accepted until [`Route::learn`] completes them.
     pub waiting: Vec<(usize, v2::PaymentRequirements)>,
+    /// The least each offer is charged, by its place in the declared order (`upto`'s `minPrice`).
+    minimums: Vec<U256>,
     /// Shown in the resource info.
     pub description: String,
     /// Shown in the resource info.
@@ -341,9 +378,23 @@ impl Route {
         v1::PaymentRequired {
             x402_version: 1,
             error: error.to_owned(),
-            accepts: self.accepts.iter().filter_map(|r| r.to_v1(&resource).ok()).collect(),
+            accepts: self.v1_offers().filter_map(|r| r.to_v1(&resource).ok()).collect(),
             unknown: Map::new(),
         }
+    }
+
+    /// The offers of a scheme v1 has (`upto` is v2 only).
+    fn v1_offers(&self) -> impl Iterator<Item = &v2::PaymentRequirements> {
+        self.accepts.iter().filter(|r| {
+            family::serving(&r.network).is_none_or(|f| f.has_scheme(&r.scheme, Version::V1))
+        })
+    }
+
+    /// The bounds of a payment of offer `i` of [`Route::accepts`], when its scheme is metered.
+    fn meter(&self, i: usize) -> Option<Meter> {
+        let offer = self.accepts.get(i).filter(|o| o.scheme == crate::evm::upto::UPTO)?;
+        let minimum = self.slots.get(i).and_then(|&s| self.minimums.get(s)).copied();
+        Some(Meter::new(offer.amount, minimum.unwrap_or_default(), &offer.network, &offer.asset))
     }
 
     fn resource(&self, url: &str) -> v2::ResourceInfo {
@@ -373,8 +424,7 @@ impl Route {
             Version::V2 => self.accepts.iter().cloned().map(PaymentRequirements::V2).collect(),
             Version::V1 => {
                 let resource = self.resource(url);
-                self.accepts
-                    .iter()
+                self.v1_offers()
                     .filter_map(|r| r.to_v1(&resource).ok())
                     .map(PaymentRequirements::V1)
                     .collect()
@@ -402,9 +452,14 @@ impl Route {
                 payer: Some(payer),
             };
         }
+        let meter = match payload.version() {
+            Version::V2 => self.meter(i),
+            Version::V1 => None,
+        };
         Decision::Verified(Box::new(Verified {
             payload,
             requirements,
+            meter,
             payer,
             nonce_key: replay.key,
             shard: replay.shard,
@@ -449,6 +504,8 @@ pub struct Verified {
     pub payload: PaymentPayload,
     /// The route's requirement it answers, in the payload's version (what the facilitator gets).
     pub requirements: PaymentRequirements,
+    /// For a metered scheme (`upto`), the bounds of what it may be charged.
+    pub meter: Option<Meter>,
     /// The payer.
     pub payer: String,
     /// The one-time key of this payment, for replay protection.
@@ -518,8 +575,12 @@ impl Routes {
             if options.is_empty() {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
-            let accepts =
-                options.into_iter().map(PaymentOption::requirements).collect::<Result<Vec<_>>>()?;
+            let (accepts, minimums): (Vec<_>, Vec<_>) = options
+                .into_iter()
+                .map(PaymentOption::requirements)
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .unzip();
             if let Some(free) = accepts.iter().find(|r| r.amount.is_zero()) {
                 return Err(Error::Price {
                     price: "0".into(),
@@ -545,6 +606,7 @@ impl Routes {
                 accepts: ready,
                 slots,
                 waiting,
+                minimums,
                 description: config.description.unwrap_or_default(),
                 mime_type: config.mime_type.unwrap_or_default(),
             });

@@ -33,6 +33,9 @@ struct JsPay<'a> {
     contract_signature: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     client: Option<&'a str>,
+    /// A metered payment's bounds (`upto`), for [`charge_for`] once the handler has run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meter: Option<&'a server::Meter>,
     /// The body of the facilitator's `/verify` and `/settle`.
     request: FacilitatorRequest<'a>,
 }
@@ -153,6 +156,7 @@ impl PaymentGate {
                     verify_remotely: p.verify_remotely,
                     contract_signature: p.contract_signature,
                     client: p.client.as_deref(),
+                    meter: v.meter.as_ref(),
                     request: FacilitatorRequest {
                         x402_version: v.payload.version() as u8,
                         payment_payload: &v.payload,
@@ -278,6 +282,28 @@ fn invalid_response(kind: &str, e: &Error) -> JsValue {
         Code::FacilitatorInvalidResponse,
         &format!("facilitator /{kind} answered with an unexpected body: {e}"),
     )
+}
+
+/// What a metered payment is charged (`meter`: the pay step's; `declared`: the handler's
+/// `Settlement-Overrides` value, if any): `{amount, note?}`, the amount in atomic units, held
+/// between the route's minimum and the signed maximum; `note` says why it differs from the
+/// declaration.
+#[wasm_bindgen(js_name = chargeFor)]
+pub fn charge_for(meter: JsValue, declared: Option<String>) -> Result<JsValue, JsValue> {
+    let meter: server::Meter = serde_wasm_bindgen::from_value(meter)
+        .map_err(|e| js_error(Code::InvalidArgument, &format!("meter: {e}")))?;
+    let charge = meter.charge(declared.as_deref());
+    let amount = charge.amount.to_string();
+    match &charge.note {
+        Some(note) => object(&[("amount", amount.into()), ("note", note.as_str().into())]),
+        None => object(&[("amount", amount.into())]),
+    }
+}
+
+/// The response header a handler declares a metered payment's usage in (`Settlement-Overrides`).
+#[wasm_bindgen(js_name = settlementOverridesHeader)]
+pub fn settlement_overrides_header() -> String {
+    crate::codec::header::SETTLEMENT_OVERRIDES.to_owned()
 }
 
 /// 409: another request is serving this very payment.

@@ -320,11 +320,14 @@ pub struct SettleResponse {
 
 impl SettleResponse {
     /// Reads a facilitator's `/settle` answer strictly: the shape above, and a success that names
-    /// its transaction (a settlement without one is not a settlement). Both faces read it this way.
+    /// its transaction (a settlement without one is not a settlement), unless it settled an
+    /// `amount` of `"0"` (a metered payment that used nothing: no transaction is sent). Both faces
+    /// read it this way.
     pub fn from_json(json: &str) -> Result<Self> {
         let settle: SettleResponse =
             serde_json::from_str(json).map_err(|e| Error::json("SettleResponse", e))?;
-        if settle.success && settle.transaction.is_empty() {
+        if settle.success && settle.transaction.is_empty() && settle.amount.as_deref() != Some("0")
+        {
             return Err(Error::field(
                 "transaction",
                 "a successful settlement must name its transaction",

@@ -1,0 +1,165 @@
+//! What an `upto` payment is charged: the handler declares its usage after it ran, the way the
+//! reference server reads it (a `Settlement-Overrides` header or argument, `{amount}` as atomic
+//! units, `"$0.05"` or `"50%"` of the maximum), and the charge is that usage held between the
+//! route's minimum and the signed maximum.
+
+use alloy_primitives::U256;
+use serde::{Deserialize, Serialize};
+
+use crate::asset;
+use crate::error::{Error, Result};
+use crate::wire::decimal;
+
+/// The bounds of a metered payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Meter {
+    /// The signed maximum (the offer's `amount`).
+    #[serde(with = "decimal::string")]
+    pub maximum: U256,
+    /// The least charged (the route's `minPrice`, else zero).
+    #[serde(with = "decimal::string")]
+    pub minimum: U256,
+    /// The token's decimals, when known, for usage declared in dollars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+}
+
+/// A handler's declaration, `{amount}` (the reference's `SettlementOverrides`).
+#[derive(Debug, Deserialize)]
+struct Overrides {
+    #[serde(default)]
+    amount: Option<String>,
+}
+
+/// The charge, and what the middleware should tell the operator about how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    /// Atomic units to settle.
+    pub amount: U256,
+    /// Why it differs from what was declared, when it does (capped, raised, unreadable).
+    pub note: Option<String>,
+}
+
+impl Meter {
+    /// The bounds of an offer of `amount` in `asset` on `network`, with `minimum`.
+    pub fn new(maximum: U256, minimum: U256, network: &str, asset_address: &str) -> Self {
+        let decimals = asset::find(network, asset_address).map(|a| a.decimals);
+        Meter { maximum, minimum, decimals }
+    }
+
+    /// The charge for a declaration (the header's value, or `None` when the handler declared
+    /// nothing: then the maximum, as the reference settles). A declaration that cannot be read is
+    /// charged the maximum too, and says so: the handler meant to declare something, and the
+    /// payer signed for up to that much; the operator sees the note.
+    pub fn charge(&self, declared: Option<&str>) -> Charge {
+        let Some(text) = declared else {
+            return Charge { amount: self.maximum, note: None };
+        };
+        let usage = serde_json::from_str::<Overrides>(text)
+            .map_err(|e| Error::json("Settlement-Overrides", e))
+            .and_then(|o| match o.amount {
+                Some(amount) => self.resolve(&amount),
+                None => Ok(self.maximum),
+            });
+        match usage {
+            Err(e) => Charge {
+                amount: self.maximum,
+                note: Some(format!(
+                    "Settlement-Overrides `{text}` is unreadable ({e}): charged the maximum {}",
+                    self.maximum
+                )),
+            },
+            Ok(u) if u > self.maximum => Charge {
+                amount: self.maximum,
+                note: Some(format!(
+                    "declared usage {u} is above the signed maximum {}: charged the maximum",
+                    self.maximum
+                )),
+            },
+            Ok(u) if u < self.minimum => Charge {
+                amount: self.minimum,
+                note: Some(format!(
+                    "declared usage {u} is below the route's minimum {}: charged the minimum",
+                    self.minimum
+                )),
+            },
+            Ok(u) => Charge { amount: u, note: None },
+        }
+    }
+
+    /// A declared amount in atomic units: `"1000"`, `"50%"` (of the maximum, two decimals at
+    /// most, floored) or `"$0.05"` (with the token's decimals, truncated as the reference does).
+    fn resolve(&self, amount: &str) -> Result<U256> {
+        let bad = |why: &str| Error::field("amount", format!("`{amount}`: {why}"));
+        if let Some(percent) = amount.strip_suffix('%') {
+            let (whole, frac) = percent.split_once('.').unwrap_or((percent, ""));
+            let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+            if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
+                return Err(bad("a percentage has at most two decimals"));
+            }
+            let hundredths = format!("{whole}{frac:0<2}");
+            let scaled: U256 = hundredths.parse().map_err(|_| bad("too large"))?;
+            return Ok(self.maximum.saturating_mul(scaled) / U256::from(10_000u64));
+        }
+        if let Some(dollars) = amount.strip_prefix('$') {
+            let decimals = self.decimals.ok_or_else(|| {
+                bad("dollars need a known token's decimals: declare atomic units")
+            })?;
+            return asset::to_atomic(dollars, decimals).map_err(|e| bad(&e.to_string()));
+        }
+        decimal::parse(amount).map_err(bad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meter(max: u64, min: u64) -> Meter {
+        Meter { maximum: U256::from(max), minimum: U256::from(min), decimals: Some(6) }
+    }
+
+    fn charged(m: &Meter, declared: Option<&str>) -> u64 {
+        m.charge(declared).amount.to::<u64>()
+    }
+
+    #[test]
+    fn usage_is_charged_between_the_minimum_and_the_maximum() {
+        let m = meter(100_000, 1_000);
+        assert_eq!(charged(&m, Some(r#"{"amount":"2500"}"#)), 2_500);
+        assert_eq!(charged(&m, Some(r#"{"amount":"250000"}"#)), 100_000, "capped");
+        assert_eq!(charged(&m, Some(r#"{"amount":"10"}"#)), 1_000, "raised to the minimum");
+        assert_eq!(charged(&m, Some(r#"{"amount":"0"}"#)), 1_000);
+        assert_eq!(charged(&meter(100_000, 0), Some(r#"{"amount":"0"}"#)), 0, "zero is allowed");
+        assert_eq!(charged(&m, None), 100_000, "no declaration: the maximum, as the reference");
+        assert_eq!(charged(&m, Some("{}")), 100_000);
+        assert!(m.charge(Some(r#"{"amount":"250000"}"#)).note.is_some());
+        assert!(m.charge(Some(r#"{"amount":"2500"}"#)).note.is_none());
+    }
+
+    #[test]
+    fn usage_reads_as_the_reference_reads_it() {
+        let m = meter(100_000, 0);
+        assert_eq!(charged(&m, Some(r#"{"amount":"50%"}"#)), 50_000);
+        assert_eq!(charged(&m, Some(r#"{"amount":"33.33%"}"#)), 33_330);
+        assert_eq!(charged(&meter(7, 0), Some(r#"{"amount":"50%"}"#)), 3, "floored");
+        assert_eq!(charged(&m, Some(r#"{"amount":"$0.05"}"#)), 50_000);
+        assert_eq!(charged(&m, Some(r#"{"amount":"$1"}"#)), 100_000, "capped");
+        for bad in [
+            r#"{"amount":"1.5"}"#,
+            r#"{"amount":"-1"}"#,
+            r#"{"amount":"33.333%"}"#,
+            r#"{"amount":"%"}"#,
+            r#"{"amount":"$x"}"#,
+            r#"{"amount":7}"#,
+            "not json",
+        ] {
+            let c = m.charge(Some(bad));
+            assert_eq!(c.amount, U256::from(100_000u64), "{bad}");
+            assert!(c.note.is_some(), "{bad}");
+        }
+        let unknown = Meter { decimals: None, ..m };
+        assert!(unknown.charge(Some(r#"{"amount":"$0.05"}"#)).note.is_some());
+    }
+}
