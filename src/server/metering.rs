@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::wire::decimal;
 
 /// The bounds of a metered payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Meter {
     /// The signed maximum (the offer's `amount`).
     #[serde(with = "decimal::string")]
@@ -21,7 +21,7 @@ pub struct Meter {
     #[serde(with = "decimal::string")]
     pub minimum: U256,
     /// The token's decimals, when known, for usage declared in dollars.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u8>,
 }
 
@@ -100,7 +100,15 @@ impl Meter {
             }
             let hundredths = format!("{whole}{frac:0<2}");
             let scaled: U256 = hundredths.parse().map_err(|_| bad("too large"))?;
-            return Ok(self.maximum.saturating_mul(scaled) / U256::from(10_000u64));
+            // Floored division by 10^4 as dropping four decimal digits: a U256 division would
+            // bring ruint's general divider (8 KB of wasm) for this one line.
+            let product = self.maximum.saturating_mul(scaled).to_string();
+            let kept = product.len().saturating_sub(4);
+            return Ok(if kept == 0 {
+                U256::ZERO
+            } else {
+                decimal::parse(&product[..kept]).map_err(bad)?
+            });
         }
         if let Some(dollars) = amount.strip_prefix('$') {
             let decimals = self.decimals.ok_or_else(|| {
@@ -144,6 +152,9 @@ mod tests {
         assert_eq!(charged(&m, Some(r#"{"amount":"50%"}"#)), 50_000);
         assert_eq!(charged(&m, Some(r#"{"amount":"33.33%"}"#)), 33_330);
         assert_eq!(charged(&meter(7, 0), Some(r#"{"amount":"50%"}"#)), 3, "floored");
+        assert_eq!(charged(&meter(7, 0), Some(r#"{"amount":"0.01%"}"#)), 0);
+        assert_eq!(charged(&meter(7, 0), Some(r#"{"amount":"100%"}"#)), 7);
+        assert_eq!(charged(&meter(10_000, 0), Some(r#"{"amount":"0.01%"}"#)), 1);
         assert_eq!(charged(&m, Some(r#"{"amount":"$0.05"}"#)), 50_000);
         assert_eq!(charged(&m, Some(r#"{"amount":"$1"}"#)), 100_000, "capped");
         for bad in [
