@@ -332,12 +332,14 @@ pub fn acceptable(required: &PaymentRequired, policy: &Policy) -> Result<Vec<usi
             }
         }
     }
-    // The client's scheme preference first; the server's order within a scheme.
-    let rank = |i: &usize| {
-        let scheme = required.accept(*i).map(|r| r.terms().scheme.to_owned()).unwrap_or_default();
-        policy.schemes.iter().position(|s| *s == scheme).unwrap_or(usize::MAX)
-    };
-    ok.sort_by_key(rank);
+    // The client's scheme preference first; the server's order within a scheme (every acceptable
+    // entry's scheme is one of the policy's).
+    let scheme_of = |i: usize| required.accept(i).map(|r| r.terms().scheme.to_owned());
+    let ok: Vec<usize> = policy
+        .schemes
+        .iter()
+        .flat_map(|s| ok.iter().copied().filter(move |&i| scheme_of(i).as_deref() == Some(*s)))
+        .collect();
     match (ok.is_empty(), only_cap) {
         (false, _) => Ok(ok),
         (true, true) => Err(Error::AmountExceedsMax(refusals.join("; "))),
