@@ -22,5 +22,5 @@ export {
   injectedSolanaWalletSigner,
   decodePaymentResponse,
 } from "./client.js";
-export { paymentMiddleware, withPayment, createPaymentHandler } from "./server.js";
+export { paymentMiddleware, withPayment, createPaymentHandler, setSettlementOverrides } from "./server.js";
 export { InMemoryNonceStore, durableObjectNonceStore } from "./nonces.js";

@@ -22,6 +22,7 @@ import {
   outcomeOpen,
   networkFamily,
   defaultFamily,
+  permit2Approval,
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 
@@ -40,7 +41,7 @@ function jsonTypedData(typedData) {
 export function privateKeySigner(hexKey, { allowUpto = false } = {}) {
   return keySigner(
     new PrivateKeySigner(hexKey, allowUpto === true),
-    (key) => ({ family: key.family, address: key.address }),
+    (key) => ({ family: key.family, address: key.address, upto: allowUpto === true }),
     jsonTypedData,
   );
 }
@@ -251,7 +252,48 @@ export function injectedWalletSigner(provider, { address } = {}) {
       const from = await this.getAddress();
       return call({ method: "eth_signTypedData_v4", params: [from, JSON.stringify(jsonTypedData(typedData))] });
     },
+    /** Sends `{to, data}` from the account (`eth_sendTransaction`) and waits until it is mined. */
+    async sendTransaction({ to, data }, { timeoutMs = 120_000 } = {}) {
+      const from = await this.getAddress();
+      const hash = await call({ method: "eth_sendTransaction", params: [{ from, to, data }] });
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const receipt = await call({ method: "eth_getTransactionReceipt", params: [hash] });
+        if (receipt) {
+          if (receipt.status !== "0x1") throw x402Error(Code.WalletError, `transaction ${hash} reverted`);
+          return hash;
+        }
+        if (Date.now() > deadline) throw x402Error(Code.WalletError, `transaction ${hash} was not mined within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
   });
+}
+
+/**
+ * After a 412 (the payer has not approved Permit2 for the token): the approval `options.approvePermit2`
+ * sends, then whether to retry. `true` sends it with the signer's `sendTransaction` (an injected
+ * wallet's); a function is given `{network, token, owner, spender, transaction}` and resolves once
+ * it is mined. Without the option the 412 is an error with a code.
+ */
+async function approvePermit2(approve, payer, payload) {
+  const { network, asset: token } = payload.accepted;
+  const owner = payload.payload?.permit2Authorization?.from;
+  const { to, data, spender } = permit2Approval(token);
+  if (!approve) {
+    throw x402Error(
+      Code.Permit2ApprovalRequired,
+      `${owner} has not approved Permit2 (${spender}) to move ${token} on ${network}: approve it once (option approvePermit2) and pay again`,
+    );
+  }
+  const transaction = { to, data };
+  if (typeof approve === "function") await approve({ network, token, owner, spender, transaction });
+  else if (typeof payer.sendTransaction === "function") await payer.sendTransaction(transaction, { network });
+  else
+    throw x402Error(
+      Code.InvalidArgument,
+      "approvePermit2: true needs a signer with sendTransaction(); pass a function that sends the approval",
+    );
 }
 
 /** The settlement result of a paid response (`PAYMENT-RESPONSE`, else `X-PAYMENT-RESPONSE`), or null. */
@@ -339,6 +381,8 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
     ),
     allowUnknownAssets: options.allowUnknownAssets,
     families: [...signers.keys()],
+    // `upto` signs a maximum: a key held in wasm pays it only when made with allowUpto.
+    schemes: options.schemes ?? (signers.get(defaultFamily())?.upto === false ? ["exact"] : undefined),
   };
   // A policy that would pay some token uncapped is refused now, not on the first 402.
   checkPaymentOptions(policy);
@@ -436,7 +480,18 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
 
     unanswered.set(key, kept);
     const [headerName, headerValue] = kept.header;
-    const paid = await send({ [headerName]: headerValue }, target);
+    let paid = await send({ [headerName]: headerValue }, target);
+    if (paid.status === 412 && kept.payload.payload?.permit2Authorization) {
+      // Refused before anything moved: approve Permit2 once, then send the same payment again.
+      const payer = signers.get(networkFamily(kept.payload.accepted.network));
+      try {
+        await approvePermit2(options.approvePermit2, payer, kept.payload);
+      } catch (e) {
+        if (unanswered.get(key) === kept) unanswered.delete(key);
+        throw e;
+      }
+      paid = await send({ [headerName]: headerValue }, target);
+    }
     // A final answer arrived: the payment was judged, so it is never sent again. An open outcome
     // (5xx, 409, settlement pending) keeps it: the next call re-sends this same payment. Only the
     // call that holds the kept payment may drop it (a concurrent call may have replaced it).

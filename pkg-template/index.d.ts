@@ -320,7 +320,10 @@ export interface KeySigner extends Signer {
  * payments only: EIP-3009 authorizations, and Permit2 permits under the Permit2 domain for the x402
  * exact proxy (the upto proxy too with `allowUpto`).
  */
-export function privateKeySigner(hexKey: string, options?: { allowUpto?: boolean }): KeySigner & TypedDataSigner;
+export function privateKeySigner(
+  hexKey: string,
+  options?: { allowUpto?: boolean },
+): KeySigner & TypedDataSigner & { readonly upto: boolean };
 
 /**
  * A Casper key (32-byte secret as hex), signing inside wasm like `privateKeySigner`; it pays
@@ -355,11 +358,27 @@ export function injectedSolanaWalletSigner(
   options?: { address?: string; rpcUrl?: string },
 ): Signer & { readonly family: "solana"; getAddress(): Promise<string>; signTransaction(transaction: string): Promise<string> };
 
-/** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`). */
+/** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`); sends a
+ * transaction (`eth_sendTransaction`, e.g. the one-time Permit2 approval) and waits until it is mined. */
 export function injectedWalletSigner(
   provider: Eip1193Provider,
   options?: { address?: string },
-): TypedDataSigner & { getAddress(): Promise<string> };
+): TypedDataSigner & {
+  getAddress(): Promise<string>;
+  sendTransaction(transaction: { to: string; data: string }, options?: { timeoutMs?: number }): Promise<string>;
+};
+
+/** The one-time approval a Permit2 payment needs, as `approvePermit2` is given it. */
+export interface Permit2Approval {
+  network: string;
+  /** The token, and the transaction's target. */
+  token: string;
+  owner: string;
+  /** Permit2's address. */
+  spender: string;
+  /** `approve(Permit2, max)` on the token. */
+  transaction: { to: string; data: string };
+}
 
 /** A token paid besides the known ones: on one network, with a cap (atomic units). */
 export interface AllowedAsset {
@@ -389,6 +408,19 @@ export interface PaymentOptions {
   allowUnknownAssets?: boolean;
   /** Pay a 402 that a redirect led to on another origin; default false (`cross_origin_payment`). */
   allowCrossOriginPayment?: boolean;
+  /**
+   * The schemes paid, in order of preference; default `["exact", "upto"]` (`["exact"]` for a
+   * `privateKeySigner` made without `allowUpto`). An `upto` payment signs its maximum: the caps
+   * apply to that, whatever the server later charges.
+   */
+  schemes?: ("exact" | "upto")[];
+  /**
+   * A server that answers 412 (`permit2_allowance_required`): the payer must approve Permit2 once.
+   * `true` sends the approval with the signer's `sendTransaction` (an injected wallet's); a function
+   * sends it itself and resolves once it is mined. Then the same payment is sent again. Without
+   * it the 412 throws `permit2_approval_required`.
+   */
+  approvePermit2?: true | ((approval: Permit2Approval) => Promise<unknown>);
   /** Chooses among the acceptable requirements (server order); default the first. */
   select?(
     candidates: (PaymentRequirements | PaymentRequirementsV1)[],
@@ -438,7 +470,10 @@ export function decodePaymentResponse(response: Response): SettleResponse | null
 /** Indices of the acceptable entries of `accepts` under the options' caps and lists (server order). */
 export function selectPaymentRequirements(
   paymentRequired: PaymentRequired | PaymentRequiredV1,
-  options?: Pick<PaymentOptions, "maxAmount" | "maxUsd" | "maxTimeoutSeconds" | "networks" | "assets" | "allowUnknownAssets"> & {
+  options?: Pick<
+    PaymentOptions,
+    "maxAmount" | "maxUsd" | "maxTimeoutSeconds" | "networks" | "assets" | "allowUnknownAssets" | "schemes"
+  > & {
     /** The chain families the client can sign for; default `["eip155"]`. */
     families?: ("eip155" | "casper" | "solana")[];
   },
@@ -476,6 +511,11 @@ export interface PaymentOption {
   price: string | number | { amount: string; asset: string; extra?: Record<string, unknown> };
   maxTimeoutSeconds?: number;
   extra?: Record<string, unknown>;
+  /**
+   * `upto` only: the least a payment is charged, whatever the handler declares (same forms as
+   * `price`, in its asset). The price is the maximum the payer signs.
+   */
+  minPrice?: string | number | { amount: string; asset: string };
 }
 
 export interface RouteConfig {
@@ -567,6 +607,14 @@ export interface PaymentMiddlewareOptions {
   /** HTML for browsers (`Accept: text/html`), or a function of the terms. */
   paywall?: string | ((paymentRequired: PaymentRequired) => string);
 }
+
+/**
+ * Declares what a metered (`upto`) request used, as `@x402/hono`'s helper: `{amount}` in atomic
+ * units, `"$0.05"` (known tokens) or `"50%"` of the maximum. `target` is a Hono context, a Response or
+ * a Headers. The middleware charges it, held between the route's `minPrice` and the signed maximum
+ * (no declaration charges the maximum, as the reference does), and takes it off the response.
+ */
+export function setSettlementOverrides(target: unknown, overrides: { amount?: string }): void;
 
 /** Hono middleware: `app.use(paymentMiddleware(routes, options))`. */
 export function paymentMiddleware(

@@ -12,11 +12,49 @@ import {
   planHandlerFailed,
   paidHeaders,
   passedHeaders,
+  chargeFor,
+  settlementOverridesHeader,
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 import { InMemoryNonceStore } from "./nonces.js";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The response header a handler declares a metered (`upto`) payment's usage in (read from wasm
+ * on first use: the module is not initialized when this file loads). */
+let overridesHeader;
+const OVERRIDES = () => (overridesHeader ??= settlementOverridesHeader());
+
+/**
+ * Declares what a metered (`upto`) request used, as `@x402/hono`'s helper of the same name:
+ * `{amount}` in atomic units, `"$0.05"`, or `"50%"` of the signed maximum. `target` is a Hono
+ * context, a Response, or a Headers. The middleware charges it, held between the route's
+ * `minPrice` and the maximum, and takes the header off the response.
+ */
+export function setSettlementOverrides(target, overrides) {
+  const value = JSON.stringify(overrides);
+  if (typeof target?.header === "function") target.header(OVERRIDES(), value);
+  else if (typeof target?.headers?.set === "function") target.headers.set(OVERRIDES(), value);
+  else if (typeof target?.set === "function") target.set(OVERRIDES(), value);
+  else throw x402Error(Code.InvalidArgument, "setSettlementOverrides takes a Hono context, a Response or a Headers");
+}
+
+/** `response` without the usage declaration, and the declaration (null when there is none). */
+function takeOverrides(response) {
+  const declared = response.headers.get(OVERRIDES());
+  if (declared === null) return { response, declared };
+  try {
+    response.headers.delete(OVERRIDES());
+    return { response, declared };
+  } catch {
+    // Immutable headers (a fetched response): rebuild it without the header.
+    const headers = new Headers(response.headers);
+    headers.delete(OVERRIDES());
+    const init = { status: response.status, statusText: response.statusText, headers };
+    if (response.webSocket) init.webSocket = response.webSocket;
+    return { response: new Response(response.body, init), declared };
+  }
+}
 
 class FacilitatorError extends Error {
   constructor(code, message) {
@@ -331,13 +369,14 @@ export function createPaymentHandler(routes, options = {}) {
 
     /** Settles (once more if the facilitator says pending), recording each step; `ctx.waitUntil`
      * keeps it running if the client goes away. */
-    const settle = () => {
+    const settle = (declared = null) => {
+      const body = settleBody(declared);
       const run = (async () => {
         sentToSettle = true;
         await store.settling?.(key, owner, shard);
         try {
-          let result = await facilitator.settle(step.request);
-          if (result.outcome === "pending") result = await facilitator.settle(step.request);
+          let result = await facilitator.settle(body);
+          if (result.outcome === "pending") result = await facilitator.settle(body);
           if (result.outcome === "settled") {
             await safely(() => store.commit(key, owner, expiresAt, shard));
           } else if (result.outcome === "pending" || retry) {
@@ -363,9 +402,19 @@ export function createPaymentHandler(routes, options = {}) {
       }
       return run;
     };
+    /** The `/settle` body: for a metered payment, its requirement carries the amount charged (the
+     * declared usage, held between the route's minimum and the signed maximum). */
+    const settleBody = (declared) => {
+      if (!step.meter) return step.request;
+      const { maximum, minimum, decimals } = step.meter;
+      const charge = chargeFor(maximum, minimum, decimals, declared ?? undefined);
+      if (charge.note) console.warn(`x402: ${charge.note}`);
+      const { paymentRequirements } = step.request;
+      return { ...step.request, paymentRequirements: { ...paymentRequirements, amount: charge.amount } };
+    };
     /** Settles, then answers: open, refused, or `onPaid(result)` once the money moved. */
-    const settleThen = async (onPaid) => {
-      const result = await settle();
+    const settleThen = async (onPaid, declared) => {
+      const result = await settle(declared);
       if (result.unresolved) return respond(planUnresolved(version, result.header, result.outcome));
       if (result.outcome !== "settled") {
         await safely(() => onSettleFailed?.({ payer: step.payer, settlement: result.settlement }));
@@ -394,7 +443,8 @@ export function createPaymentHandler(routes, options = {}) {
         // even a handler that throws leaves the payer its receipt.
         return await settleThen(async (result) => {
           try {
-            const response = await next();
+            // Usage declared now comes too late: a metered payment settled first is charged its maximum.
+            const { response } = takeOverrides(await next());
             return deliver(response, NULL_BODY.has(response.status) ? null : await response.arrayBuffer(), version, result.header);
           } catch (e) {
             console.error("x402: the handler failed after the payment was settled", e);
@@ -403,14 +453,14 @@ export function createPaymentHandler(routes, options = {}) {
         });
       }
 
-      const response = await next();
+      const { response, declared } = takeOverrides(await next());
       if (response.status >= 400) {
         await free();
         return withHeaders(response, passedHeaders());
       }
       // Buffer the content: it is released only once the money has moved.
       const content = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
-      return await settleThen((result) => deliver(response, content, version, result.header));
+      return await settleThen((result) => deliver(response, content, version, result.header), declared);
     } catch (e) {
       await free();
       // Sent to /settle with no final answer: the client is to re-send this same payment.

@@ -284,14 +284,26 @@ fn invalid_response(kind: &str, e: &Error) -> JsValue {
     )
 }
 
-/// What a metered payment is charged (`meter`: the pay step's; `declared`: the handler's
-/// `Settlement-Overrides` value, if any): `{amount, note?}`, the amount in atomic units, held
-/// between the route's minimum and the signed maximum; `note` says why it differs from the
-/// declaration.
+/// What a metered payment is charged (`meter`: the pay step's `{maximum, minimum, decimals?}`;
+/// `declared`: the handler's `Settlement-Overrides` value, if any): `{amount, note?}`, the amount in
+/// atomic units, held between the route's minimum and the signed maximum; `note` says why it
+/// differs from the declaration.
 #[wasm_bindgen(js_name = chargeFor)]
-pub fn charge_for(meter: JsValue, declared: Option<String>) -> Result<JsValue, JsValue> {
-    let meter: server::Meter = serde_wasm_bindgen::from_value(meter)
-        .map_err(|e| js_error(Code::InvalidArgument, &format!("meter: {e}")))?;
+pub fn charge_for(
+    maximum: &str,
+    minimum: &str,
+    decimals: Option<u8>,
+    declared: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let bound = |name: &str, s: &str| {
+        crate::wire::decimal::parse(s)
+            .map_err(|e| js_error(Code::InvalidArgument, &format!("meter {name}: {e}")))
+    };
+    let meter = server::Meter {
+        maximum: bound("maximum", maximum)?,
+        minimum: bound("minimum", minimum)?,
+        decimals,
+    };
     let charge = meter.charge(declared.as_deref());
     let amount = charge.amount.to_string();
     match &charge.note {

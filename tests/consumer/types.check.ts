@@ -28,6 +28,8 @@ import {
   type KitTransactionSigner,
   paymentMiddleware,
   withPayment,
+  setSettlementOverrides,
+  type Permit2Approval,
   createPaymentHandler,
   InMemoryNonceStore,
   durableObjectNonceStore,
@@ -166,3 +168,30 @@ void solanaPay;
 // A @solana/kit signer is taken as it is.
 const kitSigner: KitTransactionSigner = { address: "EghjTg5d84cu8CzUj5EG8fdXSdD39Fzzx9KVLFBcGwmY", signTransactions: async () => [] };
 void wrapFetchWithPayment(fetch, [kitSigner, signer], { solanaRpcUrl: "http://127.0.0.1:8899" });
+
+// upto: a key allowed to sign maxima, the schemes it pays, the one-time Permit2 approval, and a
+// metered route whose handler declares its usage.
+const metering = privateKeySigner("0x" + "22".repeat(32), { allowUpto: true });
+const allowsUpto: boolean = metering.upto;
+void wrapFetchWithPayment(fetch, metering, {
+  schemes: ["exact", "upto"],
+  maxAmount: 100_000n,
+  approvePermit2: async (approval: Permit2Approval) => approval.transaction.data,
+});
+void wrapFetchWithPayment(fetch, injectedWalletSigner({ request: async () => null }), { approvePermit2: true });
+void paymentMiddleware(
+  {
+    "GET /generate": {
+      accepts: {
+        scheme: "upto",
+        network: "eip155:84532",
+        payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C",
+        price: "$0.10",
+        minPrice: "$0.01",
+      },
+    },
+  },
+  { facilitator: { url: "https://facilitator.example" } },
+);
+setSettlementOverrides(new Headers(), { amount: "1234" });
+void allowsUpto;
