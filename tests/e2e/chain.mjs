@@ -41,6 +41,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const CHAIN_ID = 84532;
 export const NETWORK = `eip155:${CHAIN_ID}`;
 export const MULTICALL3_ADDRESS = "0xcA11bde05977b3631167028862bE2a173976CA11";
+/** Permit2 and the x402 upto proxy: the test stand-ins are installed at the canonical addresses. */
+export const PERMIT2_ADDRESS = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
+export const UPTO_PROXY_ADDRESS = "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002";
 export const TOKEN_NAME = "Test USD";
 export const TOKEN_VERSION = "1";
 export const PAYER_BALANCE = 10_000_000n; // 10 TUSD
@@ -84,7 +87,7 @@ export function compileContracts() {
   if (compiled) return compiled;
   const started = performance.now();
   const solc = require("solc");
-  const files = ["X402TestToken.sol", "Multicall.sol"];
+  const files = ["X402TestToken.sol", "Multicall.sol", "Permit2.sol", "UptoPermit2Proxy.sol"];
   const input = {
     language: "Solidity",
     sources: Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(HERE, "contracts", f), "utf8") }])),
@@ -103,6 +106,8 @@ export function compileContracts() {
     warnings: diagnostics.filter((e) => e.severity !== "error").map((e) => e.formattedMessage),
     artifacts: {
       X402TestToken: artifact("X402TestToken.sol", "X402TestToken"),
+      Permit2: artifact("Permit2.sol", "TestPermit2"),
+      UptoPermit2Proxy: artifact("UptoPermit2Proxy.sol", "TestUptoPermit2Proxy"),
       Multicall: artifact("Multicall.sol", "Multicall"),
     },
     ms: 0,
@@ -310,10 +315,13 @@ export async function startChain(options = {}) {
     if (deployReceipt.status !== "success" || !deployReceipt.contractAddress) throw new Error("token deployment failed");
     const tokenAddress = getAddress(deployReceipt.contractAddress);
 
-    await publicClient.request({
-      method: "anvil_setCode",
-      params: [MULTICALL3_ADDRESS, artifacts.Multicall.deployedBytecode],
-    });
+    for (const [address, artifact] of [
+      [MULTICALL3_ADDRESS, artifacts.Multicall],
+      [PERMIT2_ADDRESS, artifacts.Permit2],
+      [UPTO_PROXY_ADDRESS, artifacts.UptoPermit2Proxy],
+    ]) {
+      await publicClient.request({ method: "anvil_setCode", params: [address, artifact.deployedBytecode] });
+    }
 
     const mints = [...addresses.payers.map((to) => [to, PAYER_BALANCE]), [addresses.underfunded, UNDERFUNDED_BALANCE]];
     for (const [to, amount] of mints) {
@@ -344,7 +352,14 @@ export async function startChain(options = {}) {
       multicall: MULTICALL3_ADDRESS,
       keys,
       addresses,
-      abi: { token: tokenAbi, multicall: artifacts.Multicall.abi },
+      abi: {
+        token: tokenAbi,
+        multicall: artifacts.Multicall.abi,
+        permit2: artifacts.Permit2.abi,
+        uptoProxy: artifacts.UptoPermit2Proxy.abi,
+      },
+      permit2: PERMIT2_ADDRESS,
+      uptoProxy: UPTO_PROXY_ADDRESS,
       publicClient,
       walletClient,
       rpc: (method, params) => rpc(rpcUrl, method, params),
