@@ -55,11 +55,11 @@ step "build pkg/"
 ./scripts/build-pkg.sh
 
 step "wasm in Node"
-cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
+cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana --test upto
 step "wasm in headless Chromium (window)"
-WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
+WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana --test upto
 step "wasm in headless Chromium (dedicated worker)"
-WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana
+WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test --target wasm32-unknown-unknown --lib --test vectors --test reasons --test client --test server --test adversarial --test casper --test solana --test upto
 
 step "pkg/ imported by name from a consumer package: API, fetch wrapper vs the official verifier, types"
 (cd tests/consumer && npm ci --no-audit --no-fund && node --test && tsc -p tsconfig.json && echo "tsc --noEmit: ok")
@@ -77,6 +77,6 @@ node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/
 step "demo smoke run (scripts/demo.mjs --once, on free ports)"
 FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
 
-step "end to end on a real chain: anvil + our EIP-3009 token, the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
+step "end to end on a real chain: anvil + our EIP-3009 token (and Permit2 + the upto proxy), the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
 (cd tests/e2e/legacy && npm ci --no-audit --no-fund)
-node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs
+node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs tests/e2e/upto.test.mjs

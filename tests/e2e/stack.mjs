@@ -14,7 +14,7 @@ import { startSvm, startSvmFacilitator, startSvmRpc } from "../solana/svm.mjs";
 export const AMOUNT = "1000";
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
-export async function startWorker(chain, facilitatorUrl, { port = 0, verify, solana } = {}) {
+export async function startWorker(chain, facilitatorUrl, { port = 0, verify, solana, upto } = {}) {
   const mf = startWorkerd(
     {
       FACILITATOR_URL: facilitatorUrl,
@@ -25,6 +25,7 @@ export async function startWorker(chain, facilitatorUrl, { port = 0, verify, sol
       TOKEN_VERSION: chain.token.version,
       AMOUNT,
       ...(verify ? { VERIFY: verify } : {}),
+      ...(upto ? { UPTO_MAX: upto.max, UPTO_MIN: upto.min } : {}),
       ...(solana ? { SOLANA_PAY_TO: solana.payTo, SOLANA_FACILITATOR_URL: solana.facilitatorUrl } : {}),
     },
     { port },

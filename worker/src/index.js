@@ -1,8 +1,9 @@
 // An x402 paywall: /weather, /reports/:id and the /live WebSocket cost money (and /casper/weather, on Casper, when
-// CASPER_ASSET is set; /solana/weather, in USDC on Solana, when SOLANA_PAY_TO is set), /health is free. Payments are verified in
+// CASPER_ASSET is set; /solana/weather, in USDC on Solana, when SOLANA_PAY_TO is set; the metered /generate and
+// /meter, `upto` UPTO_MAX at most, when UPTO_MAX is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
 import { Hono } from "hono";
-import { paymentMiddleware, durableObjectNonceStore, X402NonceStore } from "x402-wasm";
+import { paymentMiddleware, durableObjectNonceStore, setSettlementOverrides, X402NonceStore } from "x402-wasm";
 
 export { X402NonceStore };
 
@@ -18,6 +19,19 @@ function routes(env) {
     "GET /reports/:id": { accepts, description: "A report", mimeType: "application/json" },
     "GET /live": { accepts, description: "Live weather over a WebSocket", mimeType: "text/plain" },
   };
+  if (env.UPTO_MAX) {
+    // Metered routes (`upto`): the payer signs for UPTO_MAX at most, and is charged what the handler
+    // declares it used; /generate charges at least UPTO_MIN, /meter may charge nothing.
+    const max = env.ASSET ? { ...price, amount: env.UPTO_MAX } : env.UPTO_MAX;
+    const upto = { scheme: "upto", network: env.NETWORK, payTo: env.PAY_TO, price: max, maxTimeoutSeconds: 300 };
+    const min = env.ASSET ? { amount: env.UPTO_MIN ?? "0", asset: env.ASSET } : env.UPTO_MIN;
+    table["GET /generate"] = {
+      accepts: { ...upto, minPrice: min },
+      description: "Text generation, billed by the token",
+      mimeType: "application/json",
+    };
+    table["GET /meter"] = { accepts: upto, description: "Metered data, billed by the byte", mimeType: "application/json" };
+  }
   if (env.CASPER_ASSET) {
     // A Casper-priced route: an amount of a CEP-18 token (its contract package hash).
     const casper = {
@@ -79,6 +93,15 @@ app.get("/health", (c) => c.json({ ok: true }));
 app.get("/weather", (c) => c.json({ city: "Lisbon", forecast: "sunny", temperatureC: 24 }));
 app.get("/casper/weather", (c) => c.json({ city: "Zug", forecast: "snow", temperatureC: -2 }));
 app.get("/solana/weather", (c) => c.json({ city: "Lagos", forecast: "humid", temperatureC: 31 }));
+/** The metered handlers: `?used=N` atomic units (or `$0.01`, `50%`); `?fail` answers 500; no `used` declares nothing. */
+const metered = (c) => {
+  if (c.req.query("fail") !== undefined) return c.json({ error: "the model failed" }, 500);
+  const used = c.req.query("used");
+  if (used !== undefined) setSettlementOverrides(c, { amount: used });
+  return c.json({ text: "Once upon a time", used: used ?? null });
+};
+app.get("/generate", metered);
+app.get("/meter", metered);
 app.get("/live", (c) => {
   if (c.req.header("Upgrade") !== "websocket") return c.json({ error: "expected a WebSocket upgrade" }, 426);
   const [client, server] = Object.values(new WebSocketPair());
