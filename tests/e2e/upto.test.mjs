@@ -13,7 +13,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { maxUint256 } from "viem";
 import { x402Client, wrapFetchWithPayment as officialWrapFetch } from "@x402/fetch";
 import { UptoEvmScheme as OfficialUptoClient } from "@x402/evm/upto/client";
-import { wrapFetchWithPayment, privateKeySigner, decodePaymentResponse } from "../../pkg/node.js";
+import { wrapFetchWithPayment, privateKeySigner, injectedWalletSigner, decodePaymentResponse } from "../../pkg/node.js";
 import { startChain } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startHonoServer } from "./hono-server.mjs";
@@ -176,4 +176,50 @@ test("caps apply to the signed maximum, and a wasm key signs upto only when allo
   // The handler would charge 10 units, but the payer would sign for MAX: over a cap of MAX - 1.
   await assert.rejects(ours(key, { cap: MAX - 1n })(`${worker.url}/meter?used=10`), (e) => e.code === "amount_exceeds_max");
   await assert.rejects(ours(key, {}, privateKeySigner(key))(`${worker.url}/meter?used=10`), (e) => e.code === "no_acceptable_requirement");
+});
+
+/** An EIP-1193 wallet over `key`: viem signs its typed data and sends its transactions; it
+ * confirms everything (what a user who clicks "approve" does); `calls` lists the methods used. */
+function wallet(key) {
+  const account = privateKeyToAccount(key);
+  const calls = [];
+  const provider = {
+    calls,
+    async request({ method, params }) {
+      calls.push(method);
+      if (method === "eth_requestAccounts") return [account.address];
+      if (method === "eth_signTypedData_v4") {
+        const { types, primaryType, domain, message } = JSON.parse(params[1]);
+        delete types.EIP712Domain;
+        return account.signTypedData({ types, primaryType, domain, message });
+      }
+      if (method === "eth_sendTransaction") return chain.walletClient(key).sendTransaction({ to: params[0].to, data: params[0].data });
+      if (method === "eth_getTransactionReceipt") return chain.rpc(method, params);
+      throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+    },
+  };
+  return provider;
+}
+
+test("an injected wallet pays upto, sending the one-time Permit2 approval itself (approvePermit2: true)", async () => {
+  // A fresh payer: anvil's key #7 (its default accounts all hold ETH), given tokens, no Permit2 approval.
+  const key = "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356";
+  const payer = privateKeyToAccount(key).address;
+  const mint = await chain.walletClient(chain.keys.deployer).writeContract({
+    address: chain.token.address,
+    abi: chain.abi.token,
+    functionName: "mint",
+    args: [payer, 1_000_000n],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash: mint });
+  const provider = wallet(key);
+  const pay = ours(key, { approvePermit2: true }, injectedWalletSigner(provider));
+  const { response, moved: amount } = await moved(payer, () => pay(`${worker.url}/generate?used=7777`));
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.equal(amount, 7_777n);
+  assert.deepEqual(
+    provider.calls.filter((m) => m !== "eth_getTransactionReceipt"),
+    ["eth_requestAccounts", "eth_signTypedData_v4", "eth_sendTransaction"],
+    "one signature, one approval: the same payment is sent again after it",
+  );
 });
