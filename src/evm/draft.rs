@@ -102,6 +102,42 @@ impl EvmDraft {
     }
 }
 
+/// A signed Permit2 permit's fields, whichever witness it has (`upto`'s names the facilitator).
+struct Permit {
+    token: Address,
+    amount: U256,
+    spender: Address,
+    nonce: U256,
+    deadline: U256,
+    to: Address,
+    facilitator: Option<Address>,
+    valid_after: U256,
+}
+
+impl Permit {
+    /// The payload the reference clients send: addresses checksummed, integers in decimal.
+    fn payload(self, signature: String, from: String) -> Permit2Payload {
+        Permit2Payload {
+            signature,
+            permit2_authorization: Permit2Authorization {
+                from,
+                permitted: TokenPermissions {
+                    token: self.token.to_checksum(None),
+                    amount: self.amount.to_string(),
+                },
+                spender: self.spender.to_checksum(None),
+                nonce: self.nonce.to_string(),
+                deadline: self.deadline.to_string(),
+                witness: Permit2Witness {
+                    to: self.to.to_checksum(None),
+                    facilitator: self.facilitator.map(|f| f.to_checksum(None)),
+                    valid_after: self.valid_after.to_string(),
+                },
+            },
+        }
+    }
+}
+
 impl Draft for EvmDraft {
     fn digest(&self) -> B256 {
         match &self.message {
@@ -153,42 +189,32 @@ impl Draft for EvmDraft {
                 },
                 signature,
             }),
-            Message::Permit2(m) => serde_json::to_value(Permit2Payload {
-                signature,
-                permit2_authorization: Permit2Authorization {
-                    from,
-                    permitted: TokenPermissions {
-                        token: m.permitted.token.to_checksum(None),
-                        amount: m.permitted.amount.to_string(),
-                    },
-                    spender: m.spender.to_checksum(None),
-                    nonce: m.nonce.to_string(),
-                    deadline: m.deadline.to_string(),
-                    witness: Permit2Witness {
-                        to: m.witness.to.to_checksum(None),
-                        facilitator: None,
-                        valid_after: m.witness.validAfter.to_string(),
-                    },
-                },
-            }),
-            Message::Upto(m) => serde_json::to_value(Permit2Payload {
-                signature,
-                permit2_authorization: Permit2Authorization {
-                    from,
-                    permitted: TokenPermissions {
-                        token: m.permitted.token.to_checksum(None),
-                        amount: m.permitted.amount.to_string(),
-                    },
-                    spender: m.spender.to_checksum(None),
-                    nonce: m.nonce.to_string(),
-                    deadline: m.deadline.to_string(),
-                    witness: Permit2Witness {
-                        to: m.witness.to.to_checksum(None),
-                        facilitator: Some(m.witness.facilitator.to_checksum(None)),
-                        valid_after: m.witness.validAfter.to_string(),
-                    },
-                },
-            }),
+            Message::Permit2(m) => serde_json::to_value(
+                Permit {
+                    token: m.permitted.token,
+                    amount: m.permitted.amount,
+                    spender: m.spender,
+                    nonce: m.nonce,
+                    deadline: m.deadline,
+                    to: m.witness.to,
+                    facilitator: None,
+                    valid_after: m.witness.validAfter,
+                }
+                .payload(signature, from),
+            ),
+            Message::Upto(m) => serde_json::to_value(
+                Permit {
+                    token: m.permitted.token,
+                    amount: m.permitted.amount,
+                    spender: m.spender,
+                    nonce: m.nonce,
+                    deadline: m.deadline,
+                    to: m.witness.to,
+                    facilitator: Some(m.witness.facilitator),
+                    valid_after: m.witness.validAfter,
+                }
+                .payload(signature, from),
+            ),
         };
         match proof {
             Ok(Value::Object(map)) => map,

@@ -12,11 +12,11 @@ use serde::Deserialize;
 
 use super::eip712::{self, upto_permit2, Signable};
 use super::signature::parse_address;
-use super::verify::{check_signer, loose_address, pay_to, payer_of, saturating_u64, uint};
+use super::verify::{loose_address, pay_to, payer_of, permit2_signed, uint};
 use super::Permit2Payload;
 use crate::network;
 use crate::reason::Reason;
-use crate::verdict::{Deferred, Replay, Verdict, SETTLE_BUFFER_SECONDS};
+use crate::verdict::{Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{PaymentPayload, Terms, Version};
 
 /// The scheme's name.
@@ -165,17 +165,5 @@ pub fn verify_upto(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Ver
         },
     };
     let digest = message.digest(&eip712::permit2_domain(chain_id));
-    let ecdsa_checked = match check_signer(&digest, &parsed.signature, from) {
-        Ok(checked) => checked,
-        Err(msg) => return fail(sig_reason, msg),
-    };
-    let mut deferred = vec![Deferred::AssetDeployed, Deferred::Simulation];
-    if !ecdsa_checked {
-        deferred.insert(0, Deferred::ContractSignature);
-    }
-    // One Permit2 nonce space per (chain, payer), shared with `exact` permits.
-    let payer = p.from.to_lowercase();
-    let key = format!("permit2:{chain_id}:{payer}:{}", p.nonce);
-    let replay = Replay::new(key, payer, saturating_u64(deadline), Reason::Permit2InvalidNonce);
-    Verdict::Valid { payer: p.from.clone(), deferred, replay }
+    permit2_signed(&digest, &parsed, from, chain_id, deadline, Reason::Permit2InvalidNonce)
 }

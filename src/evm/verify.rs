@@ -192,7 +192,7 @@ pub fn contract_signature_shape(sig: &[u8]) -> Result<(), String> {
 
 /// Checks that `signature` over `digest` recovers to `from`. `Ok(false)` means a contract
 /// signature that only the chain can judge.
-pub(super) fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
+fn check_signer(digest: &B256, signature: &str, from: Address) -> Result<bool, String> {
     match signature_bytes(signature)? {
         None => Ok(false),
         Some(sig) => {
@@ -321,7 +321,7 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
 /// What a used key is refused with, for both payload kinds.
 const NONCE_USED: Reason = Reason::ExactEvmNonceAlreadyUsed;
 
-pub(super) fn saturating_u64(n: U256) -> u64 {
+fn saturating_u64(n: U256) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
@@ -423,21 +423,33 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         deadline,
         witness: exact_permit2::Witness { to, validAfter: valid_after },
     };
-    let ecdsa_checked = match check_signer(
-        &message.digest(&eip712::permit2_domain(chain_id)),
-        &parsed.signature,
-        from,
-    ) {
+    let digest = message.digest(&eip712::permit2_domain(chain_id));
+    permit2_signed(&digest, &parsed, from, chain_id, deadline, NONCE_USED)
+}
+
+/// The last local check of a Permit2 permit (`exact` or `upto`): its signature over `digest` by
+/// `from`; then the valid verdict, with the chain checks left to the facilitator and the one-time
+/// key. Permit2 nonces are per (chain, payer), whatever the token or the scheme, so the key is too;
+/// a used one is refused with `replay_reason`.
+pub(super) fn permit2_signed(
+    digest: &B256,
+    parsed: &Permit2Payload,
+    from: Address,
+    chain_id: u64,
+    deadline: U256,
+    replay_reason: Reason,
+) -> Verdict {
+    let p = &parsed.permit2_authorization;
+    let ecdsa_checked = match check_signer(digest, &parsed.signature, from) {
         Ok(checked) => checked,
-        Err(msg) => return fail(sig_reason, msg),
+        Err(msg) => return Verdict::invalid(Reason::Permit2Signature, Some(&p.from), msg),
     };
     let mut deferred = vec![Deferred::AssetDeployed, Deferred::Simulation];
     if !ecdsa_checked {
         deferred.insert(0, Deferred::ContractSignature);
     }
-    // Permit2 nonces are per (chain, payer), whatever the token.
     let payer = p.from.to_lowercase();
     let key = format!("permit2:{chain_id}:{payer}:{}", p.nonce);
-    let replay = Replay::new(key, payer, saturating_u64(deadline), NONCE_USED);
+    let replay = Replay::new(key, payer, saturating_u64(deadline), replay_reason);
     Verdict::Valid { payer: p.from.clone(), deferred, replay }
 }
