@@ -252,9 +252,19 @@ export function injectedWalletSigner(provider, { address } = {}) {
       const from = await this.getAddress();
       return call({ method: "eth_signTypedData_v4", params: [from, JSON.stringify(jsonTypedData(typedData))] });
     },
-    /** Sends `{to, data}` from the account (`eth_sendTransaction`) and waits until it is mined. */
-    async sendTransaction({ to, data }, { timeoutMs = 120_000 } = {}) {
+    /** Sends `{to, data}` from the account (`eth_sendTransaction`) and waits until it is mined;
+     * with `network` (CAIP-2), only while the wallet is on that chain. */
+    async sendTransaction({ to, data }, { timeoutMs = 120_000, network } = {}) {
       const from = await this.getAddress();
+      if (network !== undefined) {
+        const wanted = BigInt(network.slice(network.indexOf(":") + 1));
+        const current = BigInt(await call({ method: "eth_chainId" }));
+        if (current !== wanted)
+          throw x402Error(
+            Code.WalletError,
+            `the wallet is on chain ${current}; this transaction is for ${network}: switch the wallet first`,
+          );
+      }
       const hash = await call({ method: "eth_sendTransaction", params: [{ from, to, data }] });
       const deadline = Date.now() + timeoutMs;
       for (;;) {

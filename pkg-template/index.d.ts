@@ -365,7 +365,7 @@ export function injectedWalletSigner(
   options?: { address?: string },
 ): TypedDataSigner & {
   getAddress(): Promise<string>;
-  sendTransaction(transaction: { to: string; data: string }, options?: { timeoutMs?: number }): Promise<string>;
+  sendTransaction(transaction: { to: string; data: string }, options?: { timeoutMs?: number; network?: string }): Promise<string>;
 };
 
 /** The one-time approval a Permit2 payment needs, as `approvePermit2` is given it. */

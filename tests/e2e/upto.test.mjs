@@ -180,7 +180,7 @@ test("caps apply to the signed maximum, and a wasm key signs upto only when allo
 
 /** An EIP-1193 wallet over `key`: viem signs its typed data and sends its transactions; it
  * confirms everything (what a user who clicks "approve" does); `calls` lists the methods used. */
-function wallet(key) {
+function wallet(key, chainId = chain.chainId) {
   const account = privateKeyToAccount(key);
   const calls = [];
   const provider = {
@@ -188,6 +188,7 @@ function wallet(key) {
     async request({ method, params }) {
       calls.push(method);
       if (method === "eth_requestAccounts") return [account.address];
+      if (method === "eth_chainId") return `0x${chainId.toString(16)}`;
       if (method === "eth_signTypedData_v4") {
         const { types, primaryType, domain, message } = JSON.parse(params[1]);
         delete types.EIP712Domain;
@@ -212,6 +213,13 @@ test("an injected wallet pays upto, sending the one-time Permit2 approval itself
     args: [payer, 1_000_000n],
   });
   await chain.publicClient.waitForTransactionReceipt({ hash: mint });
+  // A wallet on another chain is not asked to send the approval there.
+  const elsewhere = wallet(key, 1);
+  await assert.rejects(
+    ours(key, { approvePermit2: true }, injectedWalletSigner(elsewhere))(`${worker.url}/generate?used=7777`),
+    (e) => e.code === "wallet_error" && /switch the wallet/.test(e.message),
+  );
+  assert.ok(!elsewhere.calls.includes("eth_sendTransaction"));
   const provider = wallet(key);
   const pay = ours(key, { approvePermit2: true }, injectedWalletSigner(provider));
   const { response, moved: amount } = await moved(payer, () => pay(`${worker.url}/generate?used=7777`));
@@ -219,7 +227,7 @@ test("an injected wallet pays upto, sending the one-time Permit2 approval itself
   assert.equal(amount, 7_777n);
   assert.deepEqual(
     provider.calls.filter((m) => m !== "eth_getTransactionReceipt"),
-    ["eth_requestAccounts", "eth_signTypedData_v4", "eth_sendTransaction"],
+    ["eth_requestAccounts", "eth_signTypedData_v4", "eth_chainId", "eth_sendTransaction"],
     "one signature, one approval: the same payment is sent again after it",
   );
 });
