@@ -23,4 +23,5 @@ export {
   decodePaymentResponse,
 } from "./client.js";
 export { paymentMiddleware, withPayment, createPaymentHandler, setSettlementOverrides } from "./server.js";
+export { withX402, withX402Client } from "./mcp.js";
 export { InMemoryNonceStore, durableObjectNonceStore } from "./nonces.js";

@@ -7,10 +7,11 @@ use x402_wasm::codec::header;
 use x402_wasm::{Code, Reason};
 
 const INDEX_D_TS: &str = include_str!("../pkg-template/index.d.ts");
-const GLUE: [(&str, &str); 8] = [
+const GLUE: [(&str, &str); 9] = [
     ("api.js", include_str!("../pkg-template/api.js")),
     ("client.js", include_str!("../pkg-template/client.js")),
     ("server.js", include_str!("../pkg-template/server.js")),
+    ("mcp.js", include_str!("../pkg-template/mcp.js")),
     ("errors.js", include_str!("../pkg-template/errors.js")),
     ("nonces.js", include_str!("../pkg-template/nonces.js")),
     ("durable.js", include_str!("../pkg-template/durable.js")),

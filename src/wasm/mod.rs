@@ -116,6 +116,22 @@ pub fn error_codes() -> Result<JsValue, JsValue> {
     to_js(&codes)
 }
 
+/// The v2 header names, for transports that carry x402 in other fields (MCP's `_meta`) and cross
+/// the HTTP faces through synthetic messages: `{paymentRequired, paymentSignature, paymentResponse}`.
+#[wasm_bindgen(js_name = headerNames)]
+pub fn header_names() -> Result<JsValue, JsValue> {
+    use crate::codec::header;
+    let names: serde_json::Map<String, serde_json::Value> = [
+        ("paymentRequired", header::PAYMENT_REQUIRED),
+        ("paymentSignature", header::PAYMENT_SIGNATURE),
+        ("paymentResponse", header::PAYMENT_RESPONSE),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into()))
+    .collect();
+    to_js(&names)
+}
+
 /// The chain family (CAIP-2 namespace) that pays on `network`, or undefined.
 #[wasm_bindgen(js_name = networkFamily)]
 pub fn network_family(network: &str) -> Option<String> {
