@@ -644,6 +644,60 @@ export function createPaymentHandler(
   routing?: { paths?: string[]; mount?: string },
 ) => Promise<Response>;
 
+/** A paid MCP tool's configuration: `registerTool`'s, plus its payment options (as a route takes them). */
+export interface PaidToolConfig {
+  description?: string;
+  inputSchema?: unknown;
+  outputSchema?: unknown;
+  annotations?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+  accepts: PaymentOption | PaymentOption[];
+  /** The resource's MIME type in the terms; default "application/json". */
+  mimeType?: string;
+}
+
+/** An MCP tool result (the fields the payment flow reads and writes). */
+export interface ToolResult {
+  content: unknown[];
+  isError?: boolean;
+  structuredContent?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Adds `paidTool(name, config, handler)` to an McpServer (`@modelcontextprotocol/sdk`): the x402 MCP
+ * transport, payments verified in wasm, replay-protected by the nonce store, the tool run only for
+ * a verified payment and settled only after it succeeds; the receipt in `_meta["x402/payment-response"]`.
+ * `usage` is where an `upto` tool declares what it used (`setSettlementOverrides(usage, {amount})`).
+ */
+export function withX402<S extends { registerTool: (...args: any[]) => unknown }>(
+  server: S,
+  options: PaymentMiddlewareOptions,
+): S & {
+  paidTool(
+    name: string,
+    config: PaidToolConfig,
+    handler: (args: any, extra: any, usage: Headers) => ToolResult | Promise<ToolResult>,
+  ): unknown;
+};
+
+/**
+ * Makes an MCP Client's `callTool` pay the tools that ask for payment, with the fetch wrapper's
+ * signers, caps (on by default), allow-lists, hooks and never-pay-twice rules. `confirm` is asked
+ * before each payment (false refuses it: `payment_aborted`). `listTools` shows paid tools' prices.
+ */
+export function withX402Client<C extends { callTool: (...args: any[]) => unknown; listTools: (...args: any[]) => unknown }>(
+  client: C,
+  signer: Signer | KitTransactionSigner | (Signer | KitTransactionSigner)[],
+  options?: PaymentOptions & {
+    confirm?(
+      requirements: PaymentRequirements | PaymentRequirementsV1,
+      context: { paymentRequired: PaymentRequired | PaymentRequiredV1 },
+    ): boolean | Promise<boolean>;
+  },
+): C;
+
 /** Reservations in this isolate's memory. */
 export class InMemoryNonceStore implements NonceStore {
   reserve(key: string, expiresAt: number, owner?: string): Promise<boolean | "retry" | "busy">;

@@ -29,6 +29,8 @@ import {
   paymentMiddleware,
   withPayment,
   setSettlementOverrides,
+  withX402,
+  withX402Client,
   type Permit2Approval,
   createPaymentHandler,
   InMemoryNonceStore,
@@ -195,3 +197,21 @@ void paymentMiddleware(
 );
 setSettlementOverrides(new Headers(), { amount: "1234" });
 void allowsUpto;
+
+// MCP: a paid tool on a server, and a client that pays it (structural stand-ins for the SDK's classes).
+const mcpServer = withX402({ registerTool: (..._args: unknown[]) => undefined }, { facilitator: { url: "https://facilitator.example" } });
+mcpServer.paidTool(
+  "forecast",
+  {
+    description: "Weather",
+    accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.01" },
+  },
+  async (_args, _extra, usage) => {
+    setSettlementOverrides(usage, { amount: "10" });
+    return { content: [{ type: "text", text: "sunny" }] };
+  },
+);
+const mcpClient = withX402Client({ callTool: async () => ({}), listTools: async () => ({ tools: [] }) }, signer, {
+  confirm: (requirements) => requirements.network === "eip155:84532",
+});
+void mcpClient;
