@@ -4,7 +4,7 @@
 # smoke), the npm package build, the same vectors in wasm under Node, headless Chromium and a
 # dedicated worker, the package's consumer tests in Node (fetch wrapper against the official verifier,
 # strict TypeScript), the injected-wallet flow and the www/ dapp in headless Chromium, the Worker example
-# in workerd, the end-to-end matrix on a local chain, and the demo once. The gates come first:
+# in workerd, the end-to-end matrix on a local chain, x402 over MCP, and the demo once. The gates come first:
 # rustfmt, clippy (native, wasm32, and the build without `casper`) and prettier.
 #   ./scripts/test.sh          everything (what .ci/run runs)
 #   ./scripts/test.sh --fast   gates, native Rust, the package, its consumer tests and workerd
@@ -80,3 +80,7 @@ FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
 step "end to end on a real chain: anvil + our EIP-3009 token (and Permit2 + the upto proxy), the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp in Chromium"
 (cd tests/e2e/legacy && npm ci --no-audit --no-fund)
 node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs tests/e2e/upto.test.mjs
+
+step "x402 over MCP: the official MCP SDK (in memory, and Streamable HTTP to a Worker in workerd), Cloudflare agents' x402 MCP client and server as the peer, on the local chain"
+(cd tests/mcp && npm ci --no-audit --no-fund && cd worker && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
+node --test tests/mcp/
