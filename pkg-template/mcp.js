@@ -71,6 +71,20 @@ function priceMeta(accepts) {
   return money ? { [AGENTS_PAID]: true, [AGENTS_PRICE]: money[1] } : { [AGENTS_PAID]: true };
 }
 
+/** Payment handlers by options object and tool: a stateless MCP server is built anew for each
+ * request, and its tools must keep one handler (one in-memory nonce store, one table) across them. */
+const handlers = new WeakMap();
+
+function handlerFor(options, name, route) {
+  if (options === null || typeof options !== "object") return createPaymentHandler(route, options);
+  let byTool = handlers.get(options);
+  if (!byTool) handlers.set(options, (byTool = new Map()));
+  const key = `${name}\n${JSON.stringify(route)}`;
+  let handle = byTool.get(key);
+  if (!handle) byTool.set(key, (handle = createPaymentHandler(route, options)));
+  return handle;
+}
+
 /**
  * Adds `paidTool(name, config, handler)` to an McpServer. `config` is `registerTool`'s
  * (`description`, `inputSchema`, `annotations`, …) plus `accepts` (payment options as a route
@@ -78,14 +92,15 @@ function priceMeta(accepts) {
  * `paymentMiddleware`'s (facilitator, nonceStore, verify, hooks). The handler is
  * `(args, extra, usage)`: it runs only for a verified, reserved payment, the payment settles only
  * when it succeeds (a result with `isError` or a throw settles nothing), and an `upto` tool
- * declares what it used with `setSettlementOverrides(usage, {amount})`.
+ * declares what it used with `setSettlementOverrides(usage, {amount})`. A server built per request
+ * (the SDK's stateless mode) keeps its payment state when given the same `options` object.
  */
 export function withX402(server, options) {
   if (typeof server?.registerTool !== "function") throw x402Error(Code.InvalidArgument, "withX402 needs an McpServer (registerTool)");
   function paidTool(name, config, handler) {
     const { accepts, mimeType = "application/json", ...toolConfig } = config ?? {};
     const description = toolConfig.description ?? `Tool: ${name}`;
-    const handle = createPaymentHandler({ accepts, description, mimeType }, options);
+    const handle = handlerFor(options, name, { accepts, description, mimeType });
     const _meta = { ...toolConfig._meta, ...priceMeta(accepts) };
     return server.registerTool(name, { ...toolConfig, _meta }, (args, extra) => callPaid(handle, name, args, extra, handler));
   }

@@ -362,3 +362,29 @@ test("over Streamable HTTP in workerd: our client pays the Worker's tool once; a
     await worker.close();
   }
 });
+
+test("a server built per request with the same options keeps its payment state (a replay to the next one is refused)", async () => {
+  // Local verification only: without the shared store, the copy would run the tool before its
+  // settlement failed.
+  const options = { facilitator: { url: facilitator.url }, verify: "local" };
+  let runs = 0;
+  const build = () => {
+    const server = withX402(new McpServer({ name: "stateless", version: "1.0.0" }), options);
+    server.paidTool("forecast", { description: "Weather", inputSchema: { city: z.string() }, accepts: exact() }, async ({ city }) => {
+      runs++;
+      return { content: [{ type: "text", text: `${city}: hail` }] };
+    });
+    return server;
+  };
+  const payment = await signedPayment(chain.keys.payers[2]);
+  const call = async () =>
+    (await connect(build())).callTool({ name: "forecast", arguments: { city: "Bern" }, _meta: { "x402/payment": payment } });
+  const first = await moved(chain.addresses.payers[2], call);
+  assert.equal(first.result.isError, undefined, JSON.stringify(first.result));
+  assert.equal(first.moved, PRICE);
+  const second = await moved(chain.addresses.payers[2], call);
+  assert.equal(second.result.isError, true);
+  assert.equal(second.result.structuredContent.error, "invalid_exact_evm_nonce_already_used");
+  assert.equal(second.moved, 0n);
+  assert.equal(runs, 1, "the copy was refused before the tool ran");
+});

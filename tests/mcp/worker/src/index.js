@@ -8,11 +8,18 @@ import { withX402, durableObjectNonceStore, X402NonceStore } from "x402-wasm";
 
 export { X402NonceStore };
 
+/** The payment options, one object per environment: the tools' payment handlers are kept with it
+ * across requests (the MCP server itself is built per request). */
+const optionsByEnv = new WeakMap();
+function paymentOptions(env) {
+  if (!optionsByEnv.has(env)) {
+    optionsByEnv.set(env, { facilitator: { url: env.FACILITATOR_URL }, nonceStore: durableObjectNonceStore(env.X402_NONCES) });
+  }
+  return optionsByEnv.get(env);
+}
+
 function mcpServer(env) {
-  const server = withX402(new McpServer({ name: "weather-worker", version: "1.0.0" }), {
-    facilitator: { url: env.FACILITATOR_URL },
-    nonceStore: durableObjectNonceStore(env.X402_NONCES),
-  });
+  const server = withX402(new McpServer({ name: "weather-worker", version: "1.0.0" }), paymentOptions(env));
   const price = { amount: env.AMOUNT, asset: env.ASSET, extra: { name: env.TOKEN_NAME, version: env.TOKEN_VERSION } };
   server.paidTool(
     "forecast",
