@@ -221,8 +221,14 @@ async function chainAnswers(queries, rpcUrl) {
 /**
  * A signer over an EIP-1193 provider (`window.ethereum`): `eth_requestAccounts` once, then
  * `eth_signTypedData_v4`. A user rejection (code 4001) is thrown as `user_rejected`.
+ *
+ * Many wallets refuse typed data whose domain names another chain than the active one, so before
+ * signing (or sending) it puts the wallet on the payment's chain: `wallet_switchEthereumChain`,
+ * and for a chain the wallet lacks (4902) `wallet_addEthereumChain` with its parameters from
+ * `chains` (`{"eip155:8453": {chainName, rpcUrls, nativeCurrency, blockExplorerUrls?}}`).
+ * `switchChain: false` turns that off: a wallet on another chain is then a `wallet_error`.
  */
-export function injectedWalletSigner(provider, { address } = {}) {
+export function injectedWalletSigner(provider, { address, switchChain = true, chains = {} } = {}) {
   if (!provider || typeof provider.request !== "function") {
     throw x402Error(Code.InvalidArgument, "injectedWalletSigner needs an EIP-1193 provider with request()");
   }
@@ -236,6 +242,39 @@ export function injectedWalletSigner(provider, { address } = {}) {
       throw x402Error(Code.WalletError, `${args.method} failed: ${e?.message ?? e}`, e);
     }
   };
+  const activeChain = async () => BigInt(await call({ method: "eth_chainId" }));
+  /** Puts the wallet on chain `id` (a bigint; `network` names it in messages and in `chains`). */
+  const onChain = async (id, network) => {
+    const current = await activeChain();
+    if (current === id) return;
+    if (!switchChain) {
+      throw x402Error(
+        Code.WalletError,
+        `the wallet is on chain ${current}; this payment is for ${network}: switch the wallet first (switchChain is off)`,
+      );
+    }
+    const chainId = `0x${id.toString(16)}`;
+    try {
+      await call({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
+    } catch (e) {
+      const code = e.cause?.code ?? e.cause?.data?.originalError?.code;
+      if (code !== 4902) throw e;
+      const known = chains[network] ?? chains[String(id)];
+      if (!known) {
+        throw x402Error(
+          Code.WalletError,
+          `the wallet does not know ${network}: give its parameters in the chains option to add it`,
+          e.cause,
+        );
+      }
+      await call({ method: "wallet_addEthereumChain", params: [{ ...known, chainId }] });
+      // A wallet switches to the chain it added (EIP-3085); one that did not is asked to.
+      if ((await activeChain()) !== id) await call({ method: "wallet_switchEthereumChain", params: [{ chainId }] });
+    }
+    if ((await activeChain()) !== id) throw x402Error(Code.WalletError, `the wallet did not switch to ${network}`);
+  };
+  /** The chain of a CAIP-2 network, as a bigint. */
+  const chainOf = (network) => BigInt(network.slice(network.indexOf(":") + 1));
   return Object.freeze({
     [JSON_TYPED_DATA]: true,
     async getAddress() {
@@ -248,23 +287,20 @@ export function injectedWalletSigner(provider, { address } = {}) {
       }
       return account;
     },
-    async signTypedData(typedData) {
+    async signTypedData(typedData, { network } = {}) {
       const from = await this.getAddress();
+      const domainChain = typedData?.domain?.chainId;
+      if (domainChain !== undefined && domainChain !== null) {
+        const id = BigInt(domainChain);
+        await onChain(id, network ?? `chain ${id}`);
+      }
       return call({ method: "eth_signTypedData_v4", params: [from, JSON.stringify(jsonTypedData(typedData))] });
     },
     /** Sends `{to, data}` from the account (`eth_sendTransaction`) and waits until it is mined;
-     * with `network` (CAIP-2), only while the wallet is on that chain. */
+     * with `network` (CAIP-2), on that chain (switching the wallet to it, as for signing). */
     async sendTransaction({ to, data }, { timeoutMs = 120_000, network } = {}) {
       const from = await this.getAddress();
-      if (network !== undefined) {
-        const wanted = BigInt(network.slice(network.indexOf(":") + 1));
-        const current = BigInt(await call({ method: "eth_chainId" }));
-        if (current !== wanted)
-          throw x402Error(
-            Code.WalletError,
-            `the wallet is on chain ${current}; this transaction is for ${network}: switch the wallet first`,
-          );
-      }
+      if (network !== undefined) await onChain(chainOf(network), network);
       const hash = await call({ method: "eth_sendTransaction", params: [{ from, to, data }] });
       const deadline = Date.now() + timeoutMs;
       for (;;) {

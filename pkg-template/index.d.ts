@@ -301,7 +301,8 @@ export interface Signer {
 
 /** A signer of typed data (EVM, Casper). */
 export interface TypedDataSigner extends Signer {
-  signTypedData(typedData: any): Promise<string>;
+  /** `context.network`: the CAIP-2 network of the payment being signed. */
+  signTypedData(typedData: any, context?: { network?: string }): Promise<string>;
 }
 
 /** The subset of EIP-1193 the wallet signer uses. */
@@ -358,11 +359,25 @@ export function injectedSolanaWalletSigner(
   options?: { address?: string; rpcUrl?: string },
 ): Signer & { readonly family: "solana"; getAddress(): Promise<string>; signTransaction(transaction: string): Promise<string> };
 
-/** Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`); sends a
- * transaction (`eth_sendTransaction`, e.g. the one-time Permit2 approval) and waits until it is mined. */
+/** What `wallet_addEthereumChain` is given for a chain the wallet lacks (EIP-3085, without `chainId`). */
+export interface AddEthereumChainParameter {
+  chainName: string;
+  rpcUrls: string[];
+  nativeCurrency: { name: string; symbol: string; decimals: number };
+  blockExplorerUrls?: string[];
+  iconUrls?: string[];
+}
+
+/**
+ * Signs through an injected wallet (`eth_requestAccounts`, `eth_signTypedData_v4`); sends a
+ * transaction (`eth_sendTransaction`, e.g. the one-time Permit2 approval) and waits until it is
+ * mined. Before either it puts the wallet on the payment's chain (`wallet_switchEthereumChain`, and
+ * `wallet_addEthereumChain` with `chains[network]` for a chain the wallet lacks), as many wallets
+ * refuse typed data for another chain; `switchChain: false` makes that a `wallet_error` instead.
+ */
 export function injectedWalletSigner(
   provider: Eip1193Provider,
-  options?: { address?: string },
+  options?: { address?: string; switchChain?: boolean; chains?: Record<string, AddEthereumChainParameter> },
 ): TypedDataSigner & {
   getAddress(): Promise<string>;
   sendTransaction(transaction: { to: string; data: string }, options?: { timeoutMs?: number; network?: string }): Promise<string>;

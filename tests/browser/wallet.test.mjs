@@ -41,10 +41,11 @@ function startSite(apiUrl) {
   );
 }
 
-/** A page with an injected provider: `mode` "sign" answers through viem, "reject" as a user refusal (4001). */
-async function walletPage(mode) {
+/** A page with an injected provider: `mode` "sign" answers through viem, "reject" as a user refusal
+ * (4001), "reject-switch" refuses to switch chains; `chain` is where the wallet is and what it knows. */
+async function walletPage(mode, chain) {
   const page = await browser.newPage();
-  await injectWallet(page, account, mode);
+  await injectWallet(page, account, mode, chain);
   await page.goto(site.url + "/");
   await page.waitForFunction(() => document.title === "ready");
   return page;
@@ -78,7 +79,7 @@ test("an injected wallet pays a 402 and the official verifier accepts it", async
   assert.equal(result.body.payer, account.address);
   assert.equal(result.settle.success, true);
   assert.equal(result.settle.payer, account.address);
-  assert.deepEqual(result.calls, ["eth_requestAccounts", "eth_signTypedData_v4"]);
+  assert.deepEqual(result.calls, ["eth_requestAccounts", "eth_chainId", "eth_signTypedData_v4"]);
   const paid = x402Server.log.filter((e) => e.path === "/v2/weather" && e.paymentHeader);
   assert.equal(paid.length, 1);
   assert.equal(paid[0].verify.isValid, true);
@@ -100,4 +101,74 @@ test("a user rejection is user_rejected and nothing is sent", async () => {
   assert.deepEqual(result, { thrown: true, code: "user_rejected", isError: true });
   assert.equal(x402Server.log.filter((e) => e.paymentHeader).length, before, "no payment reached the server");
   await page.close();
+});
+
+/** Pays /v2/weather from the page with `signerOptions`; what happened, and the wallet's calls and chain. */
+async function payFrom(page, signerOptions) {
+  return page.evaluate(async (options) => {
+    const signer = x402.injectedWalletSigner(window.ethereum, options);
+    try {
+      const response = await x402.wrapFetchWithPayment(fetch, signer)("/v2/weather");
+      return {
+        status: response.status,
+        settled: x402.decodePaymentResponse(response)?.success,
+        calls: window.walletCalls,
+        chain: window.wallet.active,
+      };
+    } catch (e) {
+      return { code: e.code, message: e.message, calls: window.walletCalls, chain: window.wallet.active };
+    }
+  }, signerOptions);
+}
+
+const BASE_SEPOLIA = {
+  chainName: "Base Sepolia",
+  rpcUrls: ["https://sepolia.base.org"],
+  nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+  blockExplorerUrls: ["https://sepolia.basescan.org"],
+};
+
+test("a wallet on another chain is switched to the payment's chain, then signs (it refuses foreign typed data)", async () => {
+  const page = await walletPage("sign", { chainId: 1, chains: [1, 84532] });
+  const result = await payFrom(page);
+  assert.equal(result.status, 200, JSON.stringify(result));
+  assert.equal(result.settled, true);
+  assert.equal(result.chain, 84532);
+  assert.deepEqual(result.calls, [
+    "eth_requestAccounts",
+    "eth_chainId",
+    "wallet_switchEthereumChain",
+    "eth_chainId",
+    "eth_signTypedData_v4",
+  ]);
+  await page.close();
+});
+
+test("a wallet without the chain adds it from the chains option, then signs", async () => {
+  const page = await walletPage("sign", { chainId: 1, chains: [1] });
+  const missing = await payFrom(page);
+  assert.equal(missing.code, "wallet_error");
+  assert.match(missing.message, /chains option/);
+  assert.ok(!missing.calls.includes("eth_signTypedData_v4"));
+  const result = await payFrom(page, { chains: { "eip155:84532": BASE_SEPOLIA } });
+  assert.equal(result.status, 200, JSON.stringify(result));
+  assert.ok(result.calls.includes("wallet_addEthereumChain"));
+  assert.equal(result.chain, 84532);
+  await page.close();
+});
+
+test("a refused switch is user_rejected, and with switchChain off a wallet elsewhere is wallet_error; nothing is signed or sent", async () => {
+  const before = x402Server.log.filter((e) => e.paymentHeader).length;
+  const refusing = await walletPage("reject-switch", { chainId: 1, chains: [1, 84532] });
+  const refused = await payFrom(refusing);
+  assert.equal(refused.code, "user_rejected");
+  assert.ok(!refused.calls.includes("eth_signTypedData_v4"));
+  await refusing.close();
+  const off = await walletPage("sign", { chainId: 1, chains: [1, 84532] });
+  const result = await payFrom(off, { switchChain: false });
+  assert.equal(result.code, "wallet_error");
+  assert.deepEqual(result.calls, ["eth_requestAccounts", "eth_chainId"]);
+  assert.equal(result.chain, 1);
+  await off.close();
+  assert.equal(x402Server.log.filter((e) => e.paymentHeader).length, before);
 });

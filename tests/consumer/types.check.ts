@@ -215,3 +215,18 @@ const mcpClient = withX402Client({ callTool: async () => ({}), listTools: async 
   confirm: (requirements) => requirements.network === "eip155:84532",
 });
 void mcpClient;
+
+// An injected wallet that is switched (or given a chain to add) before it signs.
+void injectedWalletSigner(
+  { request: async () => null },
+  {
+    switchChain: true,
+    chains: {
+      "eip155:8453": {
+        chainName: "Base",
+        rpcUrls: ["https://mainnet.base.org"],
+        nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      },
+    },
+  },
+);

@@ -22,29 +22,54 @@ export function launchChromium(chromium) {
  * Before any script of `page` runs, installs `window.ethereum`: `eth_requestAccounts` answers
  * `account`'s address; `eth_signTypedData_v4` signs with viem's `account` ("sign") or refuses as
  * a user would, EIP-1193 code 4001 ("reject"). `window.walletCalls` lists the methods called.
+ * The wallet is on chain `chainId` and knows `chains`: it switches to a known chain (4902 for
+ * another; "reject-switch" refuses as a user, 4001), adds a chain given complete parameters, and,
+ * as real wallets do, refuses typed data whose domain names another chain than the active one.
  */
-export async function injectWallet(page, account, mode = "sign") {
+export async function injectWallet(page, account, mode = "sign", { chainId = 84532, chains = [chainId] } = {}) {
   await page.exposeFunction("__viemSignTypedData", async (json) => {
     const { types, primaryType, domain, message } = JSON.parse(json);
     delete types.EIP712Domain;
     return account.signTypedData({ types, primaryType, domain, message });
   });
   await page.addInitScript(
-    ({ address, mode }) => {
+    ({ address, mode, chainId, chains }) => {
       window.walletCalls = [];
+      const wallet = { active: chainId, known: new Set(chains) };
+      window.wallet = wallet;
+      const fail = (message, code) => Object.assign(new Error(message), { code });
       window.ethereum = {
         async request({ method, params }) {
           window.walletCalls.push(method);
           if (method === "eth_requestAccounts") return [address];
+          if (method === "eth_chainId") return `0x${wallet.active.toString(16)}`;
+          if (method === "wallet_switchEthereumChain") {
+            const id = Number(params[0].chainId);
+            if (mode === "reject-switch") throw fail("User rejected the request.", 4001);
+            if (!wallet.known.has(id)) throw fail(`Unrecognized chain ID ${params[0].chainId}`, 4902);
+            wallet.active = id;
+            return null;
+          }
+          if (method === "wallet_addEthereumChain") {
+            const { chainId: hex, chainName, rpcUrls, nativeCurrency } = params[0];
+            if (!chainName || !Array.isArray(rpcUrls) || !nativeCurrency) throw fail("Invalid chain parameters", -32602);
+            wallet.known.add(Number(hex));
+            wallet.active = Number(hex); // as wallets do after adding (EIP-3085)
+            return null;
+          }
           if (method === "eth_signTypedData_v4") {
-            if (mode === "reject") throw Object.assign(new Error("User rejected the request."), { code: 4001 });
+            if (mode === "reject") throw fail("User rejected the request.", 4001);
+            // As real wallets: typed data for a chain other than the active one is refused.
+            const { domain } = JSON.parse(params[1]);
+            if (domain.chainId !== undefined && Number(domain.chainId) !== wallet.active)
+              throw fail(`Provided chainId "${domain.chainId}" must match the active chainId "${wallet.active}"`, -32603);
             return window.__viemSignTypedData(params[1]);
           }
-          throw Object.assign(new Error(`unsupported ${method}`), { code: 4200 });
+          throw fail(`unsupported ${method}`, 4200);
         },
       };
     },
-    { address: account.address, mode },
+    { address: account.address, mode, chainId, chains },
   );
 }
 
