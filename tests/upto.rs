@@ -213,7 +213,7 @@ fn a_verified_upto_payment_carries_its_bounds() {
             let meter = v.meter.expect("an upto payment is metered");
             assert_eq!(meter.maximum, alloy_primitives::U256::from(100_000u64));
             assert_eq!(meter.minimum, alloy_primitives::U256::from(1_000u64));
-            assert_eq!(meter.charge(Some(r#"{"amount":"5"}"#)).amount.to::<u64>(), 1_000);
+            assert_eq!(meter.charge(Some(r#"{"amount":"5"}"#)).unwrap().amount.to::<u64>(), 1_000);
         }
         other => panic!("{other:?}"),
     }

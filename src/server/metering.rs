@@ -4,7 +4,7 @@
 //! route's minimum and the signed maximum.
 
 use alloy_primitives::U256;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::asset;
 use crate::error::{Error, Result};
@@ -25,13 +25,6 @@ pub struct Meter {
     pub decimals: Option<u8>,
 }
 
-/// A handler's declaration, `{amount}` (the reference's `SettlementOverrides`).
-#[derive(Debug, Deserialize)]
-struct Overrides {
-    #[serde(default)]
-    amount: Option<String>,
-}
-
 /// The charge, and what the middleware should tell the operator about how it was reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Charge {
@@ -49,43 +42,40 @@ impl Meter {
     }
 
     /// The charge for a declaration (the header's value, or `None` when the handler declared
-    /// nothing: then the maximum, as the reference settles). A declaration that cannot be read is
-    /// charged the maximum too, and says so: the handler meant to declare something, and the
-    /// payer signed for up to that much; the operator sees the note.
-    pub fn charge(&self, declared: Option<&str>) -> Charge {
-        let Some(text) = declared else {
-            return Charge { amount: self.maximum, note: None };
+    /// nothing: then the maximum, as the reference settles). As the reference reads it: a value
+    /// that is not JSON is ignored (the maximum, with a note for the operator); an `amount` that
+    /// cannot be resolved (a number, `"$0.05"` on a token of unknown decimals, `"1.5"`) is an
+    /// error, and nothing is settled, as the reference's settlement then throws.
+    pub fn charge(&self, declared: Option<&str>) -> Result<Charge, String> {
+        let maximum = |note: Option<String>| Ok(Charge { amount: self.maximum, note });
+        let Some(text) = declared else { return maximum(None) };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            let note = format!(
+                "Settlement-Overrides `{text}` is not JSON: ignored, the maximum {} is charged",
+                self.maximum
+            );
+            return maximum(Some(note));
         };
-        let usage = serde_json::from_str::<Overrides>(text)
-            .map_err(|e| Error::json("Settlement-Overrides", e))
-            .and_then(|o| match o.amount {
-                Some(amount) => self.resolve(&amount),
-                None => Ok(self.maximum),
-            });
-        match usage {
-            Err(e) => Charge {
-                amount: self.maximum,
-                note: Some(format!(
-                    "Settlement-Overrides `{text}` is unreadable ({e}): charged the maximum {}",
-                    self.maximum
-                )),
-            },
-            Ok(u) if u > self.maximum => Charge {
-                amount: self.maximum,
-                note: Some(format!(
-                    "declared usage {u} is above the signed maximum {}: charged the maximum",
-                    self.maximum
-                )),
-            },
-            Ok(u) if u < self.minimum => Charge {
-                amount: self.minimum,
-                note: Some(format!(
-                    "declared usage {u} is below the route's minimum {}: charged the minimum",
-                    self.minimum
-                )),
-            },
-            Ok(u) => Charge { amount: u, note: None },
-        }
+        let usage = match value.get("amount") {
+            None | Some(serde_json::Value::Null) => return maximum(None),
+            Some(serde_json::Value::String(amount)) => self.resolve(amount).map_err(|e| e.to_string())?,
+            Some(other) => return Err(format!("Settlement-Overrides amount {other} is not a string (atomic units, \"$0.05\" or \"50%\"): nothing is settled")),
+        };
+        Ok(if usage > self.maximum {
+            let note = format!(
+                "declared usage {usage} is above the signed maximum {}: charged the maximum",
+                self.maximum
+            );
+            Charge { amount: self.maximum, note: Some(note) }
+        } else if usage < self.minimum {
+            let note = format!(
+                "declared usage {usage} is below the route's minimum {}: charged the minimum",
+                self.minimum
+            );
+            Charge { amount: self.minimum, note: Some(note) }
+        } else {
+            Charge { amount: usage, note: None }
+        })
     }
 
     /// A declared amount in atomic units: `"1000"`, `"50%"` (of the maximum, two decimals at
@@ -129,7 +119,7 @@ mod tests {
     }
 
     fn charged(m: &Meter, declared: Option<&str>) -> u64 {
-        m.charge(declared).amount.to::<u64>()
+        m.charge(declared).unwrap().amount.to::<u64>()
     }
 
     #[test]
@@ -142,8 +132,8 @@ mod tests {
         assert_eq!(charged(&meter(100_000, 0), Some(r#"{"amount":"0"}"#)), 0, "zero is allowed");
         assert_eq!(charged(&m, None), 100_000, "no declaration: the maximum, as the reference");
         assert_eq!(charged(&m, Some("{}")), 100_000);
-        assert!(m.charge(Some(r#"{"amount":"250000"}"#)).note.is_some());
-        assert!(m.charge(Some(r#"{"amount":"2500"}"#)).note.is_none());
+        assert!(m.charge(Some(r#"{"amount":"250000"}"#)).unwrap().note.is_some());
+        assert!(m.charge(Some(r#"{"amount":"2500"}"#)).unwrap().note.is_none());
     }
 
     #[test]
@@ -164,13 +154,13 @@ mod tests {
             r#"{"amount":"%"}"#,
             r#"{"amount":"$x"}"#,
             r#"{"amount":7}"#,
-            "not json",
         ] {
-            let c = m.charge(Some(bad));
-            assert_eq!(c.amount, U256::from(100_000u64), "{bad}");
-            assert!(c.note.is_some(), "{bad}");
+            assert!(m.charge(Some(bad)).is_err(), "{bad}: nothing is settled");
         }
+        let ignored = m.charge(Some("not json")).unwrap();
+        assert_eq!(ignored.amount, U256::from(100_000u64), "not JSON: ignored, as the reference");
+        assert!(ignored.note.is_some());
         let unknown = Meter { decimals: None, ..m };
-        assert!(unknown.charge(Some(r#"{"amount":"$0.05"}"#)).note.is_some());
+        assert!(unknown.charge(Some(r#"{"amount":"$0.05"}"#)).is_err(), "dollars need decimals");
     }
 }

@@ -287,7 +287,8 @@ fn invalid_response(kind: &str, e: &Error) -> JsValue {
 /// What a metered payment is charged (`meter`: the pay step's `{maximum, minimum, decimals?}`;
 /// `declared`: the handler's `Settlement-Overrides` value, if any): `{amount, note?}`, the amount in
 /// atomic units, held between the route's minimum and the signed maximum; `note` says why it
-/// differs from the declaration.
+/// differs from the declaration. An amount that cannot be read throws `invalid_argument`: nothing
+/// is to be settled.
 #[wasm_bindgen(js_name = chargeFor)]
 pub fn charge_for(
     maximum: &str,
@@ -304,7 +305,8 @@ pub fn charge_for(
         minimum: bound("minimum", minimum)?,
         decimals,
     };
-    let charge = meter.charge(declared.as_deref());
+    let charge =
+        meter.charge(declared.as_deref()).map_err(|e| js_error(Code::InvalidArgument, &e))?;
     let amount = charge.amount.to_string();
     match &charge.note {
         Some(note) => object(&[("amount", amount.into()), ("note", note.as_str().into())]),
