@@ -377,6 +377,13 @@ export function createPaymentHandler(routes, options = {}) {
         try {
           let result = await facilitator.settle(body);
           if (result.outcome === "pending") result = await facilitator.settle(body);
+          // A settlement with no transaction settled nothing: only a metered charge of zero may.
+          if (result.outcome === "settled" && !result.settlement.transaction && body.paymentRequirements?.amount !== "0") {
+            throw new FacilitatorError(
+              Code.FacilitatorInvalidResponse,
+              "facilitator /settle answered success without a transaction for a non-zero amount",
+            );
+          }
           if (result.outcome === "settled") {
             await safely(() => store.commit(key, owner, expiresAt, shard));
           } else if (result.outcome === "pending" || retry) {
