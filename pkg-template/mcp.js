@@ -19,6 +19,7 @@ import {
   encodePaymentResponseHeader,
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
+import { InMemoryNonceStore } from "./nonces.js";
 
 /** `_meta` keys of the MCP transport. */
 const PAYMENT = "x402/payment";
@@ -72,16 +73,22 @@ function priceMeta(accepts) {
 }
 
 /** Payment handlers by options object and tool: a stateless MCP server is built anew for each
- * request, and its tools must keep one handler (one in-memory nonce store, one table) across them. */
+ * request, and its tools must keep one handler (one table) across them; and all the tools of one
+ * options object share one nonce store, as the routes of one middleware do, so a payment used for
+ * one tool is refused by another. */
 const handlers = new WeakMap();
 
 function handlerFor(options, name, route) {
-  if (options === null || typeof options !== "object") return createPaymentHandler(route, options);
-  let byTool = handlers.get(options);
-  if (!byTool) handlers.set(options, (byTool = new Map()));
+  let kept = handlers.get(options);
+  if (!kept) {
+    const store = options.nonceStore ?? new InMemoryNonceStore();
+    if (!options.nonceStore) console.warn("x402: no nonceStore given to withX402, so used payments are remembered in this isolate only");
+    kept = { tools: new Map(), options: { ...options, nonceStore: store } };
+    handlers.set(options, kept);
+  }
   const key = `${name}\n${JSON.stringify(route)}`;
-  let handle = byTool.get(key);
-  if (!handle) byTool.set(key, (handle = createPaymentHandler(route, options)));
+  let handle = kept.tools.get(key);
+  if (!handle) kept.tools.set(key, (handle = createPaymentHandler(route, kept.options)));
   return handle;
 }
 
@@ -97,19 +104,42 @@ function handlerFor(options, name, route) {
  */
 export function withX402(server, options) {
   if (typeof server?.registerTool !== "function") throw x402Error(Code.InvalidArgument, "withX402 needs an McpServer (registerTool)");
+  if (options === null || typeof options !== "object")
+    throw x402Error(Code.InvalidArgument, "withX402 needs options ({facilitator, nonceStore?, …})");
+  // A tool result is known only after it ran: settling first would charge for a failed call.
+  if (options.settleBeforeHandler)
+    throw x402Error(Code.InvalidArgument, "settleBeforeHandler does not apply to MCP tools: a failed tool call is not charged");
   function paidTool(name, config, handler) {
     const { accepts, mimeType = "application/json", ...toolConfig } = config ?? {};
     const description = toolConfig.description ?? `Tool: ${name}`;
     const handle = handlerFor(options, name, { accepts, description, mimeType });
     const _meta = { ...toolConfig._meta, ...priceMeta(accepts) };
-    return server.registerTool(name, { ...toolConfig, _meta }, (args, extra) => callPaid(handle, name, args, extra, handler));
+    const output = toolConfig.outputSchema;
+    // The SDK calls a tool without an input schema with `extra` alone.
+    const callback = toolConfig.inputSchema
+      ? (args, extra) => callPaid(handle, name, args, extra, handler, output)
+      : (extra) => callPaid(handle, name, {}, extra, handler, output);
+    return server.registerTool(name, { ...toolConfig, _meta }, callback);
   }
   Object.defineProperty(server, "paidTool", { value: paidTool, configurable: true });
   return server;
 }
 
+/**
+ * Whether a tool's result breaks its declared output schema (a zod schema, or a raw shape of zod
+ * fields, as `registerTool` takes): the SDK would refuse such a result after the call, so it must
+ * count as a failure before anything is settled.
+ */
+function breaksOutput(schema, result) {
+  if (!schema || result.isError) return false;
+  const content = result.structuredContent;
+  if (content === null || typeof content !== "object") return true;
+  if (typeof schema.safeParse === "function") return !schema.safeParse(content).success;
+  return Object.entries(schema).some(([key, field]) => typeof field?.safeParse === "function" && !field.safeParse(content[key]).success);
+}
+
 /** One call of a paid tool, through the payment handler. */
-async function callPaid(handle, name, args, extra, handler) {
+async function callPaid(handle, name, args, extra, handler, output) {
   const headers = new Headers();
   const payment = paymentOf(extra);
   if (payment) {
@@ -126,16 +156,27 @@ async function callPaid(handle, name, args, extra, handler) {
     const usage = new Headers();
     try {
       result = await handler(args, extra, usage);
+      if (result === null || typeof result !== "object") throw new Error("the tool returned no result");
+      if (breaksOutput(output, result)) {
+        result = {
+          isError: true,
+          content: [{ type: "text", text: "Output validation error: the result does not match the tool's output schema" }],
+        };
+      }
     } catch (e) {
       result = { isError: true, content: [{ type: "text", text: `Tool execution failed: ${e?.message ?? e}` }] };
     }
     usage.set("content-type", "application/json");
-    return new Response(JSON.stringify(result ?? null), { status: result?.isError ? 500 : 200, headers: usage });
+    // A failed call answers 500: the middleware settles nothing for it.
+    return new Response(JSON.stringify(result), { status: result.isError ? 500 : 200, headers: usage });
   });
   const receipt = readPaymentResponse(getter(response));
   if (response.status === 402 || response.status === 412) {
     const paymentRequired = readPaymentRequired(getter(response), undefined, false, response.status);
-    return paymentRequiredResult(paymentRequired, receipt);
+    const refused = paymentRequiredResult(paymentRequired, receipt);
+    // 412: the payer has not approved Permit2; a paying client approves it once, then pays.
+    if (response.status === 412) refused._meta[STATUS] = 412;
+    return refused;
   }
   if (response.status < 400 && result !== undefined) {
     return receipt ? { ...result, _meta: { ...result._meta, [PAYMENT_RESPONSE]: receipt } } : result;
@@ -197,11 +238,14 @@ export function withX402Client(client, signer, options = {}) {
     const result = await callTool(params, call.schema, call.options);
     call.result = result;
     const headers = new Headers({ "content-type": "application/json" });
+    const status = result?._meta?.[STATUS];
+    // Only a refusal's status is taken: a success is 200 whatever its result says.
+    const refusal = Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
     const terms = termsOf(result);
     if (terms) {
       call.agents = terms.agents;
       headers.set(header().paymentRequired, encodePaymentRequiredHeader(terms.paymentRequired));
-      return new Response(JSON.stringify(result), { status: 402, headers });
+      return new Response(JSON.stringify(result), { status: refusal === 412 ? 412 : 402, headers });
     }
     const receipt = result?._meta?.[PAYMENT_RESPONSE];
     if (signature && receipt?.success !== undefined) {
@@ -211,8 +255,7 @@ export function withX402Client(client, signer, options = {}) {
         // A receipt that does not read is not passed on.
       }
     }
-    const status = Number.isInteger(result?._meta?.[STATUS]) ? result._meta[STATUS] : 200;
-    return new Response(JSON.stringify(result), { status, headers });
+    return new Response(JSON.stringify(result), { status: result?.isError && refusal ? refusal : 200, headers });
   };
   const pay = wrapFetchWithPayment(transport, signer, {
     ...rest,

@@ -388,3 +388,55 @@ test("a server built per request with the same options keeps its payment state (
   assert.equal(second.moved, 0n);
   assert.equal(runs, 1, "the copy was refused before the tool ran");
 });
+
+test("one payment is good for one tool: sent to another tool of the same price it is refused; failed results settle nothing", async () => {
+  const options = { facilitator: { url: facilitator.url }, verify: "local" };
+  const server = withX402(new McpServer({ name: "tools", version: "1.0.0" }), options);
+  let runs = 0;
+  const tool = (name, result) =>
+    server.paidTool(name, { description: name, inputSchema: { city: z.string() }, accepts: exact() }, async () => {
+      runs++;
+      return result();
+    });
+  tool("forecast", () => ({ content: [{ type: "text", text: "ok" }] }));
+  tool("report", () => ({ content: [{ type: "text", text: "ok" }] }));
+  server.paidTool(
+    "typed",
+    { description: "typed", inputSchema: { city: z.string() }, outputSchema: { temperature: z.number() }, accepts: exact() },
+    async () => {
+      runs++;
+      return { content: [{ type: "text", text: "oops" }], structuredContent: { temperature: "warm" } };
+    },
+  );
+  server.paidTool("empty", { description: "no result", accepts: exact() }, async () => {
+    runs++;
+    return null;
+  });
+  const client = await connect(server);
+  const payment = await signedPayment(chain.keys.payers[2]);
+  const call = (name) => client.callTool({ name, arguments: { city: "Vigo" }, _meta: { "x402/payment": payment } });
+  const first = await moved(chain.addresses.payers[2], () => call("forecast"));
+  assert.equal(first.result.isError, undefined, JSON.stringify(first.result));
+  const other = await moved(chain.addresses.payers[2], () => call("report"));
+  assert.equal(other.result.isError, true);
+  assert.equal(other.moved, 0n);
+  assert.equal(runs, 1, "the other tool did not run");
+
+  // A result that breaks the tool's output schema, and no result at all: nothing is settled.
+  const payer = chain.addresses.payers[0];
+  const paying = withX402Client(client, privateKeySigner(chain.keys.payers[0]), { assets: assets() });
+  const typed = await moved(payer, () => paying.callTool({ name: "typed", arguments: { city: "Vigo" } }));
+  assert.equal(typed.result.isError, true);
+  assert.equal(typed.moved, 0n);
+  const empty = await moved(payer, () => paying.callTool({ name: "empty", arguments: {} }));
+  assert.equal(empty.result.isError, true);
+  assert.equal(empty.moved, 0n);
+  assert.equal(runs, 3, "both ran, neither was charged");
+});
+
+test("withX402 refuses settleBeforeHandler: a failed tool call is never charged", () => {
+  assert.throws(
+    () => withX402(new McpServer({ name: "x", version: "1" }), { facilitator: { url: facilitator.url }, settleBeforeHandler: true }),
+    (e) => e.code === "invalid_argument",
+  );
+});
