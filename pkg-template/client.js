@@ -322,11 +322,14 @@ export function injectedWalletSigner(provider, { address, switchChain = true, ch
  * wallet's); a function is given `{network, token, owner, spender, transaction}` and resolves once
  * it is mined. Without the option the 412 is an error with a code.
  */
-async function approvePermit2(approve, payer, payload) {
+async function approvePermit2(approve, payer, payload, approved) {
   const { network, asset: token } = payload.accepted;
   const owner = payload.payload?.permit2Authorization?.from;
   const { to, data, spender } = permit2Approval(token);
-  if (!approve) {
+  // Once per token, network and payer: a server that answers 412 again does not get another
+  // transaction (and its gas) out of the payer.
+  const once = `${network} ${token} ${owner}`.toLowerCase();
+  if (!approve || approved.has(once)) {
     throw x402Error(
       Code.Permit2ApprovalRequired,
       `${owner} has not approved Permit2 (${spender}) to move ${token} on ${network}: approve it once (option approvePermit2) and pay again`,
@@ -340,6 +343,7 @@ async function approvePermit2(approve, payer, payload) {
       Code.InvalidArgument,
       "approvePermit2: true needs a signer with sendTransaction(); pass a function that sends the approval",
     );
+  approved.add(once);
 }
 
 /** The settlement result of a paid response (`PAYMENT-RESPONSE`, else `X-PAYMENT-RESPONSE`), or null. */
@@ -434,6 +438,8 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
   checkPaymentOptions(policy);
   // Signed payments whose paid retry got no final answer, by request, until they expire.
   const unanswered = new Map();
+  // The Permit2 approvals this client has sent (one per token, network and payer).
+  const approvals = new Set();
   const aborted = (hook, verdict) => {
     if (verdict && verdict.abort)
       throw x402Error(Code.PaymentAborted, `payment aborted by ${hook}: ${verdict.reason ?? "no reason given"}`);
@@ -531,7 +537,7 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
       // Refused before anything moved: approve Permit2 once, then send the same payment again.
       const payer = signers.get(networkFamily(kept.payload.accepted.network));
       try {
-        await approvePermit2(options.approvePermit2, payer, kept.payload);
+        await approvePermit2(options.approvePermit2, payer, kept.payload, approvals);
       } catch (e) {
         if (unanswered.get(key) === kept) unanswered.delete(key);
         throw e;
