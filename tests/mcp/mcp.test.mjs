@@ -21,6 +21,7 @@ import { z } from "zod";
 import { withX402, withX402Client, privateKeySigner, setSettlementOverrides } from "../../pkg/node.js";
 import { startChain } from "../e2e/chain.mjs";
 import { startFacilitator } from "../e2e/facilitator.mjs";
+import { startWorkerd } from "../../worker/test/workerd.mjs";
 
 const PRICE = 1000n;
 /** USDC's address on Base Sepolia: a default asset, the only kind `agents`' client pays. */
@@ -305,28 +306,16 @@ test("interop: our client pays agents' paidTool", async () => {
 
 /** The paid MCP Worker (tests/mcp/worker, bundled by wrangler) in workerd, on loopback. */
 async function startMcpWorker() {
-  const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
-    scriptPath: fileURLToPath(new URL("./worker/dist/index.js", import.meta.url)),
-    modules: true,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
-    durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
-    bindings: {
-      FACILITATOR_URL: facilitator.url,
-      NETWORK: chain.network,
-      PAY_TO: chain.addresses.payTo,
-      ASSET: chain.token.address,
-      TOKEN_NAME: chain.token.name,
-      TOKEN_VERSION: chain.token.version,
-      AMOUNT: String(PRICE),
-    },
-    host: "127.0.0.1",
-    port: 0,
-  });
+  const bindings = {
+    FACILITATOR_URL: facilitator.url,
+    NETWORK: chain.network,
+    PAY_TO: chain.addresses.payTo,
+    ASSET: chain.token.address,
+    TOKEN_NAME: chain.token.name,
+    TOKEN_VERSION: chain.token.version,
+    AMOUNT: String(PRICE),
+  };
+  const mf = startWorkerd(bindings, { port: 0, scriptPath: fileURLToPath(new URL("./worker/dist/index.js", import.meta.url)) });
   const url = new URL("/mcp", await mf.ready);
   return { url, close: () => mf.dispose() };
 }

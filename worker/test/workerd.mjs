@@ -1,12 +1,14 @@
 // Runs the example Worker as wrangler bundled it (worker/dist) in workerd through Miniflare, with
-// its Durable Object nonce store. Shared by the Worker suite, the CPU measurement and the end-to-end stack.
+// its Durable Object nonce store. Shared by the Worker suite, the CPU measurement, the end-to-end
+// stack, and (with `scriptPath`) the paid MCP Worker of tests/mcp.
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 
-/** A Miniflare instance of the example Worker with `bindings` as its vars; `port` exposes it on loopback. */
-export function startWorkerd(bindings, { port } = {}) {
+/** A Miniflare instance of the example Worker (or the bundle at `scriptPath`, which binds the same
+ * Durable Object) with `bindings` as its vars; `port` exposes it on loopback. */
+export function startWorkerd(bindings, { port, scriptPath = fileURLToPath(new URL("../dist/index.js", import.meta.url)) } = {}) {
   return new Miniflare({
-    scriptPath: fileURLToPath(new URL("../dist/index.js", import.meta.url)),
+    scriptPath,
     modules: true,
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
