@@ -7,16 +7,16 @@
 //! is refused from the nonce store before any chain call. Like `exact`, malformed fields get
 //! `invalid_payload` where the reference would throw.
 
-use alloy_primitives::U256;
 use serde::Deserialize;
 
 use super::eip712::{self, upto_permit2, Signable};
-use super::signature::parse_address;
-use super::verify::{loose_address, pay_to, payer_of, permit2_signed, uint};
+use super::verify::{
+    check_permit, loose_address, payer_of, permit2_signed, CheckedPermit, PermitRules,
+};
 use super::Permit2Payload;
 use crate::network;
 use crate::reason::Reason;
-use crate::verdict::{Verdict, SETTLE_BUFFER_SECONDS};
+use crate::verdict::Verdict;
 use crate::wire::{PaymentPayload, Terms, Version};
 
 /// The scheme's name.
@@ -74,95 +74,30 @@ pub fn verify_upto(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Ver
         return fail(Reason::InvalidPaymentRequirements, msg);
     };
 
-    let p = &parsed.permit2_authorization;
-    let facilitator = p.witness.facilitator.as_deref().unwrap_or_default();
-    let address = |field: &str, s: &str| {
-        loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")))
+    let rules = PermitRules { proxy: eip712::UPTO_PERMIT2_PROXY, proxy_name: "upto", upto: true };
+    let permit = match check_permit(&parsed.permit2_authorization, terms, asset, now, rules) {
+        Ok(permit) => permit,
+        Err(verdict) => return verdict,
     };
-    let sig_reason = Reason::Permit2Signature;
-    let fields = (|| {
-        Ok::<_, (Reason, String)>((
-            address("spender", &p.spender)?,
-            address("witness.to", &p.witness.to)?,
-            address("witness.facilitator", facilitator)?,
-            address("permitted.token", &p.permitted.token)?,
-            uint("deadline", &p.deadline, sig_reason)?,
-            uint("witness.validAfter", &p.witness.valid_after, sig_reason)?,
-            uint("permitted.amount", &p.permitted.amount, sig_reason)?,
-            uint("nonce", &p.nonce, sig_reason)?,
-        ))
-    })();
-    let (spender, to, witness_facilitator, token, deadline, valid_after, amount, nonce) =
-        match fields {
-            Ok(f) => f,
-            Err((reason, msg)) => return fail(reason, msg),
-        };
-
-    if spender != eip712::UPTO_PERMIT2_PROXY {
-        let msg =
-            format!("spender {} is not the x402 upto Permit2 proxy", spender.to_checksum(None));
-        return fail(Reason::Permit2Spender, msg);
-    }
-    let pay_to = match pay_to(terms, payer) {
-        Ok(p) => p,
-        Err(v) => return v,
-    };
-    if to != pay_to {
-        let msg = format!(
-            "witness pays {}, not payTo {}",
-            to.to_checksum(None),
-            pay_to.to_checksum(None)
-        );
-        return fail(Reason::Permit2RecipientMismatch, msg);
-    }
-    let offered = terms.extra_str(FACILITATOR_ADDRESS).and_then(loose_address);
-    if offered != Some(witness_facilitator) {
-        let msg = format!(
-            "witness names facilitator {}, not the offer's facilitatorAddress {}",
-            witness_facilitator.to_checksum(None),
-            offered.map_or("(none)".into(), |a| a.to_checksum(None))
-        );
-        return fail(Reason::UptoFacilitatorMismatch, msg);
-    }
-    let now = U256::from(now);
-    if deadline < now + U256::from(SETTLE_BUFFER_SECONDS) {
-        let msg =
-            format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})");
-        return fail(Reason::Permit2DeadlineExpired, msg);
-    }
-    if valid_after > now {
-        let msg = format!("witness validAfter {valid_after} is after now ({now})");
-        return fail(Reason::Permit2NotYetValid, msg);
-    }
-    if amount != terms.amount {
-        let msg = format!("permitted maximum {amount} is not the offered maximum {}", terms.amount);
-        return fail(Reason::Permit2AmountMismatch, msg);
-    }
-    if token != asset {
-        let msg = format!(
-            "permitted token {} is not the asset {}",
-            token.to_checksum(None),
-            asset.to_checksum(None)
-        );
-        return fail(Reason::Permit2TokenMismatch, msg);
-    }
-
-    let strict =
-        [&p.from, &p.spender, &p.witness.to, facilitator, &p.permitted.token].map(parse_address);
-    let [Some(from), Some(_), Some(_), Some(_), Some(_)] = strict else {
-        let msg = "permit addresses must carry a valid EIP-55 checksum where mixed-case".into();
-        return fail(sig_reason, msg);
-    };
+    let CheckedPermit {
+        from,
+        spender,
+        to,
+        facilitator,
+        token,
+        deadline,
+        valid_after,
+        amount,
+        nonce,
+    } = permit;
+    // Present: the payload's shape was checked first.
+    let facilitator = facilitator.unwrap_or_default();
     let message = upto_permit2::PermitWitnessTransferFrom {
         permitted: upto_permit2::TokenPermissions { token, amount },
         spender,
         nonce,
         deadline,
-        witness: upto_permit2::Witness {
-            to,
-            facilitator: witness_facilitator,
-            validAfter: valid_after,
-        },
+        witness: upto_permit2::Witness { to, facilitator, validAfter: valid_after },
     };
     let digest = message.digest(&eip712::permit2_domain(chain_id));
     permit2_signed(&digest, &parsed, from, chain_id, deadline, Reason::Permit2InvalidNonce)

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
 use super::signature::{decode_signature, parse_address, recover};
-use super::{Eip3009Payload, Permit2Payload};
+use super::{Eip3009Payload, Permit2Authorization, Permit2Payload};
 use crate::network;
 use crate::reason::Reason;
 use crate::verdict::{Deferred, Replay, Verdict, SETTLE_BUFFER_SECONDS};
@@ -40,7 +40,7 @@ pub(super) fn loose_address(s: &str) -> Option<Address> {
 }
 
 /// A uint256 field: canonical decimal, or the reason the reference would give.
-pub(super) fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
+fn uint(field: &str, value: &str, overflow: Reason) -> Result<U256, (Reason, String)> {
     decimal::parse(value).map_err(|e| {
         let reason = if value.bytes().all(|b| b.is_ascii_digit())
             && !value.is_empty()
@@ -117,7 +117,7 @@ fn preamble(
     Ok((chain_id, asset))
 }
 
-pub(super) fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
+fn pay_to(terms: &Terms<'_>, payer: Option<&str>) -> Result<Address, Verdict> {
     loose_address(terms.pay_to).ok_or_else(|| {
         Verdict::invalid(
             Reason::InvalidPaymentRequirements,
@@ -338,84 +338,14 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("Permit2 payload: {e}")),
     };
-    let p = &parsed.permit2_authorization;
-    let address = |field: &str, s: &str| {
-        loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")))
+    let rules =
+        PermitRules { proxy: eip712::EXACT_PERMIT2_PROXY, proxy_name: "exact", upto: false };
+    let permit = match check_permit(&parsed.permit2_authorization, terms, asset, now, rules) {
+        Ok(permit) => permit,
+        Err(verdict) => return verdict,
     };
-    let sig_reason = Reason::Permit2Signature;
-    let fields = (|| {
-        Ok::<_, (Reason, String)>((
-            address("spender", &p.spender)?,
-            address("witness.to", &p.witness.to)?,
-            address("permitted.token", &p.permitted.token)?,
-            uint("deadline", &p.deadline, sig_reason)?,
-            uint("witness.validAfter", &p.witness.valid_after, sig_reason)?,
-            uint("permitted.amount", &p.permitted.amount, sig_reason)?,
-            uint("nonce", &p.nonce, sig_reason)?,
-        ))
-    })();
-    let (spender, to, token, deadline, valid_after, amount, nonce) = match fields {
-        Ok(f) => f,
-        Err((reason, msg)) => return fail(reason, msg),
-    };
-
-    if spender != eip712::EXACT_PERMIT2_PROXY {
-        return fail(
-            Reason::Permit2Spender,
-            format!("spender {} is not the x402 exact Permit2 proxy", spender.to_checksum(None)),
-        );
-    }
-    let pay_to = match pay_to(terms, payer) {
-        Ok(p) => p,
-        Err(v) => return v,
-    };
-    if to != pay_to {
-        return fail(
-            Reason::Permit2RecipientMismatch,
-            format!(
-                "witness pays {}, not payTo {}",
-                to.to_checksum(None),
-                pay_to.to_checksum(None)
-            ),
-        );
-    }
-    let now = U256::from(now);
-    if deadline < now + U256::from(SETTLE_BUFFER_SECONDS) {
-        return fail(
-            Reason::Permit2DeadlineExpired,
-            format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})"),
-        );
-    }
-    if valid_after > now {
-        return fail(
-            Reason::Permit2NotYetValid,
-            format!("witness validAfter {valid_after} is after now ({now})"),
-        );
-    }
-    if amount != terms.amount {
-        return fail(
-            Reason::Permit2AmountMismatch,
-            format!("permitted amount {amount} is not the required {}", terms.amount),
-        );
-    }
-    if token != asset {
-        return fail(
-            Reason::Permit2TokenMismatch,
-            format!(
-                "permitted token {} is not the asset {}",
-                token.to_checksum(None),
-                asset.to_checksum(None)
-            ),
-        );
-    }
-
-    let strict = [&p.from, &p.spender, &p.witness.to, &p.permitted.token].map(|s| parse_address(s));
-    let [Some(from), Some(_), Some(_), Some(_)] = strict else {
-        return fail(
-            sig_reason,
-            "permit addresses must carry a valid EIP-55 checksum where mixed-case".into(),
-        );
-    };
+    let CheckedPermit { from, spender, to, token, deadline, valid_after, amount, nonce, .. } =
+        permit;
     let message = exact_permit2::PermitWitnessTransferFrom {
         permitted: exact_permit2::TokenPermissions { token, amount },
         spender,
@@ -425,6 +355,133 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     };
     let digest = message.digest(&eip712::permit2_domain(chain_id));
     permit2_signed(&digest, &parsed, from, chain_id, deadline, NONCE_USED)
+}
+
+/// What tells a scheme's permits apart: the x402 proxy they name as spender, and (`upto`) a witness
+/// that names the facilitator.
+pub(super) struct PermitRules {
+    pub proxy: Address,
+    pub proxy_name: &'static str,
+    pub upto: bool,
+}
+
+/// A Permit2 permit's fields, read and checked against the offer.
+pub(super) struct CheckedPermit {
+    pub from: Address,
+    pub spender: Address,
+    pub to: Address,
+    /// `upto` only.
+    pub facilitator: Option<Address>,
+    pub token: Address,
+    pub deadline: U256,
+    pub valid_after: U256,
+    pub amount: U256,
+    pub nonce: U256,
+}
+
+/// The checks `exact` and `upto` permits share, in the reference facilitator's order: the fields
+/// read, the spender, the recipient, (`upto`) the facilitator against the offer's
+/// `facilitatorAddress`, the deadline, the start, the amount, the token, and the EIP-55 checksums
+/// signing needs. The signature is [`permit2_signed`]'s.
+pub(super) fn check_permit(
+    p: &Permit2Authorization,
+    terms: &Terms<'_>,
+    asset: Address,
+    now: u64,
+    rules: PermitRules,
+) -> Result<CheckedPermit, Verdict> {
+    let payer = Some(p.from.as_str());
+    let fail = |reason, msg: String| Verdict::invalid(reason, payer, msg);
+    let address = |field: &str, s: &str| {
+        loose_address(s).ok_or((Reason::InvalidPayload, format!("{field} `{s}` is not an address")))
+    };
+    let sig_reason = Reason::Permit2Signature;
+    let facilitator = p.witness.facilitator.as_deref().filter(|_| rules.upto);
+    let fields = (|| {
+        Ok::<_, (Reason, String)>((
+            address("spender", &p.spender)?,
+            address("witness.to", &p.witness.to)?,
+            facilitator.map(|f| address("witness.facilitator", f)).transpose()?,
+            address("permitted.token", &p.permitted.token)?,
+            uint("deadline", &p.deadline, sig_reason)?,
+            uint("witness.validAfter", &p.witness.valid_after, sig_reason)?,
+            uint("permitted.amount", &p.permitted.amount, sig_reason)?,
+            uint("nonce", &p.nonce, sig_reason)?,
+        ))
+    })();
+    let (spender, to, witness_facilitator, token, deadline, valid_after, amount, nonce) =
+        fields.map_err(|(reason, msg)| fail(reason, msg))?;
+
+    if spender != rules.proxy {
+        let msg = format!(
+            "spender {} is not the x402 {} Permit2 proxy",
+            spender.to_checksum(None),
+            rules.proxy_name
+        );
+        return Err(fail(Reason::Permit2Spender, msg));
+    }
+    let pay_to = pay_to(terms, payer)?;
+    if to != pay_to {
+        let msg = format!(
+            "witness pays {}, not payTo {}",
+            to.to_checksum(None),
+            pay_to.to_checksum(None)
+        );
+        return Err(fail(Reason::Permit2RecipientMismatch, msg));
+    }
+    if rules.upto {
+        let offered = terms.extra_str(super::upto::FACILITATOR_ADDRESS).and_then(loose_address);
+        if offered.is_none() || offered != witness_facilitator {
+            let named = |a: Option<Address>| a.map_or("(none)".into(), |a| a.to_checksum(None));
+            let msg = format!(
+                "witness names facilitator {}, not the offer's facilitatorAddress {}",
+                named(witness_facilitator),
+                named(offered)
+            );
+            return Err(fail(Reason::UptoFacilitatorMismatch, msg));
+        }
+    }
+    let now = U256::from(now);
+    if deadline < now + U256::from(SETTLE_BUFFER_SECONDS) {
+        let msg =
+            format!("deadline {deadline} is less than {SETTLE_BUFFER_SECONDS} s after now ({now})");
+        return Err(fail(Reason::Permit2DeadlineExpired, msg));
+    }
+    if valid_after > now {
+        let msg = format!("witness validAfter {valid_after} is after now ({now})");
+        return Err(fail(Reason::Permit2NotYetValid, msg));
+    }
+    if amount != terms.amount {
+        let msg = format!("permitted amount {amount} is not the required {}", terms.amount);
+        return Err(fail(Reason::Permit2AmountMismatch, msg));
+    }
+    if token != asset {
+        let msg = format!(
+            "permitted token {} is not the asset {}",
+            token.to_checksum(None),
+            asset.to_checksum(None)
+        );
+        return Err(fail(Reason::Permit2TokenMismatch, msg));
+    }
+    let checksummed = |s: &str| parse_address(s).is_some();
+    let others = [&p.spender, &p.witness.to, &p.permitted.token];
+    let Some(from) = parse_address(&p.from)
+        .filter(|_| others.iter().all(|s| checksummed(s)) && facilitator.is_none_or(checksummed))
+    else {
+        let msg = "permit addresses must carry a valid EIP-55 checksum where mixed-case".into();
+        return Err(fail(sig_reason, msg));
+    };
+    Ok(CheckedPermit {
+        from,
+        spender,
+        to,
+        facilitator: witness_facilitator,
+        token,
+        deadline,
+        valid_after,
+        amount,
+        nonce,
+    })
 }
 
 /// The last local check of a Permit2 permit (`exact` or `upto`): its signature over `digest` by
