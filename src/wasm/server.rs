@@ -175,12 +175,7 @@ impl PaymentGate {
         headers: js_sys::Function,
         reason: &str,
     ) -> Result<JsValue, JsValue> {
-        plan_js(&self.gate.route(route as usize)?.refusal(
-            url,
-            reason,
-            &JsHeaders::new(headers),
-            None,
-        ))
+        plan_js(&self.gate.refusal(route as usize, url, reason, &JsHeaders::new(headers), None)?)
     }
 
     /// The refusal of a payment the facilitator's `/verify` found invalid (`verify`: its answer).
@@ -194,12 +189,7 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let answer = server::read_verify(&json_text(&verify, "verify response")?)?;
         let reason = answer.invalid_reason.as_deref().unwrap_or(server::VERIFY_FALLBACK_REASON);
-        plan_js(&self.gate.route(route as usize)?.refusal(
-            url,
-            reason,
-            &JsHeaders::new(headers),
-            None,
-        ))
+        plan_js(&self.gate.refusal(route as usize, url, reason, &JsHeaders::new(headers), None)?)
     }
 
     /// The refusal of a payment whose settlement failed, with its receipt (`settlement`: what
@@ -216,12 +206,13 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let reason = reason.as_deref().unwrap_or(server::SETTLE_FALLBACK_REASON);
         let receipt = receipt(x402_version, receipt_header)?;
-        plan_js(&self.gate.route(route as usize)?.refusal(
+        plan_js(&self.gate.refusal(
+            route as usize,
             url,
             reason,
             &JsHeaders::new(headers),
             Some(&receipt),
-        ))
+        )?)
     }
 }
 
