@@ -67,6 +67,17 @@ pub fn read_receipt(headers: &impl Headers) -> Result<Option<SettleResponse>> {
     value.map(|v| codec::decode_settle(&v)).transpose()
 }
 
+/// Why a server refused a paid request: the failed settlement's `errorReason`, else the `error`
+/// of the v2 terms it answered with.
+pub fn refusal_reason(headers: &impl Headers) -> Option<String> {
+    if let Some(reason) = read_receipt(headers).ok().flatten().and_then(|r| r.error_reason) {
+        return Some(reason);
+    }
+    let terms = codec::decode_to_json(&headers.get(header::PAYMENT_REQUIRED)?).ok()?;
+    let terms: serde_json::Value = serde_json::from_str(&terms).ok()?;
+    terms.get("error")?.as_str().filter(|e| !e.is_empty()).map(str::to_owned)
+}
+
 /// Whether a paid request's answer leaves the payment's outcome open: a 5xx (the facilitator
 /// timed out mid-settlement, say), a 409 (another request is settling this payment) or a receipt
 /// the facilitator calls pending. The same payment is then sent again, never a new one signed.

@@ -13,8 +13,8 @@ use serde_json::Value;
 pub use crate::family::Payer;
 pub use draft::{queries, PaymentDraft};
 pub use http::{
-    carries_payment, outcome_open, payment_header, read_payment_required, read_receipt, wants_body,
-    REUSE_MARGIN_SECONDS, SETTLEMENT_PENDING,
+    carries_payment, outcome_open, payment_header, read_payment_required, read_receipt,
+    refusal_reason, wants_body, REUSE_MARGIN_SECONDS, SETTLEMENT_PENDING,
 };
 
 use crate::asset;

@@ -75,6 +75,13 @@ pub fn read_payment_response(headers: js_sys::Function) -> Result<JsValue, JsVal
     }
 }
 
+/// The paywall page's sentence for a refused paid request (its headers' getter): why, in words,
+/// with the reason code; null when the answer names no reason.
+#[wasm_bindgen(js_name = paywallMessage)]
+pub fn paywall_message(headers: js_sys::Function) -> Option<String> {
+    client::refusal_reason(&JsHeaders::new(headers)).map(|r| crate::server::failure_message(&r))
+}
+
 /// Whether a paid request's answer (`status`, its headers' getter) leaves the outcome open, so
 /// that the same payment is sent again rather than a new one signed.
 #[wasm_bindgen(js_name = outcomeOpen)]
