@@ -619,8 +619,29 @@ export interface PaymentMiddlewareOptions {
   }): void | Promise<void>;
   onSettled?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
   onSettleFailed?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
-  /** HTML for browsers (`Accept: text/html`), or a function of the terms. */
-  paywall?: string | ((paymentRequired: PaymentRequired) => string);
+  /**
+   * What a browser (`Accept: text/html`) gets for an unpaid paid route. By default, a page that
+   * shows the terms, connects an injected wallet (EIP-6963 or `window.ethereum`), switches it to
+   * the payment's chain, pays and shows the content; its script and wasm are served by this
+   * middleware under `path`. Options style it; a string or a function of the terms replaces it.
+   */
+  paywall?: PaywallOptions | string | ((paymentRequired: PaymentRequired) => string);
+}
+
+/** The default paywall page's options. */
+export interface PaywallOptions {
+  /** The site's name, in the title and above the terms. */
+  appName?: string;
+  /** A logo's URL, shown beside the name. */
+  appLogo?: string;
+  /** Buttons' colour, `#rgb` or `#rrggbb`; default `#1d4ed8`. */
+  accent?: string;
+  /** `wallet_addEthereumChain` parameters by CAIP-2 network (or chain id), for wallets that lack
+   * the chain; Base, Base Sepolia, Avalanche, Polygon and Arbitrum are known. */
+  chains?: Record<string, AddEthereumChainParameter>;
+  /** The URL path (starting and ending with `/`) the page's script and wasm are served under:
+   * it must reach this middleware. Default `/__x402/<build id>/`, cached by browsers for good. */
+  path?: string;
 }
 
 /**

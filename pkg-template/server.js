@@ -17,6 +17,7 @@ import {
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 import { InMemoryNonceStore } from "./nonces.js";
+import { PAYWALL_ID, PAYWALL_SCRIPT } from "./paywall-asset.js";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -121,6 +122,49 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
       return read(readSettleResponse, json, status);
     },
   };
+}
+
+/** How the entry reads the wasm's bytes for the paywall page (a compiled module has no bytes to
+ * serve): set by workerd.js, node.js and web.js. */
+let loadPaywallWasm = null;
+let paywallWasm = null;
+
+/** Sets how the wasm's bytes are read for the paywall page. */
+export function providePaywallWasm(load) {
+  loadPaywallWasm = load;
+}
+
+const IMMUTABLE = { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" };
+
+/**
+ * The default paywall page's options for wasm, and where its script and wasm are served: under
+ * `paywall.path` (default `/__x402/<build id>/`, a path of this build only, so cached for good).
+ * A string or function paywall is the operator's own page, and nothing is served for it.
+ */
+function paywallAssets(option) {
+  if (typeof option === "string" || typeof option === "function") return null;
+  const { path = `/__x402/${PAYWALL_ID}/`, ...page } = option ?? {};
+  if (typeof path !== "string" || !path.startsWith("/") || !path.endsWith("/"))
+    throw x402Error(Code.InvalidArgument, "paywall.path must be a URL path that starts and ends with /");
+  return { page: { ...page, script: `${path}paywall.js` }, script: `${path}paywall.js`, wasm: `${path}x402_wasm_bg.wasm` };
+}
+
+/** The paywall's script or wasm when `request` asks for one of them, else null. */
+async function paywallAsset(assets, request, pathname) {
+  if (!assets || (request.method !== "GET" && request.method !== "HEAD")) return null;
+  let body, type;
+  if (pathname === assets.script) {
+    [body, type] = [PAYWALL_SCRIPT, "text/javascript; charset=utf-8"];
+  } else if (pathname === assets.wasm && loadPaywallWasm) {
+    paywallWasm ??= Promise.resolve(loadPaywallWasm()).catch((e) => {
+      paywallWasm = null;
+      throw e;
+    });
+    [body, type] = [await paywallWasm, "application/wasm"];
+  } else {
+    return null;
+  }
+  return new Response(request.method === "HEAD" ? null : body, { headers: { "content-type": type, ...IMMUTABLE } });
 }
 
 /** A plan from wasm, as a Response. */
@@ -307,7 +351,12 @@ let warnedInMemory = false;
  */
 export function createPaymentHandler(routes, options = {}) {
   const configs = Array.isArray(options.facilitator) ? options.facilitator : [options.facilitator ?? {}];
-  const gate = new PaymentGate(routes, { verify: options.verify, facilitatorNetworks: configs.map((c) => c?.networks ?? null) });
+  const assets = paywallAssets(options.paywall);
+  const gate = new PaymentGate(routes, {
+    verify: options.verify,
+    facilitatorNetworks: configs.map((c) => c?.networks ?? null),
+    ...(assets ? { paywall: assets.page } : {}),
+  });
   if (configs.length === 0) throw x402Error(Code.InvalidArgument, "options.facilitator needs at least one facilitator");
   const facilitators = configs.map(facilitatorClient);
   const settleFirst = options.settleBeforeHandler === true;
@@ -331,14 +380,18 @@ export function createPaymentHandler(routes, options = {}) {
   const learn = supportedLearner(gate, facilitators, limitMs);
   const enrich = acceptsEnricher(gate, facilitators, configs, limitMs);
   const prepare = (ctx) => waitAtMost([...learn(ctx), ...enrich(ctx)], waitMs);
-  const { onVerified, onSettled, onSettleFailed, paywall } = options;
+  const { onVerified, onSettled, onSettleFailed } = options;
+  const paywall = assets ? null : options.paywall;
 
   return async function handle(request, next, ctx, routing = {}) {
     const url = request.url;
+    const pathname = new URL(url).pathname;
+    const asset = await paywallAsset(assets, request, pathname);
+    if (asset) return asset;
     const headers = getter(request);
     const now = Math.floor(Date.now() / 1000);
     // The framework's own reading first: it decides the route (the price); the URL's adds protection.
-    const paths = [...(routing.paths ?? []), new URL(url).pathname];
+    const paths = [...(routing.paths ?? []), pathname];
     let step = gate.decide(request.method, paths, routing.mount, url, headers, now);
     // A paid route first has the offers only a facilitator completes; a free one never waits.
     if (step.kind !== "free" && (await prepare(ctx))) step = gate.decide(request.method, paths, routing.mount, url, headers, now);
