@@ -25,15 +25,17 @@ export function launchChromium(chromium) {
  * The wallet is on chain `chainId` and knows `chains`: it switches to a known chain (4902 for
  * another; "reject-switch" refuses as a user, 4001), adds a chain given complete parameters, and,
  * as real wallets do, refuses typed data whose domain names another chain than the active one.
+ * "reject-connect" refuses `eth_requestAccounts` (4001). With `announce`, the wallet also answers
+ * EIP-6963 discovery as "Test Wallet (viem)".
  */
-export async function injectWallet(page, account, mode = "sign", { chainId = 84532, chains = [chainId] } = {}) {
+export async function injectWallet(page, account, mode = "sign", { chainId = 84532, chains = [chainId], announce = false } = {}) {
   await page.exposeFunction("__viemSignTypedData", async (json) => {
     const { types, primaryType, domain, message } = JSON.parse(json);
     delete types.EIP712Domain;
     return account.signTypedData({ types, primaryType, domain, message });
   });
   await page.addInitScript(
-    ({ address, mode, chainId, chains }) => {
+    ({ address, mode, chainId, chains, announce }) => {
       window.walletCalls = [];
       const wallet = { active: chainId, known: new Set(chains) };
       window.wallet = wallet;
@@ -41,7 +43,10 @@ export async function injectWallet(page, account, mode = "sign", { chainId = 845
       window.ethereum = {
         async request({ method, params }) {
           window.walletCalls.push(method);
-          if (method === "eth_requestAccounts") return [address];
+          if (method === "eth_requestAccounts") {
+            if (mode === "reject-connect") throw fail("User rejected the request.", 4001);
+            return [address];
+          }
           if (method === "eth_chainId") return `0x${wallet.active.toString(16)}`;
           if (method === "wallet_switchEthereumChain") {
             const id = Number(params[0].chainId);
@@ -68,8 +73,20 @@ export async function injectWallet(page, account, mode = "sign", { chainId = 845
           throw fail(`unsupported ${method}`, 4200);
         },
       };
+      if (announce) {
+        const info = Object.freeze({
+          uuid: "5f0c6d1e-3b4a-4c8e-9a57-2d1f0e6b7c91",
+          name: "Test Wallet (viem)",
+          icon: "data:image/svg+xml;base64,PHN2Zy8+",
+          rdns: "test.x402-wasm",
+        });
+        const detail = Object.freeze({ info, provider: window.ethereum });
+        const announceProvider = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));
+        window.addEventListener("eip6963:requestProvider", announceProvider);
+        announceProvider();
+      }
     },
-    { address: account.address, mode, chainId, chains },
+    { address: account.address, mode, chainId, chains, announce },
   );
 }
 

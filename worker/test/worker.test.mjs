@@ -96,7 +96,16 @@ test("browsers get a paywall page", async () => {
   assert.equal(res.status, 402);
   assert.match(res.headers.get("content-type"), /text\/html/);
   assert.ok(res.headers.get("PAYMENT-REQUIRED"));
-  assert.match(await res.text(), /Payment required[\s\S]*1000 atomic units/);
+  const page = await res.text();
+  // The terms in words (the route's "$0.001" is Base Sepolia's USDC), and the script that pays.
+  assert.match(page, /Payment required[\s\S]*\$0\.001 \(0\.001 USDC\)[\s\S]*Base Sepolia/);
+  const src = page.match(/<script type="module" src="(\/__x402\/[0-9a-f]{16}\/paywall\.js)"><\/script>/)?.[1];
+  assert.ok(src, "the page loads its script from the middleware");
+  const script = await get(src, {});
+  assert.equal(script.status, 200);
+  assert.equal(script.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  // A POST to the asset path is not an asset request: it goes on to the app.
+  assert.equal((await worker.dispatchFetch(BASE + src, { method: "POST" })).status, 404);
 });
 
 test("v2: a valid payment is served with PAYMENT-RESPONSE after exactly one settlement", async () => {

@@ -13,6 +13,7 @@ export function startWorkerd(bindings, { port, scriptPath = fileURLToPath(new UR
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
+      { type: "Data", include: ["**/*.bin"] },
     ],
     compatibilityDate: "2026-04-01",
     durableObjects: { X402_NONCES: { className: "X402NonceStore", useSQLite: true } },
