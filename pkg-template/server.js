@@ -17,7 +17,7 @@ import {
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 import { InMemoryNonceStore } from "./nonces.js";
-import { PAYWALL_ID, PAYWALL_SCRIPT } from "./paywall-asset.js";
+import { defaultPaywall, drawPaywall, paywallAsset } from "./paywall.js";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -124,54 +124,16 @@ function facilitatorClient({ url, headers, createHeaders, timeoutMs = DEFAULT_TI
   };
 }
 
-/** How the entry reads the wasm's bytes for the paywall page (a compiled module has no bytes to
- * serve): set by workerd.js, node.js and web.js. */
-let loadPaywallWasm = null;
-let paywallWasm = null;
-
-/** Sets how the wasm's bytes are read for the paywall page. */
-export function providePaywallWasm(load) {
-  loadPaywallWasm = load;
-}
-
-const IMMUTABLE = { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" };
-
-/**
- * The default paywall page's options for wasm, and where its script and wasm are served: under
- * `paywall.path` (default `/__x402/<build id>/`, a path of this build only, so cached for good).
- * A string or function paywall is the operator's own page, and nothing is served for it.
- */
-function paywallAssets(option) {
-  if (typeof option === "string" || typeof option === "function") return null;
-  const { path = `/__x402/${PAYWALL_ID}/`, ...page } = option ?? {};
-  if (typeof path !== "string" || !path.startsWith("/") || !path.endsWith("/"))
-    throw x402Error(Code.InvalidArgument, "paywall.path must be a URL path that starts and ends with /");
-  return { page: { ...page, script: `${path}paywall.js` }, script: `${path}paywall.js`, wasm: `${path}x402_wasm_bg.wasm` };
-}
-
-/** The paywall's script or wasm when `request` asks for one of them, else null. */
-async function paywallAsset(assets, request, pathname) {
-  if (!assets || (request.method !== "GET" && request.method !== "HEAD")) return null;
-  let body, type;
-  if (pathname === assets.script) {
-    [body, type] = [PAYWALL_SCRIPT, "text/javascript; charset=utf-8"];
-  } else if (pathname === assets.wasm && loadPaywallWasm) {
-    paywallWasm ??= Promise.resolve(loadPaywallWasm()).catch((e) => {
-      paywallWasm = null;
-      throw e;
-    });
-    [body, type] = [await paywallWasm, "application/wasm"];
-  } else {
-    return null;
-  }
-  return new Response(request.method === "HEAD" ? null : body, { headers: { "content-type": type, ...IMMUTABLE } });
-}
-
-/** A plan from wasm, as a Response. */
+/** A plan from wasm, as a Response; a browser's 402 gets `paywall` (the operator's page, or the
+ * default page's options). */
 function respond(plan, paywall) {
   if (plan.log) console.error(`x402: ${plan.log}`);
   let body = plan.body;
-  if (plan.paywall && paywall != null) body = typeof paywall === "function" ? paywall(plan.paywall) : paywall;
+  if (plan.paywall && paywall != null) {
+    if (typeof paywall === "function") body = paywall(plan.paywall);
+    else if (typeof paywall === "string") body = paywall;
+    else body = drawPaywall(paywall, plan.paywall, plan.offers);
+  }
   return new Response(body, { status: plan.status, headers: plan.headers });
 }
 
@@ -351,12 +313,8 @@ let warnedInMemory = false;
  */
 export function createPaymentHandler(routes, options = {}) {
   const configs = Array.isArray(options.facilitator) ? options.facilitator : [options.facilitator ?? {}];
-  const assets = paywallAssets(options.paywall);
-  const gate = new PaymentGate(routes, {
-    verify: options.verify,
-    facilitatorNetworks: configs.map((c) => c?.networks ?? null),
-    ...(assets ? { paywall: assets.page } : {}),
-  });
+  const gate = new PaymentGate(routes, { verify: options.verify, facilitatorNetworks: configs.map((c) => c?.networks ?? null) });
+  const page = defaultPaywall(options.paywall);
   if (configs.length === 0) throw x402Error(Code.InvalidArgument, "options.facilitator needs at least one facilitator");
   const facilitators = configs.map(facilitatorClient);
   const settleFirst = options.settleBeforeHandler === true;
@@ -381,12 +339,12 @@ export function createPaymentHandler(routes, options = {}) {
   const enrich = acceptsEnricher(gate, facilitators, configs, limitMs);
   const prepare = (ctx) => waitAtMost([...learn(ctx), ...enrich(ctx)], waitMs);
   const { onVerified, onSettled, onSettleFailed } = options;
-  const paywall = assets ? null : options.paywall;
+  const paywall = page ?? options.paywall;
 
   return async function handle(request, next, ctx, routing = {}) {
     const url = request.url;
     const pathname = new URL(url).pathname;
-    const asset = await paywallAsset(assets, request, pathname);
+    const asset = await paywallAsset(page, request, pathname);
     if (asset) return asset;
     const headers = getter(request);
     const now = Math.floor(Date.now() / 1000);

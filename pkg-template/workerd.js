@@ -2,7 +2,7 @@
 // .bin (the same bytes, a Data module) only when the paywall page's browser asks for them.
 import wasmModule from "./x402_wasm_bg.wasm";
 import { initSync } from "./x402_wasm.js";
-import { providePaywallWasm } from "./server.js";
+import { providePaywallWasm } from "./paywall.js";
 
 initSync({ module: wasmModule });
 providePaywallWasm(async () => (await import("./x402_wasm_bg.bin")).default);

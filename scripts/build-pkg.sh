@@ -16,8 +16,8 @@ find pkg-template -maxdepth 1 -type f -exec cp {} pkg/ \;
 # The paywall page's script: one minified file, served by the middleware with the wasm beside it.
 # It and the wasm are named by a hash of both, so a browser caches them for good. The Workers
 # entry reads the wasm's bytes from a Data module (.bin): a compiled module has none to serve.
-mkdir -p pkg/paywall && cp pkg-template/paywall/page.js pkg/paywall/
-node_modules/.bin/esbuild pkg/paywall/page.js --bundle --minify --format=esm --target=es2022 --log-level=warning --outfile=pkg/paywall/bundle.js
+mkdir -p pkg/paywall && cp pkg-template/paywall/browser.js pkg/paywall/
+node_modules/.bin/esbuild pkg/paywall/browser.js --bundle --minify --format=esm --target=es2022 --log-level=warning --outfile=pkg/paywall/bundle.js
 cp pkg/x402_wasm_bg.wasm pkg/x402_wasm_bg.bin
 node -e '
 const fs = require("fs"), { createHash } = require("crypto");

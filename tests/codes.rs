@@ -7,7 +7,7 @@ use x402_wasm::codec::header;
 use x402_wasm::{Code, Reason};
 
 const INDEX_D_TS: &str = include_str!("../pkg-template/index.d.ts");
-const GLUE: [(&str, &str); 11] = [
+const GLUE: [(&str, &str); 12] = [
     ("api.js", include_str!("../pkg-template/api.js")),
     ("client.js", include_str!("../pkg-template/client.js")),
     ("server.js", include_str!("../pkg-template/server.js")),
@@ -18,7 +18,8 @@ const GLUE: [(&str, &str); 11] = [
     ("node.js", include_str!("../pkg-template/node.js")),
     ("workerd.js", include_str!("../pkg-template/workerd.js")),
     ("web.js", include_str!("../pkg-template/web.js")),
-    ("paywall/page.js", include_str!("../pkg-template/paywall/page.js")),
+    ("paywall/browser.js", include_str!("../pkg-template/paywall/browser.js")),
+    ("paywall.js", include_str!("../pkg-template/paywall.js")),
 ];
 
 /// The string members of `export type {name} = "a" | "b" …;`.

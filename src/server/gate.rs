@@ -4,7 +4,6 @@
 use serde::Deserialize;
 
 use super::facilitator::Facilitators;
-use super::paywall::Paywall;
 use super::respond::{self, Plan, CLIENT_ADDRESS};
 use super::{
     Decision, Route, RouteMatch, Routes, Verified, CLOCK_SKEW_SECONDS, NO_MATCH, PAYMENT_REQUIRED,
@@ -35,8 +34,6 @@ struct GateOptions {
     verify: Option<VerifyMode>,
     #[serde(default)]
     facilitator_networks: Vec<Option<Vec<String>>>,
-    #[serde(default)]
-    paywall: Option<Paywall>,
 }
 
 /// A route table with the middleware's options.
@@ -45,7 +42,6 @@ pub struct Gate {
     routes: Routes,
     facilitators: Facilitators,
     mode: VerifyMode,
-    paywall: Paywall,
 }
 
 /// What to do with a request.
@@ -79,7 +75,7 @@ pub struct Payment {
 }
 
 impl Gate {
-    /// Reads the route table and the options `{verify?, facilitatorNetworks?, paywall?}` (JSON).
+    /// Reads the route table and the options `{verify?, facilitatorNetworks?}` (JSON).
     pub fn new(routes: &str, options: Option<&str>) -> Result<Gate> {
         let routes = Routes::from_json(routes)?;
         let options: GateOptions = match options {
@@ -99,7 +95,6 @@ impl Gate {
             routes,
             facilitators: Facilitators::new(facilitators),
             mode: options.verify.unwrap_or_default(),
-            paywall: options.paywall.unwrap_or_default().checked()?,
         })
     }
 
@@ -169,18 +164,6 @@ impl Gate {
         self.routes.get(i).ok_or_else(|| Error::InvalidArgument(format!("no route {i}")))
     }
 
-    /// The refusal of a request to route `i` (see [`Route::refusal`]), with this gate's paywall.
-    pub fn refusal(
-        &self,
-        i: usize,
-        url: &str,
-        error: &str,
-        request: &impl Headers,
-        receipt: Option<&respond::Receipt>,
-    ) -> Result<Plan> {
-        Ok(self.route(i)?.refusal(url, error, request, receipt, &self.paywall))
-    }
-
     /// Decides a request: `method`, the views of its path (`paths`, the framework's own first)
     /// and the sub-app `mount` (see [`Routes::route`]), its `url` and headers, at unix time `now`.
     pub fn decide(
@@ -203,9 +186,8 @@ impl Gate {
         };
         let signature = request.get(header::PAYMENT_SIGNATURE);
         let x_payment = request.get(header::X_PAYMENT);
-        let refuse = |error: &str| {
-            Step::Respond(Box::new(route.refusal(url, error, request, None, &self.paywall)))
-        };
+        let refuse =
+            |error: &str| Step::Respond(Box::new(route.refusal(url, error, request, None)));
         let verified = match route.evaluate(url, signature.as_deref(), x_payment.as_deref(), now) {
             Decision::Unpaid => return refuse(PAYMENT_REQUIRED),
             Decision::NoMatch => return refuse(NO_MATCH),

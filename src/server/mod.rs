@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 pub use facilitator::{read_settle, read_verify, Facilitators, Outcome, Settlement};
 pub use gate::{Gate, Payment, Step, VerifyMode};
 pub use metering::{Charge, Meter};
-pub use paywall::{failure_message, network_name, Paywall};
+pub use paywall::{describe as describe_offers, failure_message, network_name, Offer};
 pub use respond::{
     facilitator_fault, handler_failed, in_progress, invalid_path, paid_headers, passed_headers,
     too_many_deferred_checks, unresolved, Plan, Receipt, SETTLE_FALLBACK_REASON,

@@ -5,7 +5,7 @@ use alloy_primitives::U256;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::paywall::Paywall;
+use super::paywall::Offer;
 use super::{Route, PAYMENT_REQUIRED};
 use crate::codec::{self, header, Headers};
 use crate::error::Code;
@@ -165,14 +165,13 @@ impl Route {
     /// The refusal of a request to this route at `url`, with `error` as the reason (or the
     /// sentence of an unpaid request): 402 with the terms (412 for a missing Permit2 approval,
     /// as the reference answers), and `receipt` when a settlement failed. A browser asking for a
-    /// page gets `paywall`'s page instead of the v1 body.
+    /// page gets the paywall page instead of the v1 body.
     pub fn refusal(
         &self,
         url: &str,
         error: &str,
         request: &impl Headers,
         receipt: Option<&Receipt>,
-        paywall: &Paywall,
     ) -> Plan {
         let resource =
             ResourceView { url, description: &self.description, mime_type: &self.mime_type };
@@ -188,7 +187,7 @@ impl Route {
             let terms = self.payment_required(url, error);
             headers.insert(0, (CONTENT_TYPE, "text/html; charset=utf-8".into()));
             headers.push((EXPOSE_HEADERS, EXPOSED.into()));
-            let body = paywall.page(&terms);
+            let body = paywall_page(&terms);
             return Plan { status: 402, headers, body, paywall: Some(terms), log: None };
         }
         let status = if error == Reason::Permit2AllowanceRequired.as_str() { 412 } else { 402 };
@@ -264,6 +263,38 @@ struct EntryV1<'a> {
     extra: Option<&'a Map<String, Value>>,
 }
 
+fn escape_html(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '&' | '<' | '>' | '"' | '\'' => format!("&#{};", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The page a browser gets for a paid route it has not paid: what it costs and how to pay. The
+/// middleware's glue draws the page that pays in its place (from the plan's terms and offers).
+fn paywall_page(terms: &v2::PaymentRequired) -> String {
+    let what = terms
+        .resource
+        .description
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&terms.resource.url);
+    let price = terms.accepts.first().map(Offer::of).map_or(String::new(), |first| {
+        format!(
+            "<p>{} on {}, to {}.</p>\n",
+            escape_html(&first.price()),
+            escape_html(&first.network),
+            escape_html(&first.pay_to)
+        )
+    });
+    format!(
+        "<!doctype html><meta charset=\"utf-8\"><title>Payment required</title>\n<h1>Payment required</h1><p>{}</p>\n{price}<p>Pay with an x402 client, e.g. <code>wrapFetchWithPayment</code> from x402-wasm.</p>",
+        escape_html(what)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,7 +313,7 @@ mod tests {
         let url = "https://x.test/r?q=\u{e9}";
         let none = |_: &str| None;
         for error in [PAYMENT_REQUIRED, "invalid_exact_evm_signature"] {
-            let plan = route.refusal(url, error, &none, None, &Paywall::default());
+            let plan = route.refusal(url, error, &none, None);
             let header =
                 &plan.headers.iter().find(|(k, _)| *k == header::PAYMENT_REQUIRED).unwrap().1;
             assert_eq!(header, &codec::encode(&route.payment_required(url, error)));

@@ -175,7 +175,12 @@ impl PaymentGate {
         headers: js_sys::Function,
         reason: &str,
     ) -> Result<JsValue, JsValue> {
-        plan_js(&self.gate.refusal(route as usize, url, reason, &JsHeaders::new(headers), None)?)
+        plan_js(&self.gate.route(route as usize)?.refusal(
+            url,
+            reason,
+            &JsHeaders::new(headers),
+            None,
+        ))
     }
 
     /// The refusal of a payment the facilitator's `/verify` found invalid (`verify`: its answer).
@@ -189,7 +194,12 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let answer = server::read_verify(&json_text(&verify, "verify response")?)?;
         let reason = answer.invalid_reason.as_deref().unwrap_or(server::VERIFY_FALLBACK_REASON);
-        plan_js(&self.gate.refusal(route as usize, url, reason, &JsHeaders::new(headers), None)?)
+        plan_js(&self.gate.route(route as usize)?.refusal(
+            url,
+            reason,
+            &JsHeaders::new(headers),
+            None,
+        ))
     }
 
     /// The refusal of a payment whose settlement failed, with its receipt (`settlement`: what
@@ -206,13 +216,12 @@ impl PaymentGate {
     ) -> Result<JsValue, JsValue> {
         let reason = reason.as_deref().unwrap_or(server::SETTLE_FALLBACK_REASON);
         let receipt = receipt(x402_version, receipt_header)?;
-        plan_js(&self.gate.refusal(
-            route as usize,
+        plan_js(&self.gate.route(route as usize)?.refusal(
             url,
             reason,
             &JsHeaders::new(headers),
             Some(&receipt),
-        )?)
+        ))
     }
 }
 
@@ -234,7 +243,8 @@ fn pairs_js(pairs: &[(&'static str, String)]) -> JsValue {
         .into()
 }
 
-/// A plan as `{status, headers, body, paywall?, log?}`, built directly (its body is text already).
+/// A plan as `{status, headers, body, paywall?, offers?, log?}`, built directly (its body is text
+/// already); `offers` are the paywall's offers in words.
 fn plan_js(plan: &Plan) -> Result<JsValue, JsValue> {
     let o = object(&[
         ("status", plan.status.into()),
@@ -243,6 +253,7 @@ fn plan_js(plan: &Plan) -> Result<JsValue, JsValue> {
     ])?;
     if let Some(terms) = &plan.paywall {
         js_sys::Reflect::set(&o, &"paywall".into(), &to_js(terms)?)?;
+        js_sys::Reflect::set(&o, &"offers".into(), &to_js(&server::describe_offers(terms))?)?;
     }
     if let Some(log) = &plan.log {
         js_sys::Reflect::set(&o, &"log".into(), &log.as_str().into())?;

@@ -13,6 +13,7 @@ import { launchChromium, injectWallet } from "../js/chromium.mjs";
 import { startChain, CHAIN_ID } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startWorker, AMOUNT } from "./stack.mjs";
+import { createPaymentHandler, InMemoryNonceStore } from "../../pkg/node.js";
 
 const SHOTS = fileURLToPath(new URL("../../target/paywall/", import.meta.url));
 const MAINNET = 1;
@@ -80,6 +81,8 @@ test("the page shows the terms, switches the wallet to the chain, pays, and show
   // One wallet: the EIP-6963 announcement and window.ethereum are the same provider.
   assert.equal(await page.locator("#x402-wallets button").count(), 1);
   await page.screenshot({ path: `${SHOTS}terms.png`, fullPage: true });
+  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(await fits(), "no sideways scrolling at a phone's width");
 
   await connect(page);
   await page.locator("#x402-pay-button").waitFor();
@@ -89,6 +92,8 @@ test("the page shows the terms, switches the wallet to the chain, pays, and show
   assert.match(await page.locator("#x402-content").textContent(), /Paid .* on Base Sepolia, transaction 0x[0-9a-f]{64}\./);
   assert.match(await page.locator("#x402-content pre").textContent(), /"city": "Lisbon"/);
   await page.screenshot({ path: `${SHOTS}paid.png`, fullPage: true });
+  assert.ok(await fits(), "the paid content fits a phone's width too");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "x402-content", "focus moves to what was bought");
 
   const seen = await calls(page);
   assert.ok(seen.indexOf("wallet_switchEthereumChain") < seen.indexOf("eth_signTypedData_v4"), seen.join());
@@ -186,4 +191,33 @@ test("the page's script and wasm are served by the middleware, immutable, the wa
   // Another build's path is not ours: the request goes on to the app (which has no such route).
   const other = await fetch(new URL(src.replace(/\/[0-9a-f]{16}\//, "/0000000000000000/"), worker.url));
   assert.equal(other.status, 404);
+});
+
+test("the page's options style it; bad options are refused when the middleware is made; the terms stay text", async () => {
+  const routes = {
+    "GET /r": {
+      accepts: { scheme: "exact", network: "eip155:8453", payTo: chain.addresses.payTo, price: "$1.50" },
+      description: "</script><script>alert(1)</script>",
+    },
+  };
+  const make = (paywall) =>
+    createPaymentHandler(routes, { facilitator: { url: facilitator.url }, nonceStore: new InMemoryNonceStore(), paywall });
+  const browserGet = async (handle) =>
+    (await handle(new Request("https://x.test/r", { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" } }), () => null)).text();
+  const html = await browserGet(make({ appName: "Acme <News>", appLogo: "https://acme.test/logo.png", accent: "#0a7" }));
+  assert.match(html, /<title>Payment required · Acme &#60;News&#62;<\/title>/);
+  assert.match(html, /<img src="https:\/\/acme.test\/logo.png" alt="Acme &#60;News&#62; logo"/);
+  assert.match(html, /--accent:#0a7/);
+  assert.match(html, /\$1\.5 \(1\.5 USDC\)/);
+  assert.match(html, /<dd>Base<\/dd>/);
+  // The description is text in the page and a string in the config: it opens no script.
+  assert.equal(html.match(/<script/g).length, 2);
+  const config = JSON.parse(html.match(/<script type="application\/json" id="x402-config">([^<]*)<\/script>/)[1]);
+  assert.equal(config.terms.resource.description, routes["GET /r"].description);
+  assert.equal(config.chains["eip155:8453"].chainName, "Base");
+  assert.deepEqual(config.offers[0].policy, { networks: ["eip155:8453"], schemes: ["exact"], maxTimeoutSeconds: 300, maxUsd: "1.5" });
+  for (const bad of [{ accent: "red;}" }, { path: "__x402/" }, { colour: "#fff" }, 7]) {
+    assert.throws(() => make(bad), { code: "invalid_argument" }, JSON.stringify(bad));
+  }
+  assert.equal(await browserGet(make("<p>mine</p>")), "<p>mine</p>");
 });
