@@ -33,6 +33,7 @@ const cold = r.cold.results ?? {};
 const load = r.load.results ?? {};
 const bundles = r.size.bundles ?? {};
 const workers = r.size.workers ?? {};
+const paywall = r.size.paywall ?? {};
 const m = (obj, ...keys) => keys.reduce((o, k) => o?.[k], obj)?.median;
 
 const ROW = (what, unit, ours, peer, ratioText, fmt) => [what, unit, fmt(ours), fmt(peer), ratioText];
@@ -138,6 +139,14 @@ const summary = table(
       kib,
     ),
     ROW(
+      "paywall page as a browser loads it (ours: HTML + script + .wasm; official: @x402/paywall's EVM page), gzip -9",
+      "KiB, lower is better",
+      paywall.ours?.total.gzip,
+      paywall.official?.total.gzip,
+      `ours/official ${ratio(paywall.ours?.total.gzip, paywall.official?.total.gzip)}`,
+      kib,
+    ),
+    ROW(
       "Worker as wrangler bundles it (ours incl. .wasm), gzip -9",
       "KiB, lower is better",
       workers.ours?.total.gzip,
@@ -194,6 +203,7 @@ const sizeTable = table(
     ],
     ...Object.entries(bundles).flatMap(([name, parts]) => sizeRows(`${name} bundle`, parts)),
     ...Object.entries(workers).flatMap(([name, parts]) => sizeRows(`Worker ${name}`, parts)),
+    ...Object.entries(paywall).flatMap(([name, parts]) => sizeRows(`paywall page ${name}`, parts)),
   ],
 );
 
@@ -356,7 +366,12 @@ neutral\` with the conditions workerd, worker, browser, leaving Node's built-ins
 - server, official: \`paymentMiddleware\` + \`x402ResourceServer\` from \`@x402/hono\`,
   \`HTTPFacilitatorClient\` from \`@x402/core/server\`, \`ExactEvmScheme\` from \`@x402/evm/exact/server\`.
 
-The Workers are the two benchmarked above, as \`wrangler deploy --dry-run\` bundles them (not minified).
+The Workers are the two benchmarked above, as \`wrangler deploy --dry-run\` bundles them (not minified);
+ours carries the wasm twice: compiled, and as the bytes it serves to the paywall page's browser.
+The paywall page is what a browser downloads for an unpaid paid route: ours, the middleware's HTML
+for \`$0.001\` on Base Sepolia, then its script and the wasm; the official, \`@x402/paywall\`'s EVM
+page (\`dist/esm/evm/index.js\`, the HTML with React, wagmi and viem inlined), unpacked by
+\`scripts/bench.sh\`.
 
 ${sizeTable}
 

@@ -4,7 +4,9 @@
 //     against the official packages (@x402/fetch + @x402/evm client + viem accounts; @x402/hono +
 //     @x402/evm server); the server bundles resolve as workerd does (conditions workerd, worker, browser);
 //   - the two benchmarked Workers as wrangler bundles them for deployment (worker/dist,
-//     target/bench/hono-worker).
+//     target/bench/hono-worker);
+//   - the paywall page a browser loads (our default page, its script and the wasm) beside
+//     @x402/paywall's EVM template (target/bench/x402-paywall, unpacked by scripts/bench.sh).
 // Usage: node benches/size.mjs
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -64,7 +66,7 @@ async function bundle(name, contents) {
     format: "esm",
     write: false,
     logLevel: "error",
-    external: ["node:*", ...builtinModules, "cloudflare:*", "*.wasm"],
+    external: ["node:*", ...builtinModules, "cloudflare:*", "*.wasm", "*.bin"],
     ...(side === "server" ? SERVER : { platform: "browser" }),
   });
   const js = size(result.outputFiles[0].contents);
@@ -73,12 +75,41 @@ async function bundle(name, contents) {
 const bundles = {};
 for (const [name, contents] of Object.entries(entries)) bundles[name] = await bundle(name, contents);
 
-// The Workers as deployed: wrangler's output, with the one .wasm that ours imports.
+// The Workers as deployed: wrangler's output, with the .wasm that ours imports and the copy of its
+// bytes (.bin, a Data module) it serves to the paywall page.
 const ourWorkerJs = readFileSync(fromRoot("worker/dist/index.js"), "utf8");
 const ourWasm = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.wasm)"/)[1];
-const ours = { js: fileSize("worker/dist/index.js"), wasm: fileSize(`worker/dist/${ourWasm}`) };
+const ourBin = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.bin)"/)?.[1];
+const ours = {
+  js: fileSize("worker/dist/index.js"),
+  wasm: fileSize(`worker/dist/${ourWasm}`),
+  ...(ourBin ? { paywallWasm: fileSize(`worker/dist/${ourBin}`) } : {}),
+};
 const hono = { js: fileSize("target/bench/hono-worker/index.js") };
 const workers = { ours: { ...ours, total: total(Object.values(ours)) }, hono: { ...hono, total: hono.js } };
+
+// The paywall page: ours as a browser gets it from the middleware (the HTML for the route above,
+// then its script and the wasm); the reference's EVM page is one HTML file with everything inlined.
+const { createPaymentHandler, InMemoryNonceStore } = await import(fromRoot("pkg/node.js"));
+const { PAYWALL_SCRIPT } = await import(fromRoot("pkg/paywall-asset.js"));
+const handle = createPaymentHandler(Function(`return ${ROUTES}`)(), {
+  facilitator: { url: "http://127.0.0.1:9" },
+  nonceStore: new InMemoryNonceStore(),
+});
+const browser = { accept: "text/html", "user-agent": "Mozilla/5.0" };
+const html = Buffer.from(await (await handle(new Request("https://x.test/weather", { headers: browser }), () => null)).text());
+const page = { html: size(html), script: size(Buffer.from(PAYWALL_SCRIPT)), wasm: fileSize(WASM) };
+const paywall = { ours: { ...page, total: total(Object.values(page)) } };
+let reference;
+try {
+  reference = readFileSync(fromRoot("target/bench/x402-paywall/package/dist/esm/evm/index.js"));
+} catch {
+  // Not unpacked: the row is left out.
+}
+if (reference) {
+  const version = readJson("target/bench/x402-paywall/package/package.json").version;
+  paywall.official = { [`@x402/paywall ${version} dist/esm/evm/index.js`]: size(reference), total: size(reference) };
+}
 
 emit({
   bench: "size",
@@ -86,4 +117,5 @@ emit({
   pkg: { files: pkgFiles, browserEntry: { files: webFiles, ...total(webFiles.map((f) => pkgFiles[f])) } },
   bundles,
   workers,
+  paywall,
 });

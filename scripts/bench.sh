@@ -23,6 +23,11 @@ wait_for_builds
 ./scripts/install.sh
 [ -f pkg/x402_wasm_bg.wasm ] || ./scripts/build-pkg.sh
 [ -f worker/dist/index.js ] || (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist >/dev/null)
+# The reference paywall page (@x402/paywall's EVM template), unpacked once: only its size is read.
+if [ ! -f target/bench/x402-paywall/package/dist/esm/evm/index.js ]; then
+  mkdir -p target/bench/x402-paywall
+  (cd target/bench/x402-paywall && npm pack @x402/paywall@2.12.0 --silent >/dev/null && tar xzf x402-paywall-2.12.0.tgz)
+fi
 # The @x402/hono peer Worker, bundled as wrangler would deploy it.
 (cd benches/hono-worker && wrangler deploy --dry-run --outdir ../../target/bench/hono-worker >/dev/null)
 
