@@ -91,7 +91,7 @@ const workers = { ours: { ...ours, total: total(Object.values(ours)) }, hono: { 
 // The paywall page: ours as a browser gets it from the middleware (the HTML for the route above,
 // then its script and the wasm); the reference's EVM page is one HTML file with everything inlined.
 const { createPaymentHandler, InMemoryNonceStore } = await import(fromRoot("pkg/node.js"));
-const { PAYWALL_SCRIPT } = await import(fromRoot("pkg/paywall-asset.js"));
+const { PAYWALL_SCRIPT } = await import(fromRoot("pkg/paywall-script.js"));
 const handle = createPaymentHandler(Function(`return ${ROUTES}`)(), {
   facilitator: { url: "http://127.0.0.1:9" },
   nonceStore: new InMemoryNonceStore(),

@@ -2,7 +2,7 @@
 // (the terms in the words wasm gave them, readable without a script), and the page's script and
 // wasm, served by the middleware under a path of this build only so that browsers keep them.
 import { Code, x402Error } from "./errors.js";
-import { PAYWALL_ID, PAYWALL_SCRIPT } from "./paywall-asset.js";
+import { PAYWALL_ID } from "./paywall-id.js";
 
 /** How the entry reads the wasm's bytes (a compiled module has none to serve): set by workerd.js,
  * node.js and web.js. */
@@ -39,7 +39,7 @@ export async function paywallAsset(page, request, pathname) {
   if (!page || (request.method !== "GET" && request.method !== "HEAD")) return null;
   let body, type;
   if (pathname === page.script) {
-    [body, type] = [PAYWALL_SCRIPT, "text/javascript; charset=utf-8"];
+    [body, type] = [(await import("./paywall-script.js")).PAYWALL_SCRIPT, "text/javascript; charset=utf-8"];
   } else if (pathname === page.wasm && loadWasm) {
     wasmBytes ??= Promise.resolve(loadWasm()).catch((e) => {
       wasmBytes = null;
