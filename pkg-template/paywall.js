@@ -64,7 +64,7 @@ export function drawPaywall(page, terms, offers) {
   // What a wallet may need to add its chain: the operator's parameters, else the public ones.
   const chains = {};
   terms.accepts.forEach(({ network }, i) => {
-    const id = offers[i]?.injected ? String(BigInt(network.slice(network.indexOf(":") + 1))) : null;
+    const id = offers[i]?.wallet === "evm" ? String(BigInt(network.slice(network.indexOf(":") + 1))) : null;
     const given = page.chains[network] ?? (id && page.chains[id]) ?? offers[i]?.chain;
     if (given) chains[network] = given;
   });

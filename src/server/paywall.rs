@@ -22,8 +22,8 @@ pub struct Offer {
     pub dollars: Option<String>,
     /// Who is paid.
     pub pay_to: String,
-    /// Whether an injected EIP-1193 wallet pays it (an EVM network).
-    pub injected: bool,
+    /// The kind of browser wallet that pays it: `"evm"` (EIP-1193), `"solana"` (Wallet Standard).
+    pub wallet: Option<&'static str>,
     /// The client options that pay this offer and nothing more: what the payer consents to by
     /// pressing the page's button.
     pub policy: Value,
@@ -54,12 +54,17 @@ impl Offer {
             }
         }
         let chain_id = network::eip155_chain_id(&r.network).ok();
+        let wallet = match chain_id {
+            Some(_) => Some("evm"),
+            None if network::to_caip2(&r.network).starts_with("solana:") => Some("solana"),
+            None => None,
+        };
         Offer {
             network: network_name(&r.network),
             amount,
             dollars,
             pay_to: r.pay_to.clone(),
-            injected: chain_id.is_some(),
+            wallet,
             policy,
             chain: chain_id.and_then(known_chain),
         }
@@ -214,7 +219,7 @@ mod tests {
         let [offer] = describe(&terms("eip155:84532", usdc, 1000)).try_into().unwrap();
         assert_eq!(offer.price(), "$0.001 (0.001 USDC)");
         assert_eq!(offer.network, "Base Sepolia");
-        assert!(offer.injected);
+        assert_eq!(offer.wallet, Some("evm"));
         assert_eq!(offer.chain.unwrap()["chainName"], "Base Sepolia");
         assert_eq!(
             offer.policy,
@@ -231,7 +236,9 @@ mod tests {
         );
         let [offer] =
             describe(&terms("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "x", 1)).try_into().unwrap();
-        assert!(!offer.injected);
+        assert_eq!(offer.wallet, Some("solana"));
+        let [offer] = describe(&terms("casper:casper-test", "x", 1)).try_into().unwrap();
+        assert_eq!(offer.wallet, None);
     }
 
     #[test]
