@@ -1,10 +1,10 @@
 // The paywall page's script, bundled into one file at build time and served by the middleware
-// beside the wasm. It finds the browser's wallets (EIP-6963 announcements, then window.ethereum),
-// connects one, pays the page's own URL through wrapFetchWithPayment (whose injected signer
-// switches the wallet to the payment's chain, adding it when the wallet lacks it), and shows what
-// was bought. The terms and their words come from the page (rendered in wasm on the server).
+// beside the wasm. It finds the browser's wallets (EIP-6963 announcements and window.ethereum for
+// EVM offers, the Wallet Standard for Solana offers), connects one, pays the page's own URL through
+// wrapFetchWithPayment (whose EVM signer switches the wallet to the payment's chain, adding it when
+// the wallet lacks it), and shows what was bought. The terms and their words are in the page.
 import init, { paywallMessage, outcomeOpen } from "../x402_wasm.js";
-import { wrapFetchWithPayment, injectedWalletSigner, decodePaymentResponse } from "../client.js";
+import { wrapFetchWithPayment, injectedWalletSigner, injectedSolanaWalletSigner, decodePaymentResponse } from "../client.js";
 import { Code } from "../errors.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,9 +18,9 @@ const ui = {
   content: $("x402-content"),
 };
 const ready = init({ module_or_path: new URL("x402_wasm_bg.wasm", import.meta.url) });
-// The offer an injected wallet pays (the client picks the same one: the first EVM offer).
-const offer = config.offers.find((o) => o.injected);
-const price = offer ? (offer.dollars ?? offer.amount) : "";
+/** The offer a kind of wallet pays: the first one it can (the client, given that offer's policy, picks it). */
+const offerFor = (kind) => config.offers.find((o) => o.wallet === kind);
+const priceOf = (offer) => offer.dollars ?? offer.amount;
 
 /** Writes the status line; `kind` "error" marks a failure. */
 function say(text, kind = "info") {
@@ -37,7 +37,7 @@ function busy(on) {
 function button(label, icon) {
   const b = document.createElement("button");
   b.type = "button";
-  if (icon) {
+  if (typeof icon === "string" && /^(data:image\/|https:)/.test(icon)) {
     const img = document.createElement("img");
     img.src = icon;
     img.alt = "";
@@ -47,66 +47,92 @@ function button(label, icon) {
   return b;
 }
 
-// Wallets, as they announce themselves.
+// Wallets, as they announce themselves: {kind, name, handle} (an EIP-1193 provider or a Wallet
+// Standard wallet), offered only when some offer is theirs to pay.
 const wallets = [];
 let connected = null;
 
-function addWallet(info, provider) {
-  if (typeof provider?.request !== "function" || wallets.some((w) => w.provider === provider)) return;
-  const wallet = { name: String(info?.name || "Browser wallet"), provider };
+function addWallet(kind, name, icon, handle) {
+  if (!offerFor(kind) || wallets.some((w) => w.handle === handle)) return;
+  const wallet = { kind, name: String(name || "Browser wallet"), handle };
   wallets.push(wallet);
-  const b = button(`Connect ${wallet.name}`, typeof info?.icon === "string" ? info.icon : null);
+  const b = button(`Connect ${wallet.name}`, icon);
   b.addEventListener("click", () => connect(wallet));
   ui.wallets.append(b);
 }
 
-window.addEventListener("eip6963:announceProvider", (e) => addWallet(e.detail?.info, e.detail?.provider));
+window.addEventListener("eip6963:announceProvider", (e) => {
+  const { info, provider } = e.detail ?? {};
+  if (typeof provider?.request === "function") addWallet("evm", info?.name, info?.icon, provider);
+});
 window.dispatchEvent(new Event("eip6963:requestProvider"));
 
-/** What the status line says while the wallet is asked `method`. */
+const registerStandard = (...list) => {
+  for (const w of list) if (w?.features?.["solana:signTransaction"]) addWallet("solana", w.name, w.icon, w);
+  return () => {};
+};
+const standardApi = Object.freeze({ register: registerStandard });
+window.addEventListener("wallet-standard:register-wallet", (e) => e.detail?.(standardApi));
+window.dispatchEvent(new CustomEvent("wallet-standard:app-ready", { detail: standardApi }));
+
+/** What the status line says while an EIP-1193 wallet is asked `method`. */
 const ASKING = {
-  wallet_switchEthereumChain: (w) => `Switch ${w} to ${offer.network} when it asks…`,
-  wallet_addEthereumChain: (w) => `Add ${offer.network} to ${w} when it asks…`,
-  eth_signTypedData_v4: (w) => `Sign the payment of ${price} in ${w}…`,
+  wallet_switchEthereumChain: (w, o) => `Switch ${w} to ${o.network} when it asks…`,
+  wallet_addEthereumChain: (w, o) => `Add ${o.network} to ${w} when it asks…`,
+  eth_signTypedData_v4: (w, o) => `Sign the payment of ${priceOf(o)} in ${w}…`,
 };
 
 /** The wallet's EIP-1193 provider, remembering the last method asked (to word a refusal) and
  * saying what the wallet is about to ask the user. */
-function watched(wallet) {
-  const seen = { method: null };
+function watched(wallet, offer, seen) {
   return {
-    seen,
-    provider: {
-      request(args) {
-        seen.method = args?.method ?? null;
-        const asking = ASKING[seen.method];
-        if (asking) say(asking(wallet.name));
-        return wallet.provider.request(args);
-      },
+    request(args) {
+      seen.method = args?.method ?? null;
+      const asking = ASKING[seen.method];
+      if (asking) say(asking(wallet.name, offer));
+      return wallet.handle.request(args);
     },
   };
+}
+
+const declined = (e) => e?.code === 4001 || /reject/i.test(`${e?.name} ${e?.message}`);
+
+/** The account `wallet` connects, and a signer over it for `offer`. */
+async function account(wallet, offer, seen) {
+  if (wallet.kind === "evm") {
+    const [address] = await wallet.handle.request({ method: "eth_requestAccounts" });
+    if (typeof address !== "string") throw new Error("the wallet named no account");
+    await ready;
+    const chains = config.chains;
+    return { address, signer: injectedWalletSigner(watched(wallet, offer, seen), { address, chains }) };
+  }
+  const connect = wallet.handle.features["standard:connect"];
+  const accounts = wallet.handle.accounts?.length ? wallet.handle.accounts : ((await connect?.connect())?.accounts ?? []);
+  const address = accounts[0]?.address;
+  if (typeof address !== "string") throw new Error("the wallet named no account");
+  await ready;
+  const rpcUrl = config.chains[config.terms.accepts[config.offers.indexOf(offer)].network]?.rpcUrls?.[0];
+  return { address, signer: injectedSolanaWalletSigner(wallet.handle, { address, rpcUrl }) };
 }
 
 async function connect(wallet) {
   busy(true);
   say(`Connecting to ${wallet.name}…`);
   try {
-    const [address] = await wallet.provider.request({ method: "eth_requestAccounts" });
-    if (typeof address !== "string") throw new Error("the wallet named no account");
-    await ready;
-    const { seen, provider } = watched(wallet);
-    const signer = injectedWalletSigner(provider, { address, chains: config.chains });
+    const offer = offerFor(wallet.kind);
+    const seen = { method: null };
+    const { address, signer } = await account(wallet, offer, seen);
     // One wrapper per connection: a payment whose outcome stays open is sent again, never re-signed.
     // Its policy pays the offer shown and nothing else (the page's terms are what the user accepts).
-    connected = { wallet, address, seen, pay: wrapFetchWithPayment(fetch, signer, offer.policy) };
+    connected = { wallet, offer, seen, pay: wrapFetchWithPayment(fetch, signer, offer.policy) };
     ui.account.textContent = `Connected to ${wallet.name} as ${address}`;
     ui.account.hidden = false;
-    ui.button.textContent = `Pay ${price} on ${offer.network}`;
+    ui.button.textContent = `Pay ${priceOf(offer)} on ${offer.network}`;
     ui.button.hidden = false;
     say("");
     ui.button.focus();
   } catch (e) {
-    if (e?.code === 4001) say(`You declined to connect ${wallet.name}. Choose a wallet to try again.`, "error");
+    if (declined(e)) say(`You declined to connect ${wallet.name}. Choose a wallet to try again.`, "error");
     else say(`${wallet.name} could not connect: ${e?.message ?? e}`, "error");
   } finally {
     busy(false);
@@ -114,7 +140,7 @@ async function connect(wallet) {
 }
 
 /** The words for an error thrown on the way to a payment (the wallet's or the client's). */
-function failure(e, seen) {
+function failure(e, { offer, seen }) {
   const switching = seen.method === "wallet_switchEthereumChain" || seen.method === "wallet_addEthereumChain";
   if (e?.code === Code.UserRejected) {
     if (switching) return `You declined to switch your wallet to ${offer.network}. Nothing was paid.`;
@@ -125,19 +151,19 @@ function failure(e, seen) {
 }
 
 async function pay() {
-  const { seen } = connected;
   busy(true);
-  say(`Confirm the payment of ${price} in ${connected.wallet.name}…`);
+  const { wallet, offer } = connected;
+  say(`Confirm the payment of ${priceOf(offer)} in ${wallet.name}…`);
   let response;
   try {
     response = await connected.pay(location.href, { headers: { accept: config.terms.resource.mimeType || "*/*" } });
   } catch (e) {
     busy(false);
-    return say(failure(e, seen), "error");
+    return say(failure(e, connected), "error");
   }
   busy(false);
   const headers = (name) => response.headers.get(name);
-  if (response.ok) return show(response);
+  if (response.ok) return show(response, offer);
   if (outcomeOpen(response.status, headers)) {
     return say(
       "The payment was sent but its settlement has no final answer yet. Press Pay again: the same payment is sent, not a new one.",
@@ -148,7 +174,7 @@ async function pay() {
 }
 
 /** Shows the paid response: an HTML page replaces this one; anything else is shown here. */
-async function show(response) {
+async function show(response, offer) {
   const receipt = decodePaymentResponse(response);
   try {
     sessionStorage.setItem("x402-receipt", JSON.stringify({ url: location.href, receipt }));
@@ -168,7 +194,7 @@ async function show(response) {
   document.title = "Paid";
   const paid = document.createElement("p");
   paid.id = "x402-receipt";
-  paid.textContent = `Paid ${price} on ${offer.network}` + (receipt?.transaction ? `, transaction ${receipt.transaction}.` : ".");
+  paid.textContent = `Paid ${priceOf(offer)} on ${offer.network}` + (receipt?.transaction ? `, transaction ${receipt.transaction}.` : ".");
   ui.content.replaceChildren(paid);
   if (/json|^text\/|xml|javascript/.test(type)) {
     let text = await response.text();
@@ -204,12 +230,12 @@ async function show(response) {
 
 ui.button.addEventListener("click", pay);
 ui.pay.hidden = false;
-if (!offer) {
+if (!offerFor("evm") && !offerFor("solana")) {
   say("No way to pay here works with a browser wallet: pay with an x402 client.", "error");
 } else {
   // A wallet that sets only window.ethereum is offered once the announcements have had their turn.
   setTimeout(() => {
-    if (window.ethereum && !wallets.some((w) => w.provider === window.ethereum)) addWallet(null, window.ethereum);
+    if (typeof window.ethereum?.request === "function") addWallet("evm", null, null, window.ethereum);
     if (wallets.length === 0) say("No wallet found in this browser. Install a wallet, or pay with an x402 client.", "error");
   }, 150);
 }
