@@ -175,6 +175,25 @@ test("a failed settlement is shown with its reason, and the content is not", asy
   await page.close();
 });
 
+test("a paid HTML page replaces the paywall, and the receipt is kept for it", async () => {
+  const key = chain.keys.payers[2];
+  const payer = privateKeyToAccount(key).address;
+  const before = await chain.balanceOf(payer);
+  const { page, errors } = await open(key, "sign", {}, `${worker.url}/article`);
+  await page.getByRole("button", { name: "Connect Test Wallet (viem)" }).click();
+  await payAndWait(page);
+  await page.locator("#article").waitFor();
+  assert.equal(await page.locator("#article").textContent(), "Paid prose, in full.");
+  assert.equal(await page.title(), "Today's long read");
+  assert.equal(new URL(page.url()).pathname, "/article", "the address stays the paid URL");
+  const kept = await page.evaluate(() => JSON.parse(sessionStorage.getItem("x402-receipt")));
+  assert.equal(kept.receipt.success, true);
+  assert.match(kept.receipt.transaction, /^0x[0-9a-f]{64}$/);
+  assert.equal(await chain.balanceOf(payer), before - BigInt(AMOUNT));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the page's script and wasm are served by the middleware, immutable, the wasm byte for byte", async () => {
   const page = await (await fetch(`${worker.url}/weather`, { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" } })).text();
   const src = page.match(/<script type="module" src="([^"]+)"><\/script>/)[1];

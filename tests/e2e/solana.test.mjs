@@ -38,6 +38,7 @@ before(async () => {
       PRICE: "$0.001",
       SOLANA_PAY_TO: chain.merchant,
       SOLANA_FACILITATOR_URL: facilitator.url,
+      SOLANA_RPC_URL: rpc.url,
     },
     { port: 0 },
   );
@@ -135,4 +136,30 @@ test("our client in Chromium (www/ dapp, Wallet Standard wallet) → our Worker,
   } finally {
     await www.close();
   }
+});
+
+test("the paywall page in Chromium pays our Worker's Solana route through a Wallet Standard wallet", async () => {
+  const page = await browser.newPage();
+  const body = await expectSettled(async () => {
+    await injectSolanaWallet(page, SEEDS.payer);
+    let paid;
+    page.on("response", async (r) => {
+      if (r.request().headers()["payment-signature"]) paid = { status: r.status(), header: await r.headerValue("payment-response") };
+    });
+    const response = await page.goto(`${workerUrl}/solana/weather`);
+    assert.equal(response.status(), 402);
+    assert.match(await page.locator(".terms").textContent(), /\$0\.01 \(0\.01 USDC\)[\s\S]*Solana Devnet/);
+    await page.getByRole("button", { name: "Connect Test Wallet (noble)" }).click();
+    await page.getByRole("button", { name: "Pay $0.01 on Solana Devnet" }).click();
+    await page.locator("#x402-content pre").waitFor({ timeout: 20_000 });
+    const content = JSON.parse(await page.locator("#x402-content pre").textContent());
+    return { status: paid.status, receipt: decodePaymentResponseHeader(paid.header), body: content };
+  });
+  assert.equal(body.city, "Lagos");
+  // Signed once. (This test wallet keeps no `accounts` after connecting, so the signer connects
+  // again to get the account object; a wallet that keeps them is asked once.)
+  const calls = await page.evaluate(() => window.solanaWalletCalls);
+  assert.equal(calls.filter((c) => c === "solana:signTransaction").length, 1, calls.join());
+  assert.equal(calls[0], "standard:connect");
+  await page.close();
 });

@@ -1,4 +1,4 @@
-// An x402 paywall: /weather, /reports/:id and the /live WebSocket cost money (and /casper/weather, on Casper, when
+// An x402 paywall: /weather, /reports/:id, the /article page and the /live WebSocket cost money (and /casper/weather, on Casper, when
 // CASPER_ASSET is set; /solana/weather, in USDC on Solana, when SOLANA_PAY_TO is set; the metered /generate and
 // /meter, `upto` UPTO_MAX at most, when UPTO_MAX is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
@@ -17,6 +17,7 @@ function routes(env) {
   const table = {
     "GET /weather": { accepts, description: "Today's weather", mimeType: "application/json" },
     "GET /reports/:id": { accepts, description: "A report", mimeType: "application/json" },
+    "GET /article": { accepts, description: "Today's long read", mimeType: "text/html" },
     "GET /live": { accepts, description: "Live weather over a WebSocket", mimeType: "text/plain" },
   };
   if (env.UPTO_MAX) {
@@ -76,6 +77,14 @@ function facilitators(env) {
   return list.length ? [...list, main] : main;
 }
 
+/** The paywall page a browser gets: the site's name, and the RPC endpoints its wallets use (a
+ * Solana wallet's client reads a blockhash from SOLANA_RPC_URL when it is set). */
+function paywallOptions(env) {
+  const chains = {};
+  if (env.SOLANA_RPC_URL) chains[env.SOLANA_NETWORK ?? "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"] = { rpcUrls: [env.SOLANA_RPC_URL] };
+  return { appName: "x402-wasm example", chains };
+}
+
 const app = new Hono();
 let paywall;
 
@@ -85,12 +94,16 @@ app.use(async (c, next) => {
     verify: c.env.VERIFY,
     settleBeforeHandler: c.env.SETTLE_BEFORE_HANDLER === "true",
     nonceStore: durableObjectNonceStore(c.env.X402_NONCES),
+    paywall: paywallOptions(c.env),
   });
   return paywall(c, next);
 });
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/weather", (c) => c.json({ city: "Lisbon", forecast: "sunny", temperatureC: 24 }));
+app.get("/article", (c) =>
+  c.html('<!doctype html><title>Today\'s long read</title><h1>The long read</h1><p id="article">Paid prose, in full.</p>'),
+);
 app.get("/casper/weather", (c) => c.json({ city: "Zug", forecast: "snow", temperatureC: -2 }));
 app.get("/solana/weather", (c) => c.json({ city: "Lagos", forecast: "humid", temperatureC: 31 }));
 /** The metered handlers: `?used=N` atomic units (or `$0.01`, `50%`); `?fail` answers 500; no `used` declares nothing. */
