@@ -621,8 +621,9 @@ export interface PaymentMiddlewareOptions {
   onSettleFailed?(context: { payer: string; settlement: SettleResponse }): void | Promise<void>;
   /**
    * What a browser (`Accept: text/html`) gets for an unpaid paid route. By default, a page that
-   * shows the terms, connects an injected wallet (EIP-6963 or `window.ethereum`), switches it to
-   * the payment's chain, pays and shows the content; its script and wasm are served by this
+   * shows the terms, connects an injected wallet (EIP-6963 or `window.ethereum`; a Wallet Standard
+   * wallet for Solana), switches it to the payment's chain, pays and shows the content (an HTML
+   * page replaces the paywall); its script and wasm are served by this
    * middleware under `path`. Options style it; a string or a function of the terms replaces it.
    */
   paywall?: PaywallOptions | string | ((paymentRequired: PaymentRequired) => string);
@@ -636,9 +637,10 @@ export interface PaywallOptions {
   appLogo?: string;
   /** Buttons' colour, `#rgb` or `#rrggbb`; default `#1d4ed8`. */
   accent?: string;
-  /** `wallet_addEthereumChain` parameters by CAIP-2 network (or chain id), for wallets that lack
-   * the chain; Base, Base Sepolia, Avalanche, Polygon and Arbitrum are known. */
-  chains?: Record<string, AddEthereumChainParameter>;
+  /** By CAIP-2 network (or EVM chain id): `wallet_addEthereumChain` parameters, for wallets that
+   * lack the chain (Base, Base Sepolia, Avalanche, Polygon and Arbitrum are known); on Solana
+   * `{rpcUrls: [url]}`, the endpoint the page's client reads a blockhash from. */
+  chains?: Record<string, AddEthereumChainParameter | { rpcUrls: string[] }>;
   /** The URL path (starting and ending with `/`) the page's script and wasm are served under:
    * it must reach this middleware. Default `/__x402/<build id>/`, cached by browsers for good. */
   path?: string;
