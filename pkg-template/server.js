@@ -344,8 +344,10 @@ export function createPaymentHandler(routes, options = {}) {
   return async function handle(request, next, ctx, routing = {}) {
     const url = request.url;
     const pathname = new URL(url).pathname;
-    const asset = await paywallAsset(page, request, pathname);
-    if (asset) return asset;
+    if (page && (pathname === page.script || pathname === page.wasm)) {
+      const asset = await paywallAsset(page, request, pathname);
+      if (asset) return asset;
+    }
     const headers = getter(request);
     const now = Math.floor(Date.now() / 1000);
     // The framework's own reading first: it decides the route (the price); the URL's adds protection.
