@@ -10,7 +10,7 @@ mod draft;
 pub mod eip712;
 pub mod keys;
 mod verify;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub(crate) mod wasm;
 
 use serde::{Deserialize, Serialize};

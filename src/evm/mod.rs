@@ -5,7 +5,7 @@ pub mod eip712;
 pub mod signature;
 pub mod upto;
 mod verify;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub(crate) mod wasm;
 
 use alloy_primitives::Address;

@@ -13,7 +13,7 @@ mod draft;
 pub mod keys;
 pub mod transaction;
 mod verify;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub(crate) mod wasm;
 
 use serde::{Deserialize, Serialize};

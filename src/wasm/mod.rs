@@ -7,7 +7,9 @@
 //! The client face is in [`client`], the server face in [`server`], each family's signer in its
 //! own folder.
 
+#[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "server")]
 mod server;
 
 use serde::Serialize;
@@ -54,6 +56,7 @@ pub(crate) fn json_text(value: &JsValue, what: &'static str) -> Result<String, J
 }
 
 /// A typed data object given to a signer, as JSON.
+#[cfg(feature = "client")]
 pub(crate) fn typed_data_from_js(typed_data: &JsValue) -> Result<serde_json::Value, JsValue> {
     let text = json_text(typed_data, "typedData")?;
     Ok(serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?)
@@ -144,6 +147,7 @@ pub fn default_family() -> String {
     family::default().namespace().to_owned()
 }
 
+#[cfg(feature = "server")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct VerifyResult {
@@ -159,6 +163,7 @@ struct VerifyResult {
 /// `payment` is a `PAYMENT-SIGNATURE` / `X-PAYMENT` header value or a decoded PaymentPayload;
 /// `requirements` is the PaymentRequirements it must satisfy, in the payload's version.
 /// Returns `{isValid, invalidReason?, invalidMessage?, payer?, deferred?}`.
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = verifyPayment)]
 pub fn verify_payment(
     payment: JsValue,
@@ -243,7 +248,7 @@ pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsVal
     Ok(codec::encode(&settle))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client", feature = "server"))]
 mod tests {
     //! The JS boundary itself, run by wasm-bindgen-test in Node, Chromium and a dedicated worker.
     use super::client::{select_payment_requirements, JsPaymentDraft};
