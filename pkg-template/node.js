@@ -4,8 +4,8 @@ import { readFile } from "node:fs/promises";
 import { initSync } from "./x402_wasm.js";
 import { providePaywallWasm } from "./paywall.js";
 
-const wasmUrl = new URL("./x402_wasm_bg.wasm", import.meta.url);
-initSync({ module: readFileSync(wasmUrl) });
-providePaywallWasm(() => readFile(wasmUrl));
+initSync({ module: readFileSync(new URL("./x402_wasm_bg.wasm", import.meta.url)) });
+// The paywall page's browser gets the client face's module.
+providePaywallWasm(() => readFile(new URL("./client/x402_wasm_bg.wasm", import.meta.url)));
 
 export * from "./api.js";

@@ -2,8 +2,9 @@
 import init from "./x402_wasm.js";
 import { providePaywallWasm } from "./paywall.js";
 
-const wasmUrl = new URL("./x402_wasm_bg.wasm", import.meta.url);
-await init({ module_or_path: wasmUrl });
-providePaywallWasm(() => fetch(wasmUrl).then((r) => r.arrayBuffer()));
+await init({ module_or_path: new URL("./x402_wasm_bg.wasm", import.meta.url) });
+// The paywall page's browser gets the client face's module.
+const clientWasm = new URL("./client/x402_wasm_bg.wasm", import.meta.url);
+providePaywallWasm(() => fetch(clientWasm).then((r) => r.arrayBuffer()));
 
 export * from "./api.js";

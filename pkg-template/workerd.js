@@ -1,11 +1,11 @@
 // Cloudflare Workers entry: wrangler imports the .wasm as a compiled WebAssembly.Module, and the
-// .bin (the same bytes, a Data module) only when the paywall page's browser asks for them.
+// client face's bytes (.bin, a Data module) only when the paywall page's browser asks for them.
 import wasmModule from "./x402_wasm_bg.wasm";
 import { initSync } from "./x402_wasm.js";
 import { providePaywallWasm } from "./paywall.js";
 
 initSync({ module: wasmModule });
-providePaywallWasm(async () => (await import("./x402_wasm_bg.bin")).default);
+providePaywallWasm(async () => (await import("./client/x402_wasm_bg.bin")).default);
 
 export * from "./api.js";
 export { X402NonceStore } from "./durable.js";

@@ -7,7 +7,7 @@ use x402_wasm::codec::header;
 use x402_wasm::{Code, Reason};
 
 const INDEX_D_TS: &str = include_str!("../pkg-template/index.d.ts");
-const GLUE: [(&str, &str); 12] = [
+const GLUE: [(&str, &str); 20] = [
     ("api.js", include_str!("../pkg-template/api.js")),
     ("client.js", include_str!("../pkg-template/client.js")),
     ("server.js", include_str!("../pkg-template/server.js")),
@@ -20,6 +20,14 @@ const GLUE: [(&str, &str); 12] = [
     ("web.js", include_str!("../pkg-template/web.js")),
     ("paywall/browser.js", include_str!("../pkg-template/paywall/browser.js")),
     ("paywall.js", include_str!("../pkg-template/paywall.js")),
+    ("faces/client/api.js", include_str!("../pkg-template/faces/client/api.js")),
+    ("faces/client/node.js", include_str!("../pkg-template/faces/client/node.js")),
+    ("faces/client/web.js", include_str!("../pkg-template/faces/client/web.js")),
+    ("faces/client/workerd.js", include_str!("../pkg-template/faces/client/workerd.js")),
+    ("faces/server/api.js", include_str!("../pkg-template/faces/server/api.js")),
+    ("faces/server/node.js", include_str!("../pkg-template/faces/server/node.js")),
+    ("faces/server/web.js", include_str!("../pkg-template/faces/server/web.js")),
+    ("faces/server/workerd.js", include_str!("../pkg-template/faces/server/workerd.js")),
 ];
 
 /// The string members of `export type {name} = "a" | "b" …;`.
