@@ -291,13 +291,15 @@ test("the packed package holds every file its modules import", async () => {
   const missing = [];
   for (const file of [...files].filter((f) => f.endsWith(".js"))) {
     const source = readFileSync(new URL(file, pkgDir), "utf8");
-    for (const [, from, dynamic] of source.matchAll(
-      /(?:import|export)[^"';]*?from\s*["'](\.\/[^"']+)["']|import\(\s*["'](\.\/[^"']+)["']/g,
+    for (const [, from, dynamic, url] of source.matchAll(
+      /(?:import|export)[^"';]*?from\s*["'](\.\.?\/[^"']+)["']|import\(\s*["'](\.\.?\/[^"']+)["']|new URL\(\s*["'](\.\.?\/[^"']+)["'],\s*import\.meta\.url/g,
     )) {
-      const spec = from ?? dynamic;
-      if (!files.has(spec.slice(2))) missing.push(`${file} imports ${spec}`);
+      const spec = from ?? dynamic ?? url;
+      const path = new URL(spec, new URL(file, pkgDir)).pathname.slice(pkgDir.pathname.length);
+      if (!files.has(path)) missing.push(`${file} imports ${spec}`);
     }
   }
   assert.deepEqual(missing, []);
   assert.ok(files.has("x402_wasm_bg.wasm") && files.has("nonces.js"));
+  for (const face of ["client", "server"]) assert.ok(files.has(`${face}/x402_wasm_bg.wasm`) && files.has(`${face}/api.js`));
 });

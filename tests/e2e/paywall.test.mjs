@@ -194,7 +194,7 @@ test("a paid HTML page replaces the paywall, and the receipt is kept for it", as
   await page.close();
 });
 
-test("the page's script and wasm are served by the middleware, immutable, the wasm byte for byte", async () => {
+test("the page's script and the client face's wasm are served by the middleware, immutable, the wasm byte for byte", async () => {
   const page = await (await fetch(`${worker.url}/weather`, { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" } })).text();
   const src = page.match(/<script type="module" src="([^"]+)"><\/script>/)[1];
   const script = await fetch(new URL(src, worker.url));
@@ -204,7 +204,8 @@ test("the page's script and wasm are served by the middleware, immutable, the wa
   const wasm = await fetch(new URL(src.replace(/paywall\.js$/, "x402_wasm_bg.wasm"), worker.url));
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   const bytes = Buffer.from(await wasm.arrayBuffer());
-  assert.ok(bytes.equals(readFileSync(fileURLToPath(new URL("../../pkg/x402_wasm_bg.wasm", import.meta.url)))));
+  // The client face's module: what the page needs, without the server face.
+  assert.ok(bytes.equals(readFileSync(fileURLToPath(new URL("../../pkg/client/x402_wasm_bg.wasm", import.meta.url)))));
   const head = await fetch(new URL(src, worker.url), { method: "HEAD" });
   assert.equal(head.status, 200);
   // Another build's path is not ours: the request goes on to the app (which has no such route).

@@ -3,7 +3,7 @@
 // /meter, `upto` UPTO_MAX at most, when UPTO_MAX is set), /health is free. Payments are verified in
 // wasm inside the Worker, settled through the facilitator, and each one is used once (Durable Object).
 import { Hono } from "hono";
-import { paymentMiddleware, durableObjectNonceStore, setSettlementOverrides, X402NonceStore } from "x402-wasm";
+import { paymentMiddleware, durableObjectNonceStore, setSettlementOverrides, X402NonceStore } from "x402-wasm/server";
 
 export { X402NonceStore };
 
