@@ -17,12 +17,12 @@ import { emit, fromRoot, readJson } from "./lib/common.mjs";
 const size = (bytes) => ({ raw: bytes.length, gzip: execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 26 }).length });
 const fileSize = (path) => size(readFileSync(fromRoot(path)));
 const total = (sizes) => sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
-const WASM = "pkg/x402_wasm_bg.wasm";
 
 // pkg/: every file a runtime loads (not the types and the README), and the browser entry's graph.
 const pkgFiles = Object.fromEntries(
   readJson("pkg/package.json")
     .files.filter((f) => /\.(js|wasm)$/.test(f))
+    .concat("client/x402_wasm_bg.wasm", "server/x402_wasm_bg.wasm")
     .map((f) => [f, fileSize(`pkg/${f}`)]),
 );
 const webGraph = await build({
@@ -40,13 +40,13 @@ const webFiles = Object.keys(webGraph.metafile.inputs)
 const KEY = `"0x${"11".repeat(32)}"`;
 const ROUTES = `{ "GET /weather": { accepts: { scheme: "exact", network: "eip155:84532", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.001" } } }`;
 const entries = {
-  "client/ours": `import { wrapFetchWithPayment, privateKeySigner } from "x402-wasm";
+  "client/ours": `import { wrapFetchWithPayment, privateKeySigner } from "x402-wasm/client";
     export const pay = wrapFetchWithPayment(fetch, privateKeySigner(${KEY}));`,
   "client/official": `import { x402Client, wrapFetchWithPayment } from "@x402/fetch";
     import { ExactEvmScheme } from "@x402/evm/exact/client";
     import { privateKeyToAccount } from "viem/accounts";
     export const pay = wrapFetchWithPayment(fetch, new x402Client().register("eip155:*", new ExactEvmScheme(privateKeyToAccount(${KEY}))));`,
-  "server/ours": `import { paymentMiddleware } from "x402-wasm";
+  "server/ours": `import { paymentMiddleware } from "x402-wasm/server";
     export const paywall = (env) => paymentMiddleware(${ROUTES}, { facilitator: { url: env.FACILITATOR_URL } });`,
   "server/official": `import { paymentMiddleware, x402ResourceServer } from "@x402/hono";
     import { HTTPFacilitatorClient } from "@x402/core/server";
@@ -70,7 +70,9 @@ async function bundle(name, contents) {
     ...(side === "server" ? SERVER : { platform: "browser" }),
   });
   const js = size(result.outputFiles[0].contents);
-  return who === "ours" ? { js, wasm: fileSize(WASM), total: total([js, fileSize(WASM)]) } : { js, total: js };
+  // Ours loads its face's module: pkg/client or pkg/server.
+  const wasm = fileSize(`pkg/${side}/x402_wasm_bg.wasm`);
+  return who === "ours" ? { js, wasm, total: total([js, wasm]) } : { js, total: js };
 }
 const bundles = {};
 for (const [name, contents] of Object.entries(entries)) bundles[name] = await bundle(name, contents);
@@ -79,7 +81,7 @@ for (const [name, contents] of Object.entries(entries)) bundles[name] = await bu
 // bytes (.bin, a Data module) it serves to the paywall page.
 const ourWorkerJs = readFileSync(fromRoot("worker/dist/index.js"), "utf8");
 const ourWasm = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.wasm)"/)[1];
-const ourBin = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.bin)"/)?.[1];
+const ourBin = ourWorkerJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.bin)"/)?.[1]; // the client face's bytes
 const ours = {
   js: fileSize("worker/dist/index.js"),
   wasm: fileSize(`worker/dist/${ourWasm}`),
@@ -98,7 +100,7 @@ const handle = createPaymentHandler(Function(`return ${ROUTES}`)(), {
 });
 const browser = { accept: "text/html", "user-agent": "Mozilla/5.0" };
 const html = Buffer.from(await (await handle(new Request("https://x.test/weather", { headers: browser }), () => null)).text());
-const page = { html: size(html), script: size(Buffer.from(PAYWALL_SCRIPT)), wasm: fileSize(WASM) };
+const page = { html: size(html), script: size(Buffer.from(PAYWALL_SCRIPT)), wasm: fileSize("pkg/client/x402_wasm_bg.wasm") };
 const paywall = { ours: { ...page, total: total(Object.values(page)) } };
 let reference;
 try {

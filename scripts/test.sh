@@ -22,12 +22,16 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export WRANGLER_SEND_METRICS=false WRANGLER_SEND_ERROR_REPORTS=false
 export PATH="$PWD/node_modules/.bin:$PATH"
 
-step "gates: cargo fmt, clippy -D warnings (native, wasm32, --no-default-features), prettier"
+step "gates: cargo fmt, clippy -D warnings (native, wasm32, --no-default-features, each face alone), prettier"
 cargo fmt --check
 (cd fuzz && cargo fmt --check)
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 cargo clippy --no-default-features --all-targets -- -D warnings
+# Each face alone, as scripts/build-pkg.sh builds pkg/client and pkg/server.
+for face in client server; do
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features "casper,solana,$face" -- -D warnings
+done
 prettier --check .
 
 step "native: unit, vectors, reason codes, properties, bench smoke"
