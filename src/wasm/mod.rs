@@ -248,7 +248,8 @@ pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsVal
     Ok(codec::encode(&settle))
 }
 
-#[cfg(all(test, feature = "client", feature = "server"))]
+#[cfg(test)]
+#[cfg(all(feature = "client", feature = "server"))]
 mod tests {
     //! The JS boundary itself, run by wasm-bindgen-test in Node, Chromium and a dedicated worker.
     use super::client::{select_payment_requirements, JsPaymentDraft};
