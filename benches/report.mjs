@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { QUICK, fromRoot, readJson } from "./lib/common.mjs";
 
-const BENCHES = ["verify", "native", "cold", "load", "size"];
+const BENCHES = ["verify", "native", "cold", "load", "size", "startup"];
 const r = Object.fromEntries(
   BENCHES.map((b) => {
     const path = `target/bench/${b}.json`;
@@ -34,6 +34,7 @@ const load = r.load.results ?? {};
 const bundles = r.size.bundles ?? {};
 const workers = r.size.workers ?? {};
 const paywall = r.size.paywall ?? {};
+const startup = r.startup ?? {};
 const m = (obj, ...keys) => keys.reduce((o, k) => o?.[k], obj)?.median;
 
 const ROW = (what, unit, ours, peer, ratioText, fmt) => [what, unit, fmt(ours), fmt(peer), ratioText];
@@ -55,6 +56,22 @@ const summary = table(
       m(verify, "x402evm"),
       `x402evm/ours ${ratio(m(verify, "x402evm"), m(verify, "ours"))}`,
       us,
+    ),
+    ROW(
+      "cold Node process: import + first verify, wasm (both faces) vs viem",
+      "ms, lower is better",
+      startup.ours?.median,
+      startup.viem?.median,
+      `viem/ours ${ratio(startup.viem?.median, startup.ours?.median)}`,
+      ms,
+    ),
+    ROW(
+      "cold Node process: import + first verify, wasm (server face) vs viem",
+      "ms, lower is better",
+      startup.oursServer?.median,
+      startup.viem?.median,
+      `viem/ours ${ratio(startup.viem?.median, startup.oursServer?.median)}`,
+      ms,
     ),
     ROW(
       "Solana local verify, Node: wasm vs @x402/svm facilitator",
@@ -307,6 +324,12 @@ The Node contenders run interleaved in one process; each run lasts about 0.4 s. 
 compiled by this run.
 
 ${verifyTable}
+
+The cold Node rows come from \`benches/startup.mjs\`: each sample is a fresh \`node\` process timed
+from its script's first line to its first verification done, the import included (Node's own
+start-up is not): \`x402-wasm\` (both faces, \`pkg/node.js\`), \`x402-wasm/server\`
+(\`pkg/server/node.js\`), and viem (\`import("viem")\`, then the same recovery as above); medians of
+samples taken in turn.
 
 ## Cold start in workerd
 
