@@ -2,7 +2,8 @@
 // GET /weather on each Worker: unpaid (the 402) and a well-formed payment that must be refused (signed
 // against the Worker's terms, but expired). Ours refuses it in wasm after the full verification,
 // without the facilitator; @x402/hono sends it to the facilitator double, set to answer
-// isValid:false (a loopback round trip, no cryptography). Runs interleaved; medians of runs.
+// isValid:false (a loopback round trip, no cryptography). And an empty Worker (it answers "ok"):
+// the ceiling workerd, Miniflare and the load generator set. Runs interleaved; medians of runs.
 // Usage: node benches/load.mjs [--quick]
 import autocannon from "autocannon";
 import { QUICK, emit, log, summaryByField } from "./lib/common.mjs";
@@ -22,11 +23,12 @@ for (const kind of KINDS) {
   targets.push({ kind, path: "unpaid", worker, headers: {} });
   targets.push({ kind, path: "reject", worker, headers: { "PAYMENT-SIGNATURE": expired } });
 }
+targets.push({ kind: "empty", path: "ok", worker: await startWorker("empty", facilitator.url, { port: 0 }), headers: {}, status: "200" });
 
-async function load({ worker, headers }, options) {
+async function load({ worker, headers, status = "402" }, options) {
   const result = await autocannon({ url: worker.url, connections: CONNECTIONS, headers, ...options });
   const statuses = Object.keys(result.statusCodeStats);
-  if (result.errors || result.timeouts || statuses.join() !== "402") {
+  if (result.errors || result.timeouts || statuses.join() !== status) {
     throw new Error(`${worker.url}: errors ${result.errors}, timeouts ${result.timeouts}, statuses ${statuses}`);
   }
   return result;

@@ -140,6 +140,14 @@ const summary = table(
       ),
     ]),
     ROW(
+      "workerd under load, 402 (unpaid) against an empty Worker (peer column: a Worker answering ok)",
+      "req/s, higher is better",
+      m(load, "ours/unpaid", "rps"),
+      m(load, "empty/ok", "rps"),
+      `ours/empty ${ratio(m(load, "ours/unpaid", "rps"), m(load, "empty/ok", "rps"))}`,
+      (x) => fixed(x, 0),
+    ),
+    ROW(
       "client bundle (esbuild, minified; ours incl. .wasm), gzip -9",
       "KiB, lower is better",
       bundles["client/ours"]?.total.gzip,
