@@ -631,6 +631,8 @@ export interface PaymentMiddlewareOptions {
 
 /** The default paywall page's options. */
 export interface PaywallOptions {
+  /** The page's heading and title; default "Payment required". */
+  title?: string;
   /** The site's name, in the title and above the terms. */
   appName?: string;
   /** A logo's URL, shown beside the name. */

@@ -14,7 +14,7 @@ export function providePaywallWasm(load) {
   loadWasm = load;
 }
 
-const OPTIONS = new Set(["appName", "appLogo", "accent", "chains", "path"]);
+const OPTIONS = new Set(["title", "appName", "appLogo", "accent", "chains", "path"]);
 const IMMUTABLE = { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" };
 
 /**
@@ -60,6 +60,7 @@ const price = (o) => (o.dollars ? `${escape(o.dollars)} (${escape(o.amount)})` :
 /** The page for `terms` (v2), whose `offers` wasm put in words, as `page` styles it. */
 export function drawPaywall(page, terms, offers) {
   const app = page.appName ? escape(page.appName) : "";
+  const title = page.title ? escape(page.title) : "Payment required";
   const what = terms.resource?.description || terms.resource?.url || "";
   // What a wallet may need to add its chain: the operator's parameters, else the public ones.
   const chains = {};
@@ -85,7 +86,7 @@ export function drawPaywall(page, terms, offers) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Payment required${app ? ` · ${app}` : ""}</title>
+<title>${title}${app ? ` · ${app}` : ""}</title>
 <style>
 :root{--accent:${page.accent};color-scheme:light}
 *{box-sizing:border-box}[hidden]{display:none!important}
@@ -109,7 +110,7 @@ button:focus-visible,#x402-content:focus-visible{outline:3px solid #f59e0b;outli
 </head>
 <body>
 <main id="x402-paywall">
-${header}<h1>Payment required</h1>
+${header}<h1>${title}</h1>
 <p class="what">${escape(what)}</p>
 ${terms_}<section id="x402-pay" aria-labelledby="x402-pay-title" hidden>
 <h2 id="x402-pay-title">Pay with your wallet</h2>

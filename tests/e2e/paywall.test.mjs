@@ -226,6 +226,8 @@ test("the page's options style it; bad options are refused when the middleware i
     (await handle(new Request("https://x.test/r", { headers: { accept: "text/html", "user-agent": "Mozilla/5.0" } }), () => null)).text();
   const html = await browserGet(make({ appName: "Acme <News>", appLogo: "https://acme.test/logo.png", accent: "#0a7" }));
   assert.match(html, /<title>Payment required · Acme &#60;News&#62;<\/title>/);
+  const titled = await browserGet(make({ title: "Unlock the <report>" }));
+  assert.match(titled, /<title>Unlock the &#60;report&#62;<\/title>[\s\S]*<h1>Unlock the &#60;report&#62;<\/h1>/);
   assert.match(html, /<img src="https:\/\/acme.test\/logo.png" alt="Acme &#60;News&#62; logo"/);
   assert.match(html, /--accent:#0a7/);
   assert.match(html, /\$1\.5 \(1\.5 USDC\)/);
