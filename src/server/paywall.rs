@@ -34,25 +34,26 @@ pub struct Offer {
 impl Offer {
     /// `r` in words.
     pub fn of(r: &v2::PaymentRequirements) -> Offer {
-        let known = asset::find(&r.network, &r.asset);
-        let amount = match known {
-            Some(a) => format!("{} {}", units(r.amount, a.decimals), a.symbol),
-            None => format!("{} atomic units of token {}", r.amount, r.asset),
-        };
-        // Every asset this crate knows is a US-dollar stablecoin.
-        let dollars = known.map(|a| format!("${}", units(r.amount, a.decimals)));
         let mut policy = json!({
             "networks": [r.network],
             "schemes": [r.scheme],
             "maxTimeoutSeconds": r.max_timeout_seconds,
         });
-        match known {
-            Some(a) => policy["maxUsd"] = units(r.amount, a.decimals).into(),
+        let (amount, dollars) = match asset::find(&r.network, &r.asset) {
+            Some(a) => {
+                // Every asset this crate knows is a US-dollar stablecoin.
+                let decimal = units(r.amount, a.decimals);
+                let amount = format!("{decimal} {}", a.symbol);
+                let dollars = format!("${decimal}");
+                policy["maxUsd"] = decimal.into();
+                (amount, Some(dollars))
+            }
             None => {
                 policy["assets"] = json!([{"network": r.network, "asset": r.asset,
                     "maxAmount": r.amount.to_string()}]);
+                (format!("{} atomic units of token {}", r.amount, r.asset), None)
             }
-        }
+        };
         let chain_id = network::eip155_chain_id(&r.network).ok();
         let wallet = match chain_id {
             Some(_) => Some("evm"),
