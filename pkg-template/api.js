@@ -1,27 +1,6 @@
-// The public surface, shared by every entry point. The wasm module is initialized by the entry
-// (node.js, web.js or workerd.js) before any of these can be called.
-export {
-  verifyPayment,
-  findMatchingRequirements,
-  selectPaymentRequirements,
-  PaymentDraft,
-  draftQueries,
-  decodePaymentSignatureHeader,
-  decodePaymentRequiredHeader,
-  decodePaymentResponseHeader,
-  encodePaymentSignatureHeader,
-  encodePaymentRequiredHeader,
-  encodePaymentResponseHeader,
-} from "./x402_wasm.js";
-export {
-  wrapFetchWithPayment,
-  privateKeySigner,
-  casperPrivateKeySigner,
-  solanaPrivateKeySigner,
-  injectedWalletSigner,
-  injectedSolanaWalletSigner,
-  decodePaymentResponse,
-} from "./client.js";
-export { paymentMiddleware, withPayment, createPaymentHandler, setSettlementOverrides } from "./server.js";
+// The public surface of the root entry: both faces' exports (each face's own list, its api.js,
+// copied beside this file by scripts/build-pkg.sh), and x402 over MCP, which needs both. The wasm
+// module is initialized by the entry (node.js, web.js or workerd.js) before any can be called.
+export * from "./client-api.js";
+export * from "./server-api.js";
 export { withX402, withX402Client } from "./mcp.js";
-export { InMemoryNonceStore, durableObjectNonceStore } from "./nonces.js";

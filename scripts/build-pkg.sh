@@ -23,6 +23,9 @@ build_module client pkg/client
 build_module server pkg/server
 
 find pkg-template -maxdepth 1 -type f -exec cp {} pkg/ \;
+# The root's surface is both faces' lists (pkg-template/api.js re-exports them).
+cp pkg-template/faces/client/api.js pkg/client-api.js
+cp pkg-template/faces/server/api.js pkg/server-api.js
 cp pkg-template/errors.js pkg-template/client.js pkg-template/faces/client/* pkg/client/
 cp pkg-template/errors.js pkg-template/server.js pkg-template/nonces.js pkg-template/durable.js pkg-template/paywall.js \
   pkg-template/faces/server/* pkg/server/

@@ -1,6 +1,7 @@
-// The client face (`x402-wasm/client`): the fetch wrapper, its signers and the header codecs, over
-// a wasm module built without the server face. The entry (node.js, web.js or workerd.js)
-// initializes the module before any of these can be called.
+// The client face's exports: the fetch wrapper, its signers and the header codecs. Alone as
+// `x402-wasm/client` (pkg/client, over a module built without the server face), and at the root as
+// client-api.js (over the module with both). The entry initializes the module beside it before
+// any of these can be called.
 export {
   findMatchingRequirements,
   selectPaymentRequirements,
