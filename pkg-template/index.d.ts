@@ -114,6 +114,7 @@ export interface VerifyOptions {
  * with (`{error: code}`): one list, the crate's `Code`.
  */
 export type ErrorCode =
+  | "unauthorized"
   | "header_too_large"
   | "invalid_base64"
   | "invalid_json"
@@ -150,6 +151,13 @@ export type ErrorCode =
  * for character (a facilitator may answer with others, so wire fields carry `string`).
  */
 export type Reason =
+  | "permit2_proxy_not_deployed"
+  | "permit2_insufficient_balance"
+  | "permit2_simulation_failed"
+  | "invalid_exact_evm_transfer_event_mismatch"
+  | "eip6492_factory_not_allowed"
+  | "unexpected_verify_error"
+  | "unexpected_settle_error"
   | "invalid_exact_evm_scheme"
   | "invalid_exact_evm_missing_eip712_domain"
   | "invalid_exact_evm_network_mismatch"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: release wasm, wasm-bindgen (web glue), wasm-opt, template files.
-# Three modules: both faces at the root (`x402-wasm`), and each face alone (`x402-wasm/client`,
-# `x402-wasm/server`, in pkg/client and pkg/server), so a dapp or a Worker loads only its own.
+# Four modules: both faces at the root (`x402-wasm`), each face alone (`x402-wasm/client`,
+# `x402-wasm/server`, in pkg/client and pkg/server), so a dapp or a Worker loads only its own, and
+# the facilitator (`x402-wasm/facilitator`, pkg/facilitator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rm -rf pkg && mkdir -p pkg/client pkg/server
-# One module with `faces` (cargo features) into `out`/x402_wasm{.js,_bg.wasm}.
+rm -rf pkg && mkdir -p pkg/client pkg/server pkg/facilitator
+# One module with `features` (cargo) into `out`/x402_wasm{.js,_bg.wasm}.
 build_module() {
-  local faces=$1 out=$2
-  cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features "casper,solana,$faces"
+  local features=$1 out=$2
+  cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features "$features"
   wasm-bindgen --target web --out-dir "$out" --out-name x402_wasm target/wasm32-unknown-unknown/release/x402_wasm.wasm
   # wasm-opt from npm binaryen@132 (Debian's is too old and breaks the externref table). -O3, not
   # -Os: with the crate compiled for size (Cargo.toml) the module is smaller than -Os made it before
@@ -18,9 +19,11 @@ build_module() {
   node_modules/.bin/wasm-opt -O3 "$out/x402_wasm_bg.wasm" -o "$out/x402_wasm_bg.wasm"
   rm -f "$out/x402_wasm_bg.wasm.d.ts" "$out/x402_wasm.d.ts" "$out/.gitignore"
 }
-build_module client,server pkg
-build_module client pkg/client
-build_module server pkg/server
+build_module casper,solana,client,server pkg
+build_module casper,solana,client pkg/client
+build_module casper,solana,server pkg/server
+# The facilitator settles `exact` on EVM chains: its module carries no other family.
+build_module facilitator pkg/facilitator
 
 find pkg-template -maxdepth 1 -type f -exec cp {} pkg/ \;
 # The root's surface is both faces' lists (pkg-template/api.js re-exports them).
@@ -33,6 +36,7 @@ cp pkg-template/errors.js pkg-template/server.js pkg-template/nonces.js pkg-temp
 # that face's wasm beside it. Both are named by a hash of the two, so a browser caches them for
 # good. The Workers entries read the wasm's bytes from a Data module (.bin): a compiled module has
 # none to serve.
+cp pkg-template/errors.js pkg-template/faces/facilitator/* pkg/facilitator/
 mkdir -p pkg/client/paywall && cp pkg-template/paywall/browser.js pkg/client/paywall/
 node_modules/.bin/esbuild pkg/client/paywall/browser.js --bundle --minify --format=esm --target=es2022 --log-level=warning --outfile=pkg/client/paywall/bundle.js
 cp pkg/client/x402_wasm_bg.wasm pkg/client/x402_wasm_bg.bin
@@ -51,6 +55,6 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 node -e 'const f="pkg/package.json",p=JSON.parse(require("fs").readFileSync(f));p.version=process.argv[1];require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$version"
 raw=$(wc -c < pkg/x402_wasm_bg.wasm); gz=$(cat pkg/x402_wasm_bg.wasm pkg/x402_wasm.js pkg/api.js pkg/node.js | gzip -9 | wc -c)
 echo "pkg/: wasm ${raw} bytes; wasm+js gzip ${gz} bytes"
-for face in client server; do
+for face in client server facilitator; do
   echo "pkg/$face/: wasm $(wc -c < pkg/$face/x402_wasm_bg.wasm) bytes, gzip $(gzip -9c pkg/$face/x402_wasm_bg.wasm | wc -c) bytes"
 done

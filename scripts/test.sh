@@ -32,6 +32,8 @@ cargo clippy --no-default-features --all-targets -- -D warnings
 for face in client server; do
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features "casper,solana,$face" -- -D warnings
 done
+# The facilitator's module (pkg/facilitator): EVM only.
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features facilitator -- -D warnings
 prettier --check .
 
 step "native: unit, vectors, reason codes, properties, bench smoke"
@@ -81,9 +83,10 @@ node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/
 step "demo smoke run (scripts/demo.mjs --once, on free ports)"
 FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
 
-step "end to end on a real chain: anvil + our EIP-3009 token (and Permit2 + the upto proxy), the official facilitator, our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp and the paywall page in Chromium"
+step "end to end on a real chain: anvil + our EIP-3009 token (and Permit2 + the upto proxy), the official facilitator and ours (a Worker), our Worker, @x402/hono, x402-hono 1.x; our client and @x402/fetch in Node, the www/ dapp and the paywall page in Chromium"
 (cd tests/e2e/legacy && npm ci --no-audit --no-fund)
-node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs tests/e2e/upto.test.mjs tests/e2e/paywall.test.mjs
+(cd worker && wrangler deploy --dry-run --config facilitator.toml --outdir dist-facilitator | grep -E "Total Upload|Worker has access")
+node --test tests/e2e/chain.test.mjs tests/e2e/matrix.test.mjs tests/e2e/solana.test.mjs tests/e2e/upto.test.mjs tests/e2e/paywall.test.mjs tests/e2e/facilitator-worker.test.mjs
 
 step "x402 over MCP: the official MCP SDK (in memory, and Streamable HTTP to a Worker in workerd), Cloudflare agents' x402 MCP client and server as the peer, on the local chain"
 (cd tests/mcp && npm ci --no-audit --no-fund && cd worker && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")

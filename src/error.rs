@@ -72,6 +72,8 @@ wire_strings! {
         HandlerFailed = "handler_failed",
         /// The payer has not approved Permit2 for the token, which a Permit2 payment needs once.
         Permit2ApprovalRequired = "permit2_approval_required",
+        /// A facilitator request without the bearer token the facilitator requires.
+        Unauthorized = "unauthorized",
         /// A bug in this crate.
         Internal = "internal",
     }

@@ -39,6 +39,7 @@ pub mod codec;
 mod eip3009;
 mod error;
 pub mod evm;
+pub mod facilitator;
 pub mod family;
 pub mod matching;
 pub mod network;

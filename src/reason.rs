@@ -40,6 +40,14 @@ wire_strings! {
         ExactEvmTransactionFailed = "invalid_exact_evm_transaction_failed",
         /// The asset address has no contract code.
         AssetNotDeployedContract = "asset_not_deployed_contract",
+        /// The settlement's receipt holds no `Transfer(from, to, value)` of the token.
+        ExactEvmTransferEventMismatch = "invalid_exact_evm_transfer_event_mismatch",
+        /// An ERC-6492 signature of a wallet not deployed, whose factory is not allowed.
+        Eip6492FactoryNotAllowed = "eip6492_factory_not_allowed",
+        /// The facilitator could not verify: its chain did not answer.
+        UnexpectedVerifyError = "unexpected_verify_error",
+        /// The facilitator could not settle: its chain did not answer, or refused the transaction.
+        UnexpectedSettleError = "unexpected_settle_error",
         /// A Permit2 payload under a scheme other than `exact`, or an unreadable `upto` payload.
         UnsupportedPayloadType = "unsupported_payload_type",
         /// The permit's spender is not the x402 Permit2 proxy.
@@ -58,6 +66,12 @@ wire_strings! {
         Permit2TokenMismatch = "permit2_token_mismatch",
         /// The payer has not approved Permit2 for the token (HTTP 412 in the reference server).
         Permit2AllowanceRequired = "permit2_allowance_required",
+        /// Permit2: the x402 exact proxy has no code on this chain.
+        Permit2ProxyNotDeployed = "permit2_proxy_not_deployed",
+        /// Permit2: the payer holds less than the amount.
+        Permit2InsufficientBalance = "permit2_insufficient_balance",
+        /// Permit2: the proxy's `settle` would revert for another reason.
+        Permit2SimulationFailed = "permit2_simulation_failed",
         /// A Permit2 nonce already used (on chain, or reserved by this server).
         Permit2InvalidNonce = "permit2_invalid_nonce",
         /// `upto`: the scheme is not `upto` on the payload or the requirement.

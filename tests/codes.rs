@@ -7,7 +7,7 @@ use x402_wasm::codec::header;
 use x402_wasm::{Code, Reason};
 
 const INDEX_D_TS: &str = include_str!("../pkg-template/index.d.ts");
-const GLUE: [(&str, &str); 20] = [
+const GLUE: [(&str, &str); 23] = [
     ("api.js", include_str!("../pkg-template/api.js")),
     ("client.js", include_str!("../pkg-template/client.js")),
     ("server.js", include_str!("../pkg-template/server.js")),
@@ -28,6 +28,12 @@ const GLUE: [(&str, &str); 20] = [
     ("faces/server/node.js", include_str!("../pkg-template/faces/server/node.js")),
     ("faces/server/web.js", include_str!("../pkg-template/faces/server/web.js")),
     ("faces/server/workerd.js", include_str!("../pkg-template/faces/server/workerd.js")),
+    (
+        "faces/facilitator/facilitator.js",
+        include_str!("../pkg-template/faces/facilitator/facilitator.js"),
+    ),
+    ("faces/facilitator/node.js", include_str!("../pkg-template/faces/facilitator/node.js")),
+    ("faces/facilitator/workerd.js", include_str!("../pkg-template/faces/facilitator/workerd.js")),
 ];
 
 /// The string members of `export type {name} = "a" | "b" …;`.

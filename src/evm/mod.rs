@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::eip3009::Authorization;
 pub use upto::verify_upto;
 pub use verify::verify_exact;
+pub(crate) use verify::ERC6492_MAGIC;
 
 use crate::error::{Error, Result};
 use crate::family::{Draft, Family, Payer};

@@ -9,13 +9,17 @@
 
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "facilitator")]
+mod facilitator;
 #[cfg(feature = "server")]
 mod server;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::codec::{self, Headers};
+use crate::codec;
+#[cfg(any(feature = "client", feature = "server"))]
+use crate::codec::Headers;
 use crate::error::{Code, Error};
 use crate::family;
 use crate::matching;
@@ -63,14 +67,17 @@ pub(crate) fn typed_data_from_js(typed_data: &JsValue) -> Result<serde_json::Val
 }
 
 /// A message's headers as JS gives them: `name => value | null`.
+#[cfg(any(feature = "client", feature = "server"))]
 pub(crate) struct JsHeaders(js_sys::Function);
 
+#[cfg(any(feature = "client", feature = "server"))]
 impl JsHeaders {
     pub(crate) fn new(get: js_sys::Function) -> Self {
         JsHeaders(get)
     }
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 impl Headers for JsHeaders {
     fn get(&self, name: &str) -> Option<String> {
         self.0.call1(&JsValue::NULL, &name.into()).ok()?.as_string()
@@ -85,6 +92,7 @@ fn payment_from_js(value: &JsValue) -> Result<PaymentPayload, JsValue> {
     }
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn now_from_options(options: &JsValue) -> Result<u64, JsValue> {
     if !options.is_object() {
         return Ok(js_now());
@@ -106,6 +114,7 @@ pub(crate) fn now_from_options(options: &JsValue) -> Result<u64, JsValue> {
     }
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 pub(crate) fn js_now() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }

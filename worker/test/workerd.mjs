@@ -21,3 +21,20 @@ export function startWorkerd(bindings, { port, scriptPath = fileURLToPath(new UR
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
 }
+
+/** A Miniflare instance of the facilitator Worker (worker/dist-facilitator) with `bindings` as
+ * its vars (FACILITATOR_KEY, NETWORK, RPC_URL, …) and its signer's Durable Object. */
+export function startFacilitatorWorkerd(bindings, { port } = {}) {
+  return new Miniflare({
+    scriptPath: fileURLToPath(new URL("../dist-facilitator/facilitator.js", import.meta.url)),
+    modules: true,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    durableObjects: { FACILITATOR_SIGNER: { className: "X402FacilitatorSigner", useSQLite: true } },
+    bindings,
+    ...(port === undefined ? {} : { host: "127.0.0.1", port }),
+  });
+}
