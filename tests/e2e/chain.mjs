@@ -44,6 +44,7 @@ export const MULTICALL3_ADDRESS = "0xcA11bde05977b3631167028862bE2a173976CA11";
 /** Permit2 and the x402 upto proxy: the test stand-ins are installed at the canonical addresses. */
 export const PERMIT2_ADDRESS = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
 export const UPTO_PROXY_ADDRESS = "0x4020A4f3b7b90ccA423B9fabCc0CE57C6C240002";
+export const EXACT_PROXY_ADDRESS = "0x402085c248EeA27D92E8b30b2C58ed07f9E20001";
 export const TOKEN_NAME = "Test USD";
 export const TOKEN_VERSION = "1";
 export const PAYER_BALANCE = 10_000_000n; // 10 TUSD
@@ -87,7 +88,7 @@ export function compileContracts() {
   if (compiled) return compiled;
   const started = performance.now();
   const solc = require("solc");
-  const files = ["X402TestToken.sol", "Multicall.sol", "Permit2.sol", "UptoPermit2Proxy.sol"];
+  const files = ["X402TestToken.sol", "Multicall.sol", "Permit2.sol", "UptoPermit2Proxy.sol", "ExactPermit2Proxy.sol"];
   const input = {
     language: "Solidity",
     sources: Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(HERE, "contracts", f), "utf8") }])),
@@ -108,6 +109,7 @@ export function compileContracts() {
       X402TestToken: artifact("X402TestToken.sol", "X402TestToken"),
       Permit2: artifact("Permit2.sol", "TestPermit2"),
       UptoPermit2Proxy: artifact("UptoPermit2Proxy.sol", "TestUptoPermit2Proxy"),
+      ExactPermit2Proxy: artifact("ExactPermit2Proxy.sol", "TestExactPermit2Proxy"),
       Multicall: artifact("Multicall.sol", "Multicall"),
     },
     ms: 0,
@@ -319,6 +321,7 @@ export async function startChain(options = {}) {
       [MULTICALL3_ADDRESS, artifacts.Multicall],
       [PERMIT2_ADDRESS, artifacts.Permit2],
       [UPTO_PROXY_ADDRESS, artifacts.UptoPermit2Proxy],
+      [EXACT_PROXY_ADDRESS, artifacts.ExactPermit2Proxy],
     ]) {
       await publicClient.request({ method: "anvil_setCode", params: [address, artifact.deployedBytecode] });
     }
@@ -360,6 +363,7 @@ export async function startChain(options = {}) {
       },
       permit2: PERMIT2_ADDRESS,
       uptoProxy: UPTO_PROXY_ADDRESS,
+      exactProxy: EXACT_PROXY_ADDRESS,
       publicClient,
       walletClient,
       rpc: (method, params) => rpc(rpcUrl, method, params),

@@ -360,3 +360,86 @@ test("bearer token: every route refuses without it, and works with it", async ()
     await guarded.close();
   }
 });
+
+/** A v2 Permit2 payment (the x402 exact proxy as spender) signed by viem. */
+async function permit2Payment(key, { amount = AMOUNT } = {}) {
+  const account = privateKeyToAccount(key);
+  const deadline = String(Math.floor(Date.now() / 1000) + 300);
+  const nonce = BigInt(`0x${randomBytes(32).toString("hex")}`).toString();
+  const permit2Authorization = {
+    from: account.address,
+    permitted: { token: chain.token.address, amount },
+    spender: chain.exactProxy,
+    nonce,
+    deadline,
+    witness: { to: getAddress(chain.addresses.payTo), validAfter: "0" },
+  };
+  const signature = await account.signTypedData({
+    domain: { name: "Permit2", chainId: chain.chainId, verifyingContract: chain.permit2 },
+    types: {
+      PermitWitnessTransferFrom: [
+        { name: "permitted", type: "TokenPermissions" },
+        { name: "spender", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+        { name: "witness", type: "Witness" },
+      ],
+      TokenPermissions: [
+        { name: "token", type: "address" },
+        { name: "amount", type: "uint256" },
+      ],
+      Witness: [
+        { name: "to", type: "address" },
+        { name: "validAfter", type: "uint256" },
+      ],
+    },
+    primaryType: "PermitWitnessTransferFrom",
+    message: {
+      permitted: { token: chain.token.address, amount: BigInt(amount) },
+      spender: chain.exactProxy,
+      nonce: BigInt(nonce),
+      deadline: BigInt(deadline),
+      witness: { to: permit2Authorization.witness.to, validAfter: 0n },
+    },
+  });
+  const accepted = requirements({ extra: { name: chain.token.name, version: chain.token.version, assetTransferMethod: "permit2" } });
+  return {
+    x402Version: 2,
+    paymentPayload: {
+      x402Version: 2,
+      resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
+      accepted,
+      payload: { signature, permit2Authorization },
+    },
+    paymentRequirements: accepted,
+  };
+}
+
+test("Permit2 through the x402 exact proxy: verified as the official facilitator does, settled once; unapproved is permit2_allowance_required", async () => {
+  const payer = await fundedPayer();
+  await chain.rpc("anvil_setBalance", [payer.address, "0xde0b6b3a7640000"]);
+  const approve = await chain.walletClient(payer.key).writeContract({
+    address: chain.token.address,
+    abi: chain.abi.token,
+    functionName: "approve",
+    args: [chain.permit2, 2n ** 256n - 1n],
+  });
+  await chain.publicClient.waitForTransactionReceipt({ hash: approve });
+  const body = await permit2Payment(payer.key);
+  const theirs = await post(official.url, "verify", body);
+  assert.equal(theirs.body.isValid, true, JSON.stringify(theirs.body));
+  const mine = await post(ours.url, "verify", body);
+  assert.equal(mine.body.isValid, true, JSON.stringify(mine.body));
+  const payToBefore = await chain.balanceOf(chain.addresses.payTo);
+  const [a, b] = await Promise.all([post(ours.url, "settle", body), post(ours.url, "settle", body)]);
+  assert.equal(a.body.success, true, JSON.stringify(a.body));
+  assert.deepEqual(b.body, a.body);
+  assert.equal(await chain.balanceOf(payer.address), 10_000n - price);
+  assert.equal(await chain.balanceOf(chain.addresses.payTo), payToBefore + price);
+
+  const unapproved = await permit2Payment((await fundedPayer()).key);
+  const refusedTheirs = await post(official.url, "verify", unapproved);
+  const refusedMine = await post(ours.url, "verify", unapproved);
+  assert.equal(refusedTheirs.body.invalidReason, "permit2_allowance_required", JSON.stringify(refusedTheirs.body));
+  assert.equal(refusedMine.body.invalidReason, "permit2_allowance_required", JSON.stringify(refusedMine.body));
+});
