@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { QUICK, fromRoot, readJson } from "./lib/common.mjs";
 
-const BENCHES = ["verify", "native", "cold", "load", "size", "startup"];
+const BENCHES = ["verify", "native", "cold", "load", "size", "startup", "facilitator"];
 const r = Object.fromEntries(
   BENCHES.map((b) => {
     const path = `target/bench/${b}.json`;
@@ -35,6 +35,7 @@ const bundles = r.size.bundles ?? {};
 const workers = r.size.workers ?? {};
 const paywall = r.size.paywall ?? {};
 const startup = r.startup ?? {};
+const facilitators = r.facilitator.results ?? {};
 const m = (obj, ...keys) => keys.reduce((o, k) => o?.[k], obj)?.median;
 
 const ROW = (what, unit, ours, peer, ratioText, fmt) => [what, unit, fmt(ours), fmt(peer), ratioText];
@@ -147,6 +148,27 @@ const summary = table(
       `ours/empty ${ratio(m(load, "ours/unpaid", "rps"), m(load, "empty/ok", "rps"))}`,
       (x) => fixed(x, 0),
     ),
+    ...[
+      ["verify", "/verify"],
+      ["settle", "/settle (sent and mined)"],
+    ].flatMap(([route, label]) => [
+      ROW(
+        `facilitator ${label}, local chain: wall (ours: a Worker in workerd; peer: @x402/core + @x402/evm in Node)`,
+        "ms, lower is better",
+        m(facilitators, "ours", `${route}Wall`),
+        m(facilitators, "official", `${route}Wall`),
+        `official/ours ${ratio(m(facilitators, "official", `${route}Wall`), m(facilitators, "ours", `${route}Wall`))}`,
+        ms,
+      ),
+      ROW(
+        `facilitator ${label}, local chain: CPU of the facilitator's processes`,
+        "ms, lower is better",
+        m(facilitators, "ours", `${route}Cpu`),
+        m(facilitators, "official", `${route}Cpu`),
+        `official/ours ${ratio(m(facilitators, "official", `${route}Cpu`), m(facilitators, "ours", `${route}Cpu`))}`,
+        ms,
+      ),
+    ]),
     ROW(
       "client bundle (esbuild, minified; ours incl. .wasm), gzip -9",
       "KiB, lower is better",
@@ -217,6 +239,14 @@ const loadTable = table(
   ]),
 );
 const sizeRows = (name, parts) => Object.entries(parts).map(([part, s]) => [`${name}: ${part}`, s.raw, s.gzip]);
+const facilitatorTable = table(
+  ["contender", "/verify wall, ms", "/verify CPU, ms", "/settle wall, ms", "/settle CPU, ms"],
+  ["ours", "official"].map((name) => {
+    const f = facilitators[name] ?? {};
+    const cell = (x) => (x ? `${ms(x.median)} (${ms(x.min)}–${ms(x.max)})` : "n/a");
+    return [name, cell(f.verifyWall), cell(f.verifyCpu), cell(f.settleWall), cell(f.settleCpu)];
+  }),
+);
 const sizeTable = table(
   ["what", "bytes", "gzip -9 bytes"],
   [
@@ -382,6 +412,25 @@ interleaved, after a warm-up. Every response must be a 402 (checked, not timed).
 
 ${loadTable}
 
+## Facilitators on a local chain
+
+\`benches/facilitator.mjs\`. anvil (automining) with our EIP-3009 token; ${r.facilitator.payers ?? "n/a"} fresh payers per
+facilitator, each paying once: a \`/verify\` then a \`/settle\` of its viem-signed payment, one
+request at a time over loopback HTTP. \`/settle\` includes sending the transaction and reading its
+receipt (the block is mined at once).
+
+- **ours**: the facilitator Worker (\`worker/dist-facilitator\`, wrangler's bundle of
+  \`worker/src/facilitator.js\` over \`x402-wasm/facilitator\`) in workerd via Miniflare; \`/settle\`
+  runs in the signer's Durable Object. Verification is wasm's, then \`eth_getCode\` of the asset and an
+  \`eth_call\` simulation; settlement simulates with \`eth_estimateGas\`, reads the base fee and tip,
+  signs the EIP-1559 transaction in wasm and sends it. CPU is workerd's processes, which include
+  Miniflare's own routing workers.
+- **official**: \`x402Facilitator\` from \`@x402/core\` with \`@x402/evm\`'s \`ExactEvmScheme\` on a viem
+  wallet (\`tests/e2e/facilitator.mjs\`) behind a small Node HTTP server, in a child process whose CPU
+  is read.
+
+${facilitatorTable}
+
 ## Sizes
 
 \`benches/size.mjs\`, sizes in bytes and after \`gzip -9\`. The client and server bundles come from
@@ -415,7 +464,7 @@ ${sizeTable}
 
 It installs what is missing (\`scripts/install.sh\`), builds \`pkg/\` and \`worker/dist\` only if they are
 absent, bundles the \`@x402/hono\` peer Worker, waits while another build runs (before each step), then runs
-\`benches/{size,verify,native,cold,load}.mjs\` one after another (each prints one JSON line, kept in
+\`benches/{size,verify,native,cold,load,startup,facilitator}.mjs\` one after another (each prints one JSON line, kept in
 \`target/bench/\`) and \`benches/report.mjs\`, which writes this file. Each script also runs alone,
 e.g. \`node benches/verify.mjs --quick\`.
 `;

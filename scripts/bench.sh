@@ -23,6 +23,7 @@ wait_for_builds
 ./scripts/install.sh
 [ -f pkg/x402_wasm_bg.wasm ] || ./scripts/build-pkg.sh
 [ -f worker/dist/index.js ] || (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist >/dev/null)
+[ -f worker/dist-facilitator/facilitator.js ] || (cd worker && wrangler deploy --dry-run --config facilitator.toml --outdir dist-facilitator >/dev/null)
 # The reference paywall page (@x402/paywall's EVM template), unpacked once: only its size is read.
 if [ ! -f target/bench/x402-paywall/package/dist/esm/evm/index.js ]; then
   mkdir -p target/bench/x402-paywall
@@ -33,7 +34,7 @@ fi
 
 rm -f target/bench/*.json
 failed=0
-for bench in size verify native cold load startup; do
+for bench in size verify native cold load startup facilitator; do
   echo "==> benches/$bench.mjs" >&2
   wait_for_builds
   if ! node "benches/$bench.mjs" >"target/bench/$bench.json"; then

@@ -17,9 +17,12 @@ import { startChain } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startHonoServer } from "./hono-server.mjs";
 import { startWorker, AMOUNT } from "./stack.mjs";
+import { eip3009Body, permit2Body, requirementsOf } from "./payments.mjs";
 
 const price = BigInt(AMOUNT);
 let chain, official, proxy, ours;
+const payment = (key, options) => eip3009Body(chain, key, options);
+const permit2Payment = (key, options) => permit2Body(chain, key, options);
 
 /** A JSON-RPC proxy in front of anvil whose faults a test switches on: `mode` is one of
  * "ok", "down" (503), "slow" (answers after `delayMs`), "garbage" (200, not JSON), "drop-send"
@@ -89,57 +92,6 @@ after(async () => {
   await proxy?.close();
   await chain?.stop();
 });
-
-const requirements = (overrides = {}) => ({
-  scheme: "exact",
-  network: chain.network,
-  amount: AMOUNT,
-  asset: chain.token.address,
-  payTo: chain.addresses.payTo,
-  maxTimeoutSeconds: 300,
-  extra: { name: chain.token.name, version: chain.token.version },
-  ...overrides,
-});
-
-/** A v2 EIP-3009 payment signed by viem, as `{x402Version, paymentPayload, paymentRequirements}`. */
-async function payment(key, { value = AMOUNT, validBefore, nonce } = {}) {
-  const account = privateKeyToAccount(key);
-  const now = Math.floor(Date.now() / 1000);
-  const authorization = {
-    from: account.address,
-    to: getAddress(chain.addresses.payTo),
-    value,
-    validAfter: "0",
-    validBefore: String(validBefore ?? now + 300),
-    nonce: nonce ?? `0x${randomBytes(32).toString("hex")}`,
-  };
-  const signature = await account.signTypedData({
-    domain: { name: chain.token.name, version: chain.token.version, chainId: chain.chainId, verifyingContract: chain.token.address },
-    types: {
-      TransferWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
-    primaryType: "TransferWithAuthorization",
-    message: { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
-  });
-  const accepted = requirements();
-  return {
-    x402Version: 2,
-    paymentPayload: {
-      x402Version: 2,
-      resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
-      accepted,
-      payload: { signature, authorization },
-    },
-    paymentRequirements: accepted,
-  };
-}
 
 const post = async (base, route, body, headers = {}) => {
   const res = await fetch(`${base}/${route}`, {
@@ -360,60 +312,6 @@ test("bearer token: every route refuses without it, and works with it", async ()
     await guarded.close();
   }
 });
-
-/** A v2 Permit2 payment (the x402 exact proxy as spender) signed by viem. */
-async function permit2Payment(key, { amount = AMOUNT } = {}) {
-  const account = privateKeyToAccount(key);
-  const deadline = String(Math.floor(Date.now() / 1000) + 300);
-  const nonce = BigInt(`0x${randomBytes(32).toString("hex")}`).toString();
-  const permit2Authorization = {
-    from: account.address,
-    permitted: { token: chain.token.address, amount },
-    spender: chain.exactProxy,
-    nonce,
-    deadline,
-    witness: { to: getAddress(chain.addresses.payTo), validAfter: "0" },
-  };
-  const signature = await account.signTypedData({
-    domain: { name: "Permit2", chainId: chain.chainId, verifyingContract: chain.permit2 },
-    types: {
-      PermitWitnessTransferFrom: [
-        { name: "permitted", type: "TokenPermissions" },
-        { name: "spender", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-        { name: "witness", type: "Witness" },
-      ],
-      TokenPermissions: [
-        { name: "token", type: "address" },
-        { name: "amount", type: "uint256" },
-      ],
-      Witness: [
-        { name: "to", type: "address" },
-        { name: "validAfter", type: "uint256" },
-      ],
-    },
-    primaryType: "PermitWitnessTransferFrom",
-    message: {
-      permitted: { token: chain.token.address, amount: BigInt(amount) },
-      spender: chain.exactProxy,
-      nonce: BigInt(nonce),
-      deadline: BigInt(deadline),
-      witness: { to: permit2Authorization.witness.to, validAfter: 0n },
-    },
-  });
-  const accepted = requirements({ extra: { name: chain.token.name, version: chain.token.version, assetTransferMethod: "permit2" } });
-  return {
-    x402Version: 2,
-    paymentPayload: {
-      x402Version: 2,
-      resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
-      accepted,
-      payload: { signature, permit2Authorization },
-    },
-    paymentRequirements: accepted,
-  };
-}
 
 test("Permit2 through the x402 exact proxy: verified as the official facilitator does, settled once; unapproved is permit2_allowance_required", async () => {
   const payer = await fundedPayer();

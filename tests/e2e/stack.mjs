@@ -10,8 +10,9 @@ import { startHonoServer } from "./hono-server.mjs";
 import { startWww } from "../../www/serve.mjs";
 import { startSvm, startSvmFacilitator, startSvmRpc } from "../solana/svm.mjs";
 
-/** The price of /weather on every server, in atomic units (0.001 TUSD). */
-export const AMOUNT = "1000";
+import { AMOUNT } from "./payments.mjs";
+
+export { AMOUNT };
 
 /** Our example Worker in workerd, pointed at `facilitatorUrl`, paid in the chain's token. */
 export async function startWorker(chain, facilitatorUrl, { port = 0, verify, solana, upto } = {}) {
