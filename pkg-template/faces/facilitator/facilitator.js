@@ -160,7 +160,9 @@ export class Settler {
     const { prepared, hash, raw } = record;
     const deadline = Date.now() + this.#receiptTimeoutMs;
     let why = `no receipt within ${this.#receiptTimeoutMs} ms`;
-    for (;;) {
+    // A block is often mined within milliseconds (a fast chain, a local one): look soon, then
+    // less often, up to pollMs apart.
+    for (let wait = 10; ; wait = Math.min(2 * wait, this.#pollMs)) {
       try {
         const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
         if (receipt) {
@@ -171,8 +173,8 @@ export class Settler {
       } catch (e) {
         why = String(e?.message ?? e);
       }
-      if (Date.now() + this.#pollMs > deadline) break;
-      await sleep(this.#pollMs);
+      if (Date.now() + wait > deadline) break;
+      await sleep(wait);
     }
     try {
       const known = await this.#rpc(prepared.chainId, "eth_getTransactionByHash", [hash]);
