@@ -17,6 +17,7 @@ import { startChain } from "./chain.mjs";
 import { startFacilitator } from "./facilitator.mjs";
 import { startHonoServer } from "./hono-server.mjs";
 import { startWorker, AMOUNT } from "./stack.mjs";
+import { startHonoV1Server } from "./legacy/hono-v1.mjs";
 import { eip3009Body, permit2Body, requirementsOf } from "./payments.mjs";
 
 const price = BigInt(AMOUNT);
@@ -168,6 +169,30 @@ test("our Worker middleware with our facilitator, paid by our client: settles on
     assert.equal(await chain.balanceOf(payer.address), 10_000n - price);
   } finally {
     await worker.close();
+  }
+});
+
+test("x402 v1: legacy x402-hono 1.x with our facilitator's URL, paid by our client in v1: settles once", async () => {
+  const legacy = await startHonoV1Server(chain, ours.url, { amount: AMOUNT });
+  try {
+    const payer = await fundedPayer();
+    let version;
+    const pay = wrapFetchWithPayment(fetch, privateKeySigner(payer.key), {
+      assets: [{ network: chain.network, asset: chain.token.address, maxAmount: 10_000n }],
+      onPaymentCreated: ({ paymentPayload }) => {
+        version = paymentPayload.x402Version;
+      },
+    });
+    const res = await pay(`${legacy.url}/weather`);
+    assert.equal(res.status, 200);
+    assert.equal(version, 1);
+    const receipt = decodePaymentResponse(res);
+    assert.equal(receipt.success, true);
+    assert.equal(receipt.network, "base-sepolia");
+    assert.equal((await chain.transactionReceipt(receipt.transaction))?.status, "success");
+    assert.equal(await chain.balanceOf(payer.address), 10_000n - price);
+  } finally {
+    await legacy.close();
   }
 });
 
