@@ -155,6 +155,13 @@ export class Settler {
     }
   }
 
+  /** The answer a mined transaction gives, recorded for good. */
+  async #final(key, prepared, hash, receipt) {
+    const response = this.#f.settled(prepared, hash, receipt);
+    await this.#storage.put(key, { response });
+    return response;
+  }
+
   /** The transaction's receipt within the bound, or an open answer naming it. */
   async #confirm(key, record, body) {
     const { prepared, hash, raw } = record;
@@ -165,11 +172,7 @@ export class Settler {
     for (let wait = 10; ; wait = Math.min(2 * wait, this.#pollMs)) {
       try {
         const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
-        if (receipt) {
-          const response = this.#f.settled(prepared, hash, receipt);
-          await this.#storage.put(key, { response });
-          return response;
-        }
+        if (receipt) return this.#final(key, prepared, hash, receipt);
       } catch (e) {
         why = String(e?.message ?? e);
       }
@@ -184,6 +187,9 @@ export class Settler {
           why = "the node had dropped the transaction: it was sent again";
         } catch (e) {
           if (!(e instanceof NodeError) || !/nonce too low/i.test(e.message)) throw e;
+          // Mined after all, in the meantime?
+          const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
+          if (receipt) return this.#final(key, prepared, hash, receipt);
           // Its nonce went to another transaction, so it can never be mined and the payment
           // never moved: settle it afresh (verification runs again).
           await this.#storage.delete(key);
@@ -256,6 +262,7 @@ export function createFacilitator(options = {}) {
     if (method === null) return json({ error: Code.InvalidPath }, 404);
     if (request.method !== method) return new Response(null, { status: 405, headers: { allow: method } });
     if (route === "supported") return json(facilitator.supported());
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return json({ error: Code.InvalidArgument }, 413);
     const body = await request.text();
     if (body.length > MAX_BODY_BYTES) return json({ error: Code.InvalidArgument }, 413);
     return json(await (route === "verify" ? verify(body) : settle(body)));
