@@ -17,13 +17,14 @@ mod server;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::codec;
-#[cfg(any(feature = "client", feature = "server"))]
-use crate::codec::Headers;
 use crate::error::{Code, Error};
-use crate::family;
-use crate::matching;
-use crate::wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version};
+// What both HTTP faces share: the header codecs, the matching rule, the families' names.
+#[cfg(any(feature = "client", feature = "server"))]
+use crate::{
+    codec::{self, Headers},
+    family, matching,
+    wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version},
+};
 
 /// A JS `Error` with `code` set.
 pub(crate) fn js_error(code: Code, message: &str) -> JsValue {
@@ -84,6 +85,7 @@ impl Headers for JsHeaders {
     }
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// A payment given as a header value (string) or as the decoded object.
 fn payment_from_js(value: &JsValue) -> Result<PaymentPayload, JsValue> {
     match value.as_string() {
@@ -128,6 +130,7 @@ pub fn error_codes() -> Result<JsValue, JsValue> {
     to_js(&codes)
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// The v2 header names, for transports that carry x402 in other fields (MCP's `_meta`) and cross
 /// the HTTP faces through synthetic messages: `{paymentRequired, paymentSignature, paymentResponse}`.
 #[wasm_bindgen(js_name = headerNames)]
@@ -144,12 +147,14 @@ pub fn header_names() -> Result<JsValue, JsValue> {
     to_js(&names)
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// The chain family (CAIP-2 namespace) that pays on `network`, or undefined.
 #[wasm_bindgen(js_name = networkFamily)]
 pub fn network_family(network: &str) -> Option<String> {
     family::serving(network).map(|f| f.namespace().to_owned())
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// The family of a signer that names none (an EIP-1193 wallet, a viem account): EVM.
 #[wasm_bindgen(js_name = defaultFamily)]
 pub fn default_family() -> String {
@@ -192,6 +197,7 @@ pub fn verify_payment(
     })
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// The index in `offers` of the requirement a payment answers (the resource server's matching
 /// rule), or -1.
 #[wasm_bindgen(js_name = findMatchingRequirements)]
@@ -218,36 +224,42 @@ pub fn find_matching_requirements(offers: JsValue, payment: JsValue) -> Result<i
     Ok(matching::find_match(&payload, &parsed).map_or(-1, |i| i as i32))
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Decodes a `PAYMENT-SIGNATURE` or `X-PAYMENT` header value into a PaymentPayload.
 #[wasm_bindgen(js_name = decodePaymentSignatureHeader)]
 pub fn decode_payment_signature_header(header: &str) -> Result<JsValue, JsValue> {
     to_js(&codec::decode_payment(header)?)
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Decodes a `PAYMENT-REQUIRED` header value into a PaymentRequired.
 #[wasm_bindgen(js_name = decodePaymentRequiredHeader)]
 pub fn decode_payment_required_header(header: &str) -> Result<JsValue, JsValue> {
     to_js(&codec::decode_required(header)?)
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Decodes a `PAYMENT-RESPONSE` or `X-PAYMENT-RESPONSE` header value into a SettleResponse.
 #[wasm_bindgen(js_name = decodePaymentResponseHeader)]
 pub fn decode_payment_response_header(header: &str) -> Result<JsValue, JsValue> {
     to_js(&codec::decode_settle(header)?)
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Encodes a PaymentPayload (validated) as a `PAYMENT-SIGNATURE` / `X-PAYMENT` header value.
 #[wasm_bindgen(js_name = encodePaymentSignatureHeader)]
 pub fn encode_payment_signature_header(payload: JsValue) -> Result<String, JsValue> {
     Ok(codec::encode(&PaymentPayload::from_json(&json_text(&payload, "payload")?)?))
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Encodes a PaymentRequired (validated) as a `PAYMENT-REQUIRED` header value.
 #[wasm_bindgen(js_name = encodePaymentRequiredHeader)]
 pub fn encode_payment_required_header(required: JsValue) -> Result<String, JsValue> {
     Ok(codec::encode(&PaymentRequired::from_json(&json_text(&required, "paymentRequired")?)?))
 }
 
+#[cfg(any(feature = "client", feature = "server"))]
 /// Encodes a SettleResponse (validated) as a `PAYMENT-RESPONSE` header value.
 #[wasm_bindgen(js_name = encodePaymentResponseHeader)]
 pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsValue> {
