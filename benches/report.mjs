@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { QUICK, fromRoot, readJson } from "./lib/common.mjs";
 
-const BENCHES = ["verify", "native", "cold", "load", "size", "startup", "facilitator"];
+const BENCHES = ["verify", "native", "cold", "load", "size", "startup", "facilitator", "latency"];
 const r = Object.fromEntries(
   BENCHES.map((b) => {
     const path = `target/bench/${b}.json`;
@@ -36,6 +36,7 @@ const workers = r.size.workers ?? {};
 const paywall = r.size.paywall ?? {};
 const startup = r.startup ?? {};
 const facilitators = r.facilitator.results ?? {};
+const latency = r.latency.results ?? {};
 const m = (obj, ...keys) => keys.reduce((o, k) => o?.[k], obj)?.median;
 
 const ROW = (what, unit, ours, peer, ratioText, fmt) => [what, unit, fmt(ours), fmt(peer), ratioText];
@@ -147,6 +148,14 @@ const summary = table(
       m(load, "empty/ok", "rps"),
       `ours/empty ${ratio(m(load, "ours/unpaid", "rps"), m(load, "empty/ok", "rps"))}`,
       (x) => fixed(x, 0),
+    ),
+    ROW(
+      `warm Worker, paid request, the facilitator answering after ${r.latency.delayMs ?? "n/a"} ms: wall (ours: 1 call, VERIFY=local; hono: 2)`,
+      "ms, lower is better",
+      m(latency, "ours", "wall"),
+      m(latency, "hono", "wall"),
+      `hono/ours ${ratio(m(latency, "hono", "wall"), m(latency, "ours", "wall"))}`,
+      ms,
     ),
     ...[
       ["verify", "/verify"],
@@ -412,6 +421,22 @@ interleaved, after a warm-up. Every response must be a 402 (checked, not timed).
 
 ${loadTable}
 
+## A paid request with a distant facilitator
+
+\`benches/latency.mjs\`. The two Workers of the cold-start table, warm, each serving ${r.latency.requests ?? "n/a"} paid requests one at a time
+while the facilitator double answers every call after ${r.latency.delayMs ?? "n/a"} ms, as one across the internet would. Ours
+(\`VERIFY=local\`) verifies in wasm and calls only \`/settle\`; \`@x402/hono\` calls \`/verify\` and then \`/settle\`.
+Wall time in Node around \`dispatchFetch\`.
+
+${table(
+  ["contender", "paid request wall, ms", "facilitator calls"],
+  ["ours", "hono"].map((name) => [
+    name,
+    latency[name] ? `${ms(latency[name].wall.median)} (${ms(latency[name].wall.min)}–${ms(latency[name].wall.max)})` : "n/a",
+    latency[name]?.facilitatorCalls.median ?? "n/a",
+  ]),
+)}
+
 ## Facilitators on a local chain
 
 \`benches/facilitator.mjs\`. anvil (automining) with our EIP-3009 token; ${r.facilitator.payers ?? "n/a"} fresh payers per
@@ -464,7 +489,7 @@ ${sizeTable}
 
 It installs what is missing (\`scripts/install.sh\`), builds \`pkg/\` and \`worker/dist\` only if they are
 absent, bundles the \`@x402/hono\` peer Worker, waits while another build runs (before each step), then runs
-\`benches/{size,verify,native,cold,load,startup,facilitator}.mjs\` one after another (each prints one JSON line, kept in
+\`benches/{size,verify,native,cold,load,startup,facilitator,latency}.mjs\` one after another (each prints one JSON line, kept in
 \`target/bench/\`) and \`benches/report.mjs\`, which writes this file. Each script also runs alone,
 e.g. \`node benches/verify.mjs --quick\`.
 `;

@@ -34,7 +34,7 @@ fi
 
 rm -f target/bench/*.json
 failed=0
-for bench in size verify native cold load startup facilitator; do
+for bench in size verify native cold load startup facilitator latency; do
   echo "==> benches/$bench.mjs" >&2
   wait_for_builds
   if ! node "benches/$bench.mjs" >"target/bench/$bench.json"; then

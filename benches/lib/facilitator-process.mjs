@@ -12,14 +12,16 @@ if (process.argv[2] === "--child") {
     process.send({ url: facilitator.url, calls });
   };
   // Each message may set the mode; every message is answered with the URL and the calls so far.
-  process.on("message", ({ mode }) => {
+  process.on("message", ({ mode, delayMs }) => {
     if (mode) facilitator.state.mode = mode;
+    if (delayMs !== undefined) facilitator.state.delayMs = delayMs;
     answer();
   });
   answer();
 }
 
-/** Starts the double; `calls()` counts the requests it has answered, `setMode` as in the double. */
+/** Starts the double; `calls()` counts the requests it has answered, `setMode` as in the double,
+ * `setDelay(ms)` delays its answers. */
 export async function startFacilitatorProcess() {
   const child = fork(fileURLToPath(import.meta.url), ["--child"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const reply = () => new Promise((resolve) => child.once("message", resolve));
@@ -31,6 +33,7 @@ export async function startFacilitatorProcess() {
   return {
     url,
     setMode: (mode) => ask({ mode }),
+    setDelay: (delayMs) => ask({ delayMs }),
     calls: async () => (await ask({})).calls,
     close: () => {
       child.disconnect();

@@ -9,9 +9,10 @@ import { createServer } from "node:http";
  * `settlement_pending` with a transaction), "pending_once" / "hang_settle_once" (the next /settle
  * is pending / never answered, later ones succeed), and "hang_then_nonce_used" (the next /settle is
  * never answered, later ones say the nonce is used, as a facilitator that does not reconcile does).
+ * `state.delayMs` delays every answer.
  */
 export async function startFacilitator() {
-  const state = { mode: "ok", calls: [] };
+  const state = { mode: "ok", calls: [], delayMs: 0 };
   let txCounter = 0;
   const server = createServer((req, res) => {
     let raw = "";
@@ -22,10 +23,12 @@ export async function startFacilitator() {
       state.calls.push({ path, body, headers: req.headers });
       const payer = body?.paymentPayload?.payload?.authorization?.from ?? body?.paymentPayload?.payload?.permit2Authorization?.from;
       const network = body?.paymentRequirements?.network;
-      const send = (status, value) => {
+      const write = (status, value) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(typeof value === "string" ? value : JSON.stringify(value));
       };
+      // `delayMs`: every answer comes that much later, as from a facilitator across the internet.
+      const send = (status, value) => (state.delayMs ? setTimeout(write, state.delayMs, status, value) : write(status, value));
       if (path === "/supported")
         return send(200, { kinds: [{ x402Version: 2, scheme: "exact", network: "eip155:84532" }], extensions: [], signers: {} });
       switch (state.mode) {
