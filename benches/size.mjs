@@ -4,7 +4,7 @@
 //     against the official packages (@x402/fetch + @x402/evm client + viem accounts; @x402/hono +
 //     @x402/evm server); the server bundles resolve as workerd does (conditions workerd, worker, browser);
 //   - the two benchmarked Workers as wrangler bundles them for deployment (worker/dist,
-//     target/bench/hono-worker);
+//     target/bench/hono-worker), and our facilitator Worker (worker/dist-facilitator);
 //   - the paywall page a browser loads (our default page, its script and the wasm) beside
 //     @x402/paywall's EVM template (target/bench/x402-paywall, unpacked by scripts/bench.sh).
 // Usage: node benches/size.mjs
@@ -89,6 +89,15 @@ const ours = {
 };
 const hono = { js: fileSize("target/bench/hono-worker/index.js") };
 const workers = { ours: { ...ours, total: total(Object.values(ours)) }, hono: { ...hono, total: hono.js } };
+// Our facilitator Worker (worker/dist-facilitator), over its own module (pkg/facilitator): no peer
+// runs in a Worker.
+const facilitatorJs = readFileSync(fromRoot("worker/dist-facilitator/facilitator.js"), "utf8");
+const facilitatorWasm = facilitatorJs.match(/"\.\/([0-9a-f]+-x402_wasm_bg\.wasm)"/)[1];
+const facilitator = {
+  js: fileSize("worker/dist-facilitator/facilitator.js"),
+  wasm: fileSize(`worker/dist-facilitator/${facilitatorWasm}`),
+};
+workers.facilitator = { ...facilitator, total: total(Object.values(facilitator)) };
 
 // The paywall page: ours as a browser gets it from the middleware (the HTML for the route above,
 // then its script and the wasm); the reference's EVM page is one HTML file with everything inlined.
