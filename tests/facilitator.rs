@@ -104,7 +104,7 @@ fn request() -> (Request, u64) {
 }
 
 #[test]
-fn verify_checks_the_asset_then_simulates() {
+fn verify_reads_the_asset_code_and_simulates() {
     let (request, now) = request();
     let chain = Scripted::new(|call, _| match call {
         "eth_getCode" => Ok(json!("0x6080")),
@@ -136,11 +136,12 @@ fn a_failed_simulation_is_diagnosed_in_the_references_order() {
 }
 
 #[test]
-fn no_contract_at_the_asset_is_refused_before_any_simulation() {
+fn no_contract_at_the_asset_is_refused_though_a_call_to_it_succeeds() {
     let (request, now) = request();
+    // A call to an address without code "succeeds" and moves nothing.
     let chain = Scripted::new(|call, _| match call {
         "eth_getCode" => Ok(json!("0x")),
-        other => panic!("unexpected call {other}"),
+        _ => Ok(json!("0x")),
     });
     let answer = block_on(facilitator(Caps::default()).verify(&chain, &request, now));
     assert_eq!(answer.invalid_reason.as_deref(), Some("asset_not_deployed_contract"));
@@ -157,6 +158,25 @@ fn no_answer_from_the_chain_is_an_unexpected_error_never_a_verdict_on_the_paymen
     let settle = block_on(f.prepare(&down(), &request, now)).expect_err("refused");
     assert_eq!(settle.error_reason.as_deref(), Some("unexpected_settle_error"));
     assert_eq!(settle.transaction, "");
+}
+
+#[test]
+fn a_payment_refused_locally_costs_no_call() {
+    let (request, now) = request();
+    let chain = Scripted::new(|call, _| panic!("unexpected call {call}"));
+    let late = now + 3600; // the authorization has expired
+    let f = facilitator(Caps::default());
+    let verify = block_on(f.verify(&chain, &request, late));
+    assert_eq!(
+        verify.invalid_reason.as_deref(),
+        Some("invalid_exact_evm_payload_authorization_valid_before")
+    );
+    let settle = block_on(f.prepare(&chain, &request, late)).expect_err("refused");
+    assert_eq!(
+        settle.error_reason.as_deref(),
+        Some("invalid_exact_evm_payload_authorization_valid_before")
+    );
+    assert!(chain.calls().is_empty());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use alloy_sol_types::{SolCall, SolEvent};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::rpc::{eth_call, Fault, Rpc, Simulated};
+use super::rpc::{eth_call, join, Fault, Rpc, Simulated};
 use crate::evm::eip712::{EXACT_PERMIT2_PROXY, PERMIT2};
 use crate::evm::signature::decode_signature;
 use crate::evm::ERC6492_MAGIC;
@@ -204,57 +204,58 @@ async fn read_uint<R: Rpc>(
 }
 
 /// Why a transfer's simulation failed: the first of the reference's diagnoses that holds, else
-/// the simulation's failure itself.
+/// the simulation's failure itself. The reads go out together.
 pub(super) async fn diagnose<R: Rpc>(
     rpc: &R,
     chain_id: u64,
     t: &Transfer,
     terms: &Terms<'_>,
 ) -> Result<Reason, Fault> {
-    let balance =
-        || read_uint(rpc, chain_id, t.token, balanceOfCall { account: t.from }.abi_encode());
+    let balance = read_uint(rpc, chain_id, t.token, balanceOfCall { account: t.from }.abi_encode());
     match t.method {
         Method::Eip3009 => {
-            let state = read(
-                rpc,
-                chain_id,
-                t.token,
-                authorizationStateCall { authorizer: t.from, nonce: t.nonce }.abi_encode(),
+            let state = authorizationStateCall { authorizer: t.from, nonce: t.nonce }.abi_encode();
+            let ((state, name), (version, balance)) = join(
+                join(
+                    read(rpc, chain_id, t.token, state),
+                    read_string(rpc, chain_id, t.token, nameCall {}.abi_encode()),
+                ),
+                join(read_string(rpc, chain_id, t.token, versionCall {}.abi_encode()), balance),
             )
-            .await?;
-            match state.as_deref().map(|b| b.last().copied().unwrap_or(0)) {
+            .await;
+            match state?.as_deref().map(|b| b.last().copied().unwrap_or(0)) {
                 None => return Ok(Reason::ExactEvmEip3009NotSupported),
                 Some(1) => return Ok(Reason::ExactEvmNonceAlreadyUsed),
                 Some(_) => {}
             }
-            let name = read_string(rpc, chain_id, t.token, nameCall {}.abi_encode()).await?;
-            if name.is_some_and(|n| Some(n.as_str()) != terms.extra_str("name")) {
+            if name?.is_some_and(|n| Some(n.as_str()) != terms.extra_str("name")) {
                 return Ok(Reason::ExactEvmTokenNameMismatch);
             }
-            let version = read_string(rpc, chain_id, t.token, versionCall {}.abi_encode()).await?;
-            if version.is_some_and(|v| Some(v.as_str()) != terms.extra_str("version")) {
+            if version?.is_some_and(|v| Some(v.as_str()) != terms.extra_str("version")) {
                 return Ok(Reason::ExactEvmTokenVersionMismatch);
             }
-            if balance().await?.is_some_and(|b| b < t.value) {
+            if balance?.is_some_and(|b| b < t.value) {
                 return Ok(Reason::ExactEvmInsufficientBalance);
             }
             Ok(Reason::ExactEvmTransactionSimulationFailed)
         }
         Method::Permit2 => {
-            if !super::rpc::has_code(rpc, chain_id, EXACT_PERMIT2_PROXY).await? {
+            let allowance = allowanceCall { owner: t.from, spender: PERMIT2 }.abi_encode();
+            let ((proxy, allowance), balance) = join(
+                join(
+                    super::rpc::has_code(rpc, chain_id, EXACT_PERMIT2_PROXY),
+                    read_uint(rpc, chain_id, t.token, allowance),
+                ),
+                balance,
+            )
+            .await;
+            if !proxy? {
                 return Ok(Reason::Permit2ProxyNotDeployed);
             }
-            let allowance = read_uint(
-                rpc,
-                chain_id,
-                t.token,
-                allowanceCall { owner: t.from, spender: PERMIT2 }.abi_encode(),
-            )
-            .await?;
-            if allowance.is_some_and(|a| a < t.value) {
+            if allowance?.is_some_and(|a| a < t.value) {
                 return Ok(Reason::Permit2AllowanceRequired);
             }
-            if balance().await?.is_some_and(|b| b < t.value) {
+            if balance?.is_some_and(|b| b < t.value) {
                 return Ok(Reason::Permit2InsufficientBalance);
             }
             Ok(Reason::Permit2SimulationFailed)

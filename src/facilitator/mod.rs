@@ -33,7 +33,7 @@ use crate::wire::{
     PaymentPayload, PaymentRequirements, SettleResponse, SupportedKind, SupportedResponse,
     VerifyResponse,
 };
-use rpc::{estimate_gas, eth_call, has_code, quantity, Simulated};
+use rpc::{estimate_gas, eth_call, has_code, join, quantity, Simulated};
 
 /// What the signer may spend on one settlement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +201,21 @@ impl Prepared {
     }
 }
 
+/// The base fee of the latest block and the node's suggested tip, wei (no tip when the node has
+/// no such method).
+async fn fees<R: Rpc>(rpc: &R, chain_id: u64) -> std::result::Result<(U256, U256), Fault> {
+    let block = rpc.call(chain_id, "eth_getBlockByNumber", json!(["latest", false]));
+    let tip = rpc.call(chain_id, "eth_maxPriorityFeePerGas", json!([]));
+    let (block, tip) = join(block, tip).await;
+    let base = block?.get("baseFeePerGas").map(quantity).transpose()?.unwrap_or_default();
+    let tip = match tip {
+        Ok(v) => quantity(&v)?,
+        Err(Fault::Node { .. }) => U256::ZERO,
+        Err(f) => return Err(f),
+    };
+    Ok((base, tip))
+}
+
 /// A refusal before any transaction, as `/settle` answers it.
 fn settle_refusal(network: &str, verify: VerifyResponse) -> SettleResponse {
     SettleResponse {
@@ -217,6 +232,14 @@ fn settle_refusal(network: &str, verify: VerifyResponse) -> SettleResponse {
 
 fn invalid(reason: Reason, payer: Option<&str>, message: impl Into<String>) -> VerifyResponse {
     Verdict::invalid(reason, payer, message).to_response()
+}
+
+/// A payment past the checks that need no chain.
+struct Local {
+    payer: String,
+    chain_id: u64,
+    transfer: Transfer,
+    deferred: Vec<Deferred>,
 }
 
 /// The chain's answer to a check, or the fault that left it unanswered.
@@ -270,7 +293,11 @@ impl Facilitator {
 
     /// `/verify`: local checks, then the chain's (`eth_call` simulation).
     pub async fn verify<R: Rpc>(&self, rpc: &R, request: &Request, now: u64) -> VerifyResponse {
-        match self.check(rpc, request, now, None).await {
+        let checked = match self.local(request, now) {
+            Ok(local) => self.check(rpc, request, local, None).await,
+            Err(refusal) => Err(refusal),
+        };
+        match checked {
             Ok((payer, ..)) => {
                 VerifyResponse { is_valid: true, payer: Some(payer), ..Default::default() }
             }
@@ -288,26 +315,16 @@ impl Facilitator {
     ) -> std::result::Result<Prepared, SettleResponse> {
         let network = request.network().to_owned();
         let refuse = |v: VerifyResponse| settle_refusal(&network, v);
-        let (payer, chain_id, transfer, gas) =
-            self.check(rpc, request, now, Some(self.address())).await.map_err(refuse)?;
+        let local = self.local(request, now).map_err(refuse)?;
+        // The fees are read while the chain checks the payment: one round trip, not two.
+        let chain_id = local.chain_id;
+        let (checked, fees) =
+            join(self.check(rpc, request, local, Some(self.address())), fees(rpc, chain_id)).await;
+        let (payer, chain_id, transfer, gas) = checked.map_err(refuse)?;
         let fault =
             |f: Fault| refuse(invalid(Reason::UnexpectedSettleError, Some(&payer), f.to_string()));
         let gas = gas.saturating_add(gas / 5).min(self.caps.max_gas);
-        let block = rpc
-            .call(chain_id, "eth_getBlockByNumber", json!(["latest", false]))
-            .await
-            .map_err(fault)?;
-        let base = block
-            .get("baseFeePerGas")
-            .map(quantity)
-            .transpose()
-            .map_err(fault)?
-            .unwrap_or_default();
-        let tip = match rpc.call(chain_id, "eth_maxPriorityFeePerGas", json!([])).await {
-            Ok(v) => quantity(&v).map_err(fault)?,
-            Err(Fault::Node { .. }) => U256::ZERO,
-            Err(f) => return Err(fault(f)),
-        };
+        let (base, tip) = fees.map_err(fault)?;
         let cap = U256::from(self.caps.max_fee_per_gas);
         let tip = tip.min(cap);
         if base + tip > cap {
@@ -329,14 +346,11 @@ impl Facilitator {
         })
     }
 
-    /// The checks; `sender` set simulates with `eth_estimateGas` from it and returns the gas.
-    async fn check<R: Rpc>(
-        &self,
-        rpc: &R,
-        request: &Request,
-        now: u64,
-        sender: Option<Address>,
-    ) -> Checked<(String, u64, Transfer, u64)> {
+    /// The checks made without the chain: the network is one it serves, the scheme, and local
+    /// verification. A payment refused here costs no RPC call.
+    // The refusal is the answer itself, made once per request: no boxing buys anything here.
+    #[allow(clippy::result_large_err)]
+    fn local(&self, request: &Request, now: u64) -> Checked<Local> {
         let Request { payload, requirements } = request;
         let terms = requirements.terms();
         let chain_id = match network::evm_chain_id(payload.network()) {
@@ -360,6 +374,23 @@ impl Facilitator {
         let Verdict::Valid { payer, deferred, .. } = verdict else {
             return Err(verdict.to_response());
         };
+        let Some(transfer) = exact::transfer(payload, &terms) else {
+            return Err(invalid(Reason::InvalidPayload, Some(&payer), "the proof cannot be read"));
+        };
+        Ok(Local { payer, chain_id, transfer, deferred })
+    }
+
+    /// The chain's checks of a payment that passed [`Facilitator::local`]; `sender` set simulates
+    /// with `eth_estimateGas` from it and returns the gas.
+    async fn check<R: Rpc>(
+        &self,
+        rpc: &R,
+        request: &Request,
+        local: Local,
+        sender: Option<Address>,
+    ) -> Checked<(String, u64, Transfer, u64)> {
+        let terms = request.requirements.terms();
+        let Local { payer, chain_id, transfer, deferred } = local;
         let fault_reason = if sender.is_some() {
             Reason::UnexpectedSettleError
         } else {
@@ -367,12 +398,24 @@ impl Facilitator {
         };
         let fault = |f: Fault| invalid(fault_reason, Some(&payer), f.to_string());
         let refuse = |reason: Reason, message: String| invalid(reason, Some(&payer), message);
-        let Some(transfer) = exact::transfer(payload, &terms) else {
-            return Err(refuse(Reason::InvalidPayload, "the proof cannot be read".into()));
+        // The reads go out together; their answers are judged in the reference's order.
+        let payer_code = async {
+            match deferred.contains(&Deferred::ContractSignature) {
+                true => has_code(rpc, chain_id, transfer.from).await.map(Some),
+                false => Ok(None),
+            }
         };
-        if deferred.contains(&Deferred::ContractSignature)
-            && !has_code(rpc, chain_id, transfer.from).await.map_err(fault)?
-        {
+        let simulation = async {
+            match sender {
+                Some(from) => {
+                    estimate_gas(rpc, chain_id, from, transfer.target, &transfer.data).await
+                }
+                None => eth_call(rpc, chain_id, None, transfer.target, &transfer.data).await,
+            }
+        };
+        let ((payer_code, asset_code), simulated) =
+            join(join(payer_code, has_code(rpc, chain_id, transfer.token)), simulation).await;
+        if payer_code.map_err(fault)? == Some(false) {
             return Err(if transfer.counterfactual {
                 refuse(
                     Reason::Eip6492FactoryNotAllowed,
@@ -386,17 +429,13 @@ impl Facilitator {
             });
         }
         // Checked in v1 too: a call to an address without code "succeeds" and moves nothing.
-        if !has_code(rpc, chain_id, transfer.token).await.map_err(fault)? {
+        if !asset_code.map_err(fault)? {
             return Err(refuse(
                 Reason::AssetNotDeployedContract,
                 format!("no contract at {}", transfer.token),
             ));
         }
-        let simulated = match sender {
-            Some(from) => estimate_gas(rpc, chain_id, from, transfer.target, &transfer.data).await,
-            None => eth_call(rpc, chain_id, None, transfer.target, &transfer.data).await,
-        }
-        .map_err(fault)?;
+        let simulated = simulated.map_err(fault)?;
         match simulated {
             Simulated::Ok(v) => {
                 let gas = match sender {

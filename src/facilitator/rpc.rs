@@ -1,7 +1,9 @@
 //! The chain as a facilitator reads it: one JSON-RPC call at a time, through [`Rpc`], which the
 //! caller implements (`fetch` in a Worker, a scripted chain in tests).
 
-use std::future::Future;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
 
 use alloy_primitives::{hex, Address, Bytes, U256};
 use serde_json::{json, Value};
@@ -40,6 +42,32 @@ pub trait Rpc {
         method: &str,
         params: Value,
     ) -> impl Future<Output = Result<Value, Fault>>;
+}
+
+/// Both futures, polled together: the calls of one step go out at once.
+pub(crate) async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut done_a, mut done_b) = (None, None);
+    poll_fn(move |cx| {
+        if done_a.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                done_a = Some(v);
+            }
+        }
+        if done_b.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                done_b = Some(v);
+            }
+        }
+        match (done_a.take(), done_b.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (done_a, done_b) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// What a simulated call came to.

@@ -28,7 +28,9 @@ const permit2Payment = (key, options) => permit2Body(chain, key, options);
 /** A JSON-RPC proxy in front of anvil whose faults a test switches on: `mode` is one of
  * "ok", "down" (503), "slow" (answers after `delayMs`), "garbage" (200, not JSON), "drop-send"
  * (the next eth_sendRawTransaction is answered with its hash and not forwarded), "no-estimate"
- * (eth_estimateGas answered with a fixed gas, so a reverting transaction is sent). */
+ * (eth_estimateGas answered with a fixed gas, so a reverting transaction is sent), "refuse-send"
+ * (the next eth_sendRawTransaction is refused by the "node"), "no-receipt" (sends go through, but
+ * no receipt is given: a transaction that stays unmined). */
 async function startRpcProxy(upstream) {
   const state = { mode: "ok", delayMs: 0, sends: 0 };
   const server = createServer(async (req, res) => {
@@ -42,8 +44,13 @@ async function startRpcProxy(upstream) {
     if (state.mode === "down") return res.writeHead(503).end("unavailable");
     if (state.mode === "garbage") return res.writeHead(200, { "content-type": "application/json" }).end("<html>oops");
     if (state.mode === "slow") await new Promise((r) => setTimeout(r, state.delayMs));
+    if (call.method === "eth_getTransactionReceipt" && state.mode === "no-receipt") return answer({ result: null });
     if (call.method === "eth_sendRawTransaction") {
       state.sends++;
+      if (state.mode === "refuse-send") {
+        state.mode = "ok";
+        return answer({ error: { code: -32000, message: "insufficient funds for gas * price + value" } });
+      }
       if (state.mode === "drop-send") {
         state.mode = "ok";
         const { keccak256 } = await import("viem");
@@ -70,6 +77,7 @@ async function startOurs(extra = {}) {
       NETWORK: chain.network,
       RPC_URL: proxy.url,
       RECEIPT_TIMEOUT_MS: "3000",
+      STUCK_AFTER_MS: "1000",
       RPC_TIMEOUT_MS: "1500",
       ...extra,
     },
@@ -322,6 +330,35 @@ test("RPC faults: down, slow, garbage give clear reasons and settle nothing; a d
   assert.equal(reverted.body.errorReason, "invalid_exact_evm_transaction_failed", JSON.stringify(reverted.body));
   assert.equal((await chain.transactionReceipt(reverted.body.transaction))?.status, "reverted");
   assert.equal(await chain.balanceOf(poor.address), 1n);
+});
+
+test("nonces: a send the node refuses gives its nonce back; an unmined transaction is reported stuck, then found", async () => {
+  const payer = await fundedPayer();
+  const start = await signerNonce();
+  proxy.state.mode = "refuse-send";
+  const refused = await post(ours.url, "settle", await payment(payer.key));
+  assert.equal(refused.body.success, false);
+  assert.equal(refused.body.errorReason, "unexpected_settle_error", JSON.stringify(refused.body));
+  assert.match(refused.body.errorMessage, /insufficient funds/);
+  assert.equal(refused.body.transaction, "");
+  // The next settlement takes the nonce the refused one gave back: no gap.
+  const next = await post(ours.url, "settle", await payment(payer.key));
+  assert.equal(next.body.success, true, JSON.stringify(next.body));
+  assert.equal((await chain.publicClient.getTransaction({ hash: next.body.transaction })).nonce, start);
+
+  // Mined, but the node shows no receipt for longer than the bound: the answer is pending and
+  // says the transaction is stuck; once receipts show, the same payment gets its final answer.
+  proxy.state.mode = "no-receipt";
+  const body = await payment(payer.key);
+  const pending = await post(ours.url, "settle", body);
+  proxy.state.mode = "ok";
+  assert.equal(pending.body.errorReason, "settlement_pending", JSON.stringify(pending.body));
+  assert.match(pending.body.errorMessage, /stuck/);
+  const final = await post(ours.url, "settle", body);
+  assert.equal(final.body.success, true, JSON.stringify(final.body));
+  assert.equal(final.body.transaction, pending.body.transaction);
+  assert.equal(await signerNonce(), start + 2);
+  assert.equal(await chain.balanceOf(payer.address), 10_000n - 2n * price);
 });
 
 test("bearer token: every route refuses without it, and works with it", async () => {

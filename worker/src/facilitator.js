@@ -11,6 +11,7 @@ const { worker, Signer } = facilitatorWorker((env) => ({
   ...(env.FACILITATOR_TOKEN ? { token: env.FACILITATOR_TOKEN } : {}),
   ...(env.RECEIPT_TIMEOUT_MS ? { receiptTimeoutMs: Number(env.RECEIPT_TIMEOUT_MS) } : {}),
   ...(env.RPC_TIMEOUT_MS ? { rpcTimeoutMs: Number(env.RPC_TIMEOUT_MS) } : {}),
+  ...(env.STUCK_AFTER_MS ? { stuckAfterMs: Number(env.STUCK_AFTER_MS) } : {}),
   signer: env.FACILITATOR_SIGNER,
 }));
 

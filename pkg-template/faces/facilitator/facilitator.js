@@ -169,7 +169,7 @@ export class Settler {
     let why = `no receipt within ${this.#receiptTimeoutMs} ms`;
     // A block is often mined within milliseconds (a fast chain, a local one): look soon, then
     // less often, up to pollMs apart.
-    for (let wait = 10; ; wait = Math.min(2 * wait, this.#pollMs)) {
+    for (let wait = 5; ; wait = Math.min(2 * wait, this.#pollMs)) {
       try {
         const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
         if (receipt) return this.#final(key, prepared, hash, receipt);
