@@ -224,6 +224,19 @@ fn settlement_simulates_from_the_signer_and_offers_fees_under_the_caps() {
     // The signed transaction pays the token from the signer's key.
     let signed = prepared.sign(&f, 7);
     assert_eq!(signed.raw[0], 0x02);
+    // A transfer that needs more gas than the cap is refused, not sent to run out of gas.
+    let tight = facilitator(Caps { max_fee_per_gas: 10_000_000_000, max_gas: 90_000 });
+    let refused = block_on(tight.prepare(&fees(1, 1), &request, now)).expect_err("refused");
+    assert_eq!(refused.error_reason.as_deref(), Some("unexpected_settle_error"));
+    assert!(refused.error_message.as_deref().is_some_and(|m| m.contains("100000 gas")));
+    // A payment that waited past its validBefore for its turn is not sent.
+    assert!(prepared.expired(now).is_none());
+    let late = prepared.expired(prepared.transfer.expires - 3).expect("too late");
+    assert_eq!(
+        late.error_reason.as_deref(),
+        Some("invalid_exact_evm_payload_authorization_valid_before")
+    );
+    assert_eq!(late.transaction, "");
 }
 
 #[test]

@@ -69,6 +69,8 @@ pub struct Transfer {
     pub counterfactual: bool,
     /// EIP-3009 only: the authorization's nonce.
     pub nonce: B256,
+    /// When the authorization (`validBefore`) or permit (`deadline`) expires, unix seconds.
+    pub expires: u64,
 }
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
@@ -102,7 +104,8 @@ pub(super) fn transfer(payload: &PaymentPayload, terms: &Terms<'_>) -> Option<Tr
                 validAfter: valid_after,
                 validBefore: valid_before,
                 nonce,
-                v: sig[64],
+                // The token's ecrecover takes 27/28; the payload may say 0/1.
+                v: if sig[64] < 27 { sig[64] + 27 } else { sig[64] },
                 r: B256::from_slice(&sig[..32]),
                 s: B256::from_slice(&sig[32..64]),
             };
@@ -134,6 +137,7 @@ pub(super) fn transfer(payload: &PaymentPayload, terms: &Terms<'_>) -> Option<Tr
         contract_signature,
         counterfactual,
         nonce,
+        expires: valid_before.saturating_to(),
     })
 }
 
@@ -144,11 +148,12 @@ fn permit2_transfer(proof: &serde_json::Map<String, Value>) -> Option<Transfer> 
     let token = a.permitted.token.parse::<Address>().ok()?;
     let to = a.witness.to.parse::<Address>().ok()?;
     let value = uint(&a.permitted.amount)?;
+    let deadline = uint(&a.deadline)?;
     let call = settleCall {
         permit: PermitTransferFrom {
             permitted: TokenPermissions { token, amount: value },
             nonce: uint(&a.nonce)?,
-            deadline: uint(&a.deadline)?,
+            deadline,
         },
         owner: from,
         witness: Witness { to, validAfter: uint(&a.witness.valid_after)? },
@@ -165,6 +170,7 @@ fn permit2_transfer(proof: &serde_json::Map<String, Value>) -> Option<Transfer> 
         contract_signature: false,
         counterfactual: false,
         nonce: B256::ZERO,
+        expires: deadline.saturating_to(),
     })
 }
 

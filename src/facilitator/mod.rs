@@ -16,7 +16,7 @@ mod exact;
 mod rpc;
 mod tx;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{keccak256, Address, U256};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::evm::signature::PrivateKey;
 use crate::network;
 use crate::reason::Reason;
-use crate::verdict::{Deferred, Verdict};
+use crate::verdict::{Deferred, Verdict, SETTLE_BUFFER_SECONDS};
 use crate::wire::{
     PaymentPayload, PaymentRequirements, SettleResponse, SupportedKind, SupportedResponse,
     VerifyResponse,
@@ -97,14 +97,17 @@ impl Request {
         let terms = self.requirements.terms();
         let chain_id = network::evm_chain_id(self.payload.network()).ok()?;
         let t = exact::transfer(&self.payload, &terms)?;
+        // The call's own hash closes the key: a body that names the same authorization with
+        // another signature or other fields is another settlement, never this one's record.
+        let call = keccak256([t.target.as_slice(), &t.data].concat());
         Some(match t.method {
             Method::Eip3009 => {
-                format!("eip3009:{chain_id}:{:#x}:{:#x}:{}", t.token, t.from, t.nonce)
+                format!("eip3009:{chain_id}:{:#x}:{:#x}:{}:{call}", t.token, t.from, t.nonce)
             }
             Method::Permit2 => {
                 let nonce =
                     self.payload.proof().get("permit2Authorization")?.get("nonce")?.as_str()?;
-                format!("permit2:{chain_id}:{:#x}:{nonce}", t.from)
+                format!("permit2:{chain_id}:{:#x}:{nonce}:{call}", t.from)
             }
         })
     }
@@ -131,6 +134,23 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The refusal to send at unix time `now` a payment that expires before it could be mined
+    /// ([`SETTLE_BUFFER_SECONDS`] from now): it waited too long for its turn.
+    pub fn expired(&self, now: u64) -> Option<SettleResponse> {
+        if now.saturating_add(SETTLE_BUFFER_SECONDS) <= self.transfer.expires {
+            return None;
+        }
+        let reason = match self.transfer.method {
+            Method::Eip3009 => Reason::ExactEvmValidBefore,
+            Method::Permit2 => Reason::Permit2DeadlineExpired,
+        };
+        let message = format!(
+            "the payment expires at {}, less than {SETTLE_BUFFER_SECONDS} s after now ({now}): not sent",
+            self.transfer.expires
+        );
+        Some(self.response(String::new(), Some((reason, message))))
+    }
+
     /// The transaction with account nonce `nonce`, signed by `facilitator`'s key.
     pub fn sign(&self, facilitator: &Facilitator, nonce: u64) -> Signed {
         Call1559 {
@@ -323,6 +343,13 @@ impl Facilitator {
         let (payer, chain_id, transfer, gas) = checked.map_err(refuse)?;
         let fault =
             |f: Fault| refuse(invalid(Reason::UnexpectedSettleError, Some(&payer), f.to_string()));
+        if gas > self.caps.max_gas {
+            return Err(refuse(invalid(
+                Reason::UnexpectedSettleError,
+                Some(&payer),
+                format!("the transfer needs {gas} gas, above the cap of {}", self.caps.max_gas),
+            )));
+        }
         let gas = gas.saturating_add(gas / 5).min(self.caps.max_gas);
         let (base, tip) = fees.map_err(fault)?;
         let cap = U256::from(self.caps.max_fee_per_gas);

@@ -153,10 +153,14 @@ impl X402Facilitator {
         }))
     }
 
-    /// The prepared transaction with account nonce `nonce`, signed: `{raw, hash}`.
-    pub fn sign(&self, prepared: JsValue, nonce: f64) -> Result<JsValue, JsValue> {
+    /// The prepared transaction with account nonce `nonce`, signed at unix time `now`:
+    /// `{raw, hash}`, or `{response}`, the refusal of a payment that would expire before it is mined.
+    pub fn sign(&self, prepared: JsValue, nonce: f64, now: f64) -> Result<JsValue, JsValue> {
         let prepared = prepared_from_js(&prepared)?;
         let nonce = unix_seconds(nonce)?;
+        if let Some(response) = prepared.expired(unix_seconds(now)?) {
+            return to_js(&serde_json::json!({ "response": response }));
+        }
         let signed = prepared.sign(&self.inner, nonce);
         to_js(&serde_json::json!({
             "raw": alloy_primitives::hex::encode_prefixed(&signed.raw),

@@ -47,6 +47,12 @@ async function startRpcProxy(upstream) {
     if (call.method === "eth_getTransactionReceipt" && state.mode === "no-receipt") return answer({ result: null });
     if (call.method === "eth_sendRawTransaction") {
       state.sends++;
+      if (state.mode === "gateway-error") {
+        // Forwarded, but answered with an error, as a gateway that timed out upstream does.
+        state.mode = "ok";
+        await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body });
+        return answer({ error: { code: -32603, message: "upstream request timeout" } });
+      }
       if (state.mode === "refuse-send") {
         state.mode = "ok";
         return answer({ error: { code: -32000, message: "insufficient funds for gas * price + value" } });
@@ -235,6 +241,14 @@ test("the same payment to /settle twice at once, and again later: one transactio
   assert.deepEqual(again.body, a.body);
   assert.equal(await signerNonce(), start + 1);
   assert.equal(await chain.balanceOf(payer.address), 10_000n - price);
+  // A body naming the same authorization with another signature is not this payment: it gets
+  // no share of its record, and is refused.
+  const forged = structuredClone(body);
+  forged.paymentPayload.payload.signature = `0x${"11".repeat(64)}1b`;
+  const refused = await post(ours.url, "settle", forged);
+  assert.equal(refused.body.success, false, JSON.stringify(refused.body));
+  assert.equal(refused.body.errorReason, "invalid_exact_evm_signature");
+  assert.equal(refused.body.transaction, "");
   // /verify is not a record: the authorization is used now.
   const verify = await post(ours.url, "verify", body);
   assert.equal(verify.body.invalidReason, "invalid_exact_evm_nonce_already_used");
@@ -332,7 +346,7 @@ test("RPC faults: down, slow, garbage give clear reasons and settle nothing; a d
   assert.equal(await chain.balanceOf(poor.address), 1n);
 });
 
-test("nonces: a send the node refuses gives its nonce back; an unmined transaction is reported stuck, then found", async () => {
+test("nonces: a send the node refuses gives its nonce back, one a gateway errs on stands; an unmined transaction is reported stuck, then found", async () => {
   const payer = await fundedPayer();
   const start = await signerNonce();
   proxy.state.mode = "refuse-send";
@@ -346,6 +360,12 @@ test("nonces: a send the node refuses gives its nonce back; an unmined transacti
   assert.equal(next.body.success, true, JSON.stringify(next.body));
   assert.equal((await chain.publicClient.getTransaction({ hash: next.body.transaction })).nonce, start);
 
+  // A send answered with a gateway's error, which did reach the node: the record stands, and the
+  // receipt gives the answer. One transaction.
+  proxy.state.mode = "gateway-error";
+  const through = await post(ours.url, "settle", await payment(payer.key));
+  assert.equal(through.body.success, true, JSON.stringify(through.body));
+
   // Mined, but the node shows no receipt for longer than the bound: the answer is pending and
   // says the transaction is stuck; once receipts show, the same payment gets its final answer.
   proxy.state.mode = "no-receipt";
@@ -357,8 +377,8 @@ test("nonces: a send the node refuses gives its nonce back; an unmined transacti
   const final = await post(ours.url, "settle", body);
   assert.equal(final.body.success, true, JSON.stringify(final.body));
   assert.equal(final.body.transaction, pending.body.transaction);
-  assert.equal(await signerNonce(), start + 2);
-  assert.equal(await chain.balanceOf(payer.address), 10_000n - 2n * price);
+  assert.equal(await signerNonce(), start + 3);
+  assert.equal(await chain.balanceOf(payer.address), 10_000n - 3n * price);
 });
 
 test("bearer token: every route refuses without it, and works with it", async () => {

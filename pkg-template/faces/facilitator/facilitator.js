@@ -10,6 +10,11 @@ import { Code, x402Error } from "./errors.js";
 const MAX_BODY_BYTES = 64 * 1024;
 const unixNow = () => Math.floor(Date.now() / 1000);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a node says when it did not take a transaction (geth, reth, Nethermind, Erigon, anvil). */
+const REFUSED =
+  /insufficient funds|fee too low|underpriced|less than (the )?block base fee|intrinsic gas|exceeds block gas limit|gas limit reached|invalid sender|invalid signature|nonce too low|nonce too high|already used|oversized|tx fee .* exceeds/i;
+/** The words of a refusal because the account nonce is taken. */
+const NONCE_TAKEN = /nonce too low|nonce.*(used|already)/i;
 const json = (value, status = 200) => new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
 
 /** A JSON-RPC error the node answered: what wasm reads as the node's word (a revert is one). */
@@ -69,6 +74,7 @@ export class Settler {
   #running = new Map();
   #lanes = new Map();
   #nonces = new Map();
+  #unconfirmed = new Map();
   #receiptTimeoutMs;
   #pollMs;
   #stuckAfterMs;
@@ -94,20 +100,24 @@ export class Settler {
     return running;
   }
 
-  async #settle(body, key, fresh = false) {
+  async #settle(body, key) {
     let prepared;
     try {
-      const record = fresh ? undefined : await this.#storage.get(key);
+      const record = await this.#storage.get(key);
       if (record?.response) return record.response;
       if (record?.hash) return await this.#confirm(key, record, body);
       const outcome = await this.#f.prepare(body, this.#rpc, unixNow());
       if (outcome.response) return outcome.response;
       prepared = outcome.prepared;
-      const sent = await this.#inLane(prepared.chainId, () => this.#send(key, prepared));
-      return sent.response ?? (await this.#confirm(key, sent.record, body));
+      return await this.#sendAndConfirm(key, prepared, body);
     } catch (e) {
       return this.#f.unfinished(prepared?.network ?? "", "", String(e?.message ?? e));
     }
+  }
+
+  async #sendAndConfirm(key, prepared, body) {
+    const sent = await this.#inLane(prepared.chainId, () => this.#send(key, prepared));
+    return sent.response ?? (await this.#confirm(key, sent.record, body));
   }
 
   /** Runs `task` after the chain's previous send. */
@@ -120,32 +130,59 @@ export class Settler {
     return run;
   }
 
+  /** The transactions of a chain sent and not yet mined, by nonce: `{raw, sentAt}`. */
+  #unmined(chainId) {
+    let unmined = this.#unconfirmed.get(chainId);
+    if (!unmined) this.#unconfirmed.set(chainId, (unmined = new Map()));
+    return unmined;
+  }
+
+  /** The next account nonce. When a transaction has waited past stuckAfterMs, the node is asked
+   * for the account's count first: the transactions it does not hold (a gap that would hold up
+   * every later one) are sent again, and a count above ours (another sender) is taken. */
   async #nonce(chainId) {
     let next = this.#nonces.get(chainId);
-    if (next === undefined) {
-      const count = await this.#rpc(chainId, "eth_getTransactionCount", [this.#f.address, "pending"]);
-      next = Number(BigInt(count));
+    const unmined = this.#unmined(chainId);
+    const stuck = [...unmined.values()].some((t) => Date.now() - t.sentAt > this.#stuckAfterMs);
+    if (next === undefined || stuck) {
+      const count = Number(BigInt(await this.#rpc(chainId, "eth_getTransactionCount", [this.#f.address, "pending"])));
+      for (const [nonce, t] of [...unmined].sort(([a], [b]) => a - b)) {
+        if (nonce < count) {
+          unmined.delete(nonce); // the node holds it, or it was mined: no gap here
+          continue;
+        }
+        await this.#rpc(chainId, "eth_sendRawTransaction", [t.raw]).catch(() => {});
+        t.sentAt = Date.now();
+      }
+      next = Math.max(next ?? 0, count);
     }
     return next;
   }
 
-  /** In the lane: a nonce, the signature, the record, the send. `{record}` once the node took it. */
+  /** In the lane: a nonce, the signature, the record, the send. `{record}` once the node may hold
+   * it; `{response}` when nothing was sent. */
   async #send(key, prepared) {
     const { chainId } = prepared;
     for (let attempt = 0; ; attempt++) {
       const nonce = await this.#nonce(chainId);
-      const { raw, hash } = this.#f.sign(prepared, nonce);
+      const signed = this.#f.sign(prepared, nonce, unixNow());
+      if (signed.response) return { response: signed.response }; // it waited past its expiry
+      const { raw, hash } = signed;
       const record = { prepared, nonce, raw, hash, sentAt: Date.now() };
       await this.#storage.put(key, record);
       this.#nonces.set(chainId, nonce + 1);
+      this.#unmined(chainId).set(nonce, { raw, sentAt: record.sentAt });
       try {
         await this.#rpc(chainId, "eth_sendRawTransaction", [raw]);
         return { record };
       } catch (e) {
-        // No answer: the node may hold it. The record stands and the confirmation decides.
-        if (!(e instanceof NodeError) || /already known|known transaction/i.test(e.message)) return { record };
+        // Only a refusal the node words as one means "not taken". Anything else (no answer, a
+        // gateway's error, a duplicate in another client's words) may hold it: the record stands
+        // and the confirmation decides.
+        if (!(e instanceof NodeError) || !REFUSED.test(e.message)) return { record };
         await this.#storage.delete(key);
-        if (/nonce too low|nonce.*(used|already)/i.test(e.message) && attempt < 2) {
+        this.#unmined(chainId).delete(nonce);
+        if (NONCE_TAKEN.test(e.message) && attempt < 2) {
           this.#nonces.delete(chainId); // another sender used the account: read it again
           continue;
         }
@@ -156,15 +193,16 @@ export class Settler {
   }
 
   /** The answer a mined transaction gives, recorded for good. */
-  async #final(key, prepared, hash, receipt) {
+  async #final(key, prepared, hash, receipt, nonce) {
     const response = this.#f.settled(prepared, hash, receipt);
     await this.#storage.put(key, { response });
+    this.#unmined(prepared.chainId).delete(nonce);
     return response;
   }
 
   /** The transaction's receipt within the bound, or an open answer naming it. */
   async #confirm(key, record, body) {
-    const { prepared, hash, raw } = record;
+    const { prepared, hash, raw, nonce } = record;
     const deadline = Date.now() + this.#receiptTimeoutMs;
     let why = `no receipt within ${this.#receiptTimeoutMs} ms`;
     // A block is often mined within milliseconds (a fast chain, a local one): look soon, then
@@ -172,7 +210,7 @@ export class Settler {
     for (let wait = 5; ; wait = Math.min(2 * wait, this.#pollMs)) {
       try {
         const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
-        if (receipt) return this.#final(key, prepared, hash, receipt);
+        if (receipt) return this.#final(key, prepared, hash, receipt, nonce);
       } catch (e) {
         why = String(e?.message ?? e);
       }
@@ -186,14 +224,17 @@ export class Settler {
           await this.#rpc(prepared.chainId, "eth_sendRawTransaction", [raw]);
           why = "the node had dropped the transaction: it was sent again";
         } catch (e) {
-          if (!(e instanceof NodeError) || !/nonce too low/i.test(e.message)) throw e;
-          // Mined after all, in the meantime?
-          const receipt = await this.#rpc(prepared.chainId, "eth_getTransactionReceipt", [hash]);
-          if (receipt) return this.#final(key, prepared, hash, receipt);
-          // Its nonce went to another transaction, so it can never be mined and the payment
-          // never moved: settle it afresh (verification runs again).
-          await this.#storage.delete(key);
-          return this.#settle(body, key, true);
+          if (!(e instanceof NodeError) || !NONCE_TAKEN.test(e.message)) throw e;
+          // Its nonce went to another transaction: it can never be mined. If the payment is
+          // still unused on chain, it is settled afresh; if it is used, it was most likely this
+          // transaction, seen late by the node: the answer stays open.
+          const outcome = await this.#f.prepare(body, this.#rpc, unixNow());
+          if (outcome.prepared) {
+            await this.#storage.delete(key);
+            this.#unmined(prepared.chainId).delete(nonce);
+            return this.#sendAndConfirm(key, outcome.prepared, body);
+          }
+          why = `its nonce was taken and the payment is used on chain: ${outcome.response.errorReason}`;
         }
       } else if (Date.now() - record.sentAt > this.#stuckAfterMs) {
         why = `stuck: sent ${Math.round((Date.now() - record.sentAt) / 1000)} s ago and not mined`;
@@ -264,8 +305,14 @@ export function createFacilitator(options = {}) {
     if (route === "supported") return json(facilitator.supported());
     if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return json({ error: Code.InvalidArgument }, 413);
     const body = await request.text();
-    if (body.length > MAX_BODY_BYTES) return json({ error: Code.InvalidArgument }, 413);
-    return json(await (route === "verify" ? verify(body) : settle(body)));
+    if (new TextEncoder().encode(body).length > MAX_BODY_BYTES) return json({ error: Code.InvalidArgument }, 413);
+    try {
+      return json(await (route === "verify" ? verify(body) : settle(body)));
+    } catch (e) {
+      // No answer about the money (the signer's Durable Object failed): a 5xx, so that the
+      // server asks again with the same payment, and gets its record.
+      return json({ error: Code.Internal, message: String(e?.message ?? e) }, 500);
+    }
   }
 
   return { address: facilitator.address, fetch, verify, settle, supported: () => facilitator.supported(), facilitator, rpc };

@@ -13,6 +13,7 @@ import wasmModule from "./x402_wasm_bg.wasm";
 import { DurableObject } from "cloudflare:workers";
 import { initSync } from "./x402_wasm.js";
 import { createFacilitator, Settler } from "./facilitator.js";
+import { Code, x402Error } from "./errors.js";
 
 initSync({ module: wasmModule });
 
@@ -25,7 +26,10 @@ export function facilitatorWorker(configure) {
     if (made) return made;
     const options = configure(env);
     const namespace = options.signer;
-    const settle = namespace && ((body) => namespace.get(namespace.idFromName(made.address)).settle(body));
+    // One signer, one record: isolates each settling with the key would reuse its nonces.
+    if (!namespace?.idFromName)
+      throw x402Error(Code.InvalidArgument, "facilitatorWorker: signer must be the Durable Object namespace of the exported Signer class");
+    const settle = (body) => namespace.get(namespace.idFromName(made.address)).settle(body);
     made = createFacilitator({ ...options, settle });
     return made;
   };
