@@ -230,3 +230,12 @@ void injectedWalletSigner(
     },
   },
 );
+
+// The facilitator face.
+import { createFacilitator, facilitatorWorker, type SettlerStorage } from "x402-wasm/facilitator";
+const ownFacilitator = createFacilitator({ privateKey: "0x11", rpc: { "eip155:8453": "https://rpc.example" }, maxGas: 300_000 });
+void ownFacilitator.fetch(new Request("https://f.example/supported"));
+void ownFacilitator.settle("{}").then((r) => r.success);
+const storage: SettlerStorage = { get: async () => undefined, put: async () => {}, delete: async () => true };
+void storage;
+void facilitatorWorker((env: { KEY: string }) => ({ privateKey: env.KEY, rpc: {}, signer: undefined }));
