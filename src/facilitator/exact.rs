@@ -3,7 +3,7 @@
 //! fails, the reads that say why, in the reference facilitator's order.
 
 use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_sol_types::{sol_data, SolCall, SolEvent, SolType};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -187,26 +187,14 @@ async fn read<R: Rpc>(
     }
 }
 
-async fn read_string<R: Rpc>(
+/// A view call's return value as `T`, or `None` when it reverted or does not decode.
+async fn read_as<T: SolType, R: Rpc>(
     rpc: &R,
     chain_id: u64,
-    token: Address,
+    to: Address,
     data: Vec<u8>,
-) -> Result<Option<String>, Fault> {
-    Ok(read(rpc, chain_id, token, data).await?.and_then(|b| {
-        <alloy_sol_types::sol_data::String as alloy_sol_types::SolType>::abi_decode(&b).ok()
-    }))
-}
-
-async fn read_uint<R: Rpc>(
-    rpc: &R,
-    chain_id: u64,
-    token: Address,
-    data: Vec<u8>,
-) -> Result<Option<U256>, Fault> {
-    Ok(read(rpc, chain_id, token, data).await?.and_then(|b| {
-        <alloy_sol_types::sol_data::Uint<256> as alloy_sol_types::SolType>::abi_decode(&b).ok()
-    }))
+) -> Result<Option<T::RustType>, Fault> {
+    Ok(read(rpc, chain_id, to, data).await?.and_then(|b| T::abi_decode(&b).ok()))
 }
 
 /// Why a transfer's simulation failed: the first of the reference's diagnoses that holds, else
@@ -217,16 +205,34 @@ pub(super) async fn diagnose<R: Rpc>(
     t: &Transfer,
     terms: &Terms<'_>,
 ) -> Result<Reason, Fault> {
-    let balance = read_uint(rpc, chain_id, t.token, balanceOfCall { account: t.from }.abi_encode());
+    let balance = read_as::<sol_data::Uint<256>, _>(
+        rpc,
+        chain_id,
+        t.token,
+        balanceOfCall { account: t.from }.abi_encode(),
+    );
     match t.method {
         Method::Eip3009 => {
             let state = authorizationStateCall { authorizer: t.from, nonce: t.nonce }.abi_encode();
             let ((state, name), (version, balance)) = join(
                 join(
                     read(rpc, chain_id, t.token, state),
-                    read_string(rpc, chain_id, t.token, nameCall {}.abi_encode()),
+                    read_as::<sol_data::String, _>(
+                        rpc,
+                        chain_id,
+                        t.token,
+                        nameCall {}.abi_encode(),
+                    ),
                 ),
-                join(read_string(rpc, chain_id, t.token, versionCall {}.abi_encode()), balance),
+                join(
+                    read_as::<sol_data::String, _>(
+                        rpc,
+                        chain_id,
+                        t.token,
+                        versionCall {}.abi_encode(),
+                    ),
+                    balance,
+                ),
             )
             .await;
             match state?.as_deref().map(|b| b.last().copied().unwrap_or(0)) {
@@ -250,7 +256,7 @@ pub(super) async fn diagnose<R: Rpc>(
             let ((proxy, allowance), balance) = join(
                 join(
                     super::rpc::has_code(rpc, chain_id, EXACT_PERMIT2_PROXY),
-                    read_uint(rpc, chain_id, t.token, allowance),
+                    read_as::<sol_data::Uint<256>, _>(rpc, chain_id, t.token, allowance),
                 ),
                 balance,
             )
