@@ -154,7 +154,9 @@ export class Settler {
         await this.#rpc(chainId, "eth_sendRawTransaction", [t.raw]).catch(() => {});
         t.sentAt = Date.now();
       }
-      next = Math.max(next ?? 0, count);
+      // Ours not yet counted by the node stay ours: the next nonce is past them.
+      const highest = Math.max(-1, ...unmined.keys());
+      next = Math.max(next ?? 0, count, highest + 1);
     }
     return next;
   }
@@ -184,6 +186,12 @@ export class Settler {
         this.#unmined(chainId).delete(nonce);
         if (NONCE_TAKEN.test(e.message) && attempt < 2) {
           this.#nonces.delete(chainId); // another sender used the account: read it again
+          continue;
+        }
+        if (/nonce too high|nonce gap/i.test(e.message) && attempt < 2) {
+          // An earlier transaction of ours never reached the node: fill the gap, then try again.
+          for (const t of this.#unmined(chainId).values()) t.sentAt = 0;
+          this.#nonces.delete(chainId);
           continue;
         }
         this.#nonces.set(chainId, nonce); // nothing sent: the nonce is the next one's
