@@ -236,8 +236,8 @@ async fn fees<R: Rpc>(rpc: &R, chain_id: u64) -> std::result::Result<(U256, U256
     Ok((base, tip))
 }
 
-/// A refusal before any transaction, as `/settle` answers it.
-fn settle_refusal(network: &str, verify: VerifyResponse) -> SettleResponse {
+/// A refusal before any transaction, as `/settle` answers it on `network`.
+pub fn settle_refusal(network: &str, verify: VerifyResponse) -> SettleResponse {
     SettleResponse {
         success: false,
         error_reason: verify.invalid_reason,
@@ -250,7 +250,8 @@ fn settle_refusal(network: &str, verify: VerifyResponse) -> SettleResponse {
     }
 }
 
-fn invalid(reason: Reason, payer: Option<&str>, message: impl Into<String>) -> VerifyResponse {
+/// A `/verify` refusal with `reason`.
+pub fn invalid(reason: Reason, payer: Option<&str>, message: impl Into<String>) -> VerifyResponse {
     Verdict::invalid(reason, payer, message).to_response()
 }
 

@@ -9,10 +9,12 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{js_error, json_text, to_js};
+use super::{js_error, json_text, safe_integer, to_js};
 use crate::error::{Code, Error};
 use crate::evm::signature::PrivateKey;
-use crate::facilitator::{Caps, Facilitator, Fault, Prepared, Request, Rpc};
+use crate::facilitator::{
+    invalid, settle_refusal, Caps, Facilitator, Fault, Prepared, Request, Rpc,
+};
 use crate::reason::Reason;
 use crate::wire::{SettleResponse, VerifyResponse};
 
@@ -58,11 +60,9 @@ impl Rpc for JsRpc {
 }
 
 fn unix_seconds(now: f64) -> Result<u64, JsValue> {
-    if now.is_finite() && now >= 0.0 && now.fract() == 0.0 && now <= 9_007_199_254_740_991.0 {
-        Ok(now as u64)
-    } else {
-        Err(js_error(Code::InvalidArgument, "now must be a non-negative integer (unix seconds)"))
-    }
+    safe_integer(now).ok_or_else(|| {
+        js_error(Code::InvalidArgument, "now must be a non-negative integer (unix seconds)")
+    })
 }
 
 fn prepared_from_js(prepared: &JsValue) -> Result<Prepared, JsValue> {
@@ -143,7 +143,7 @@ impl X402Facilitator {
         Ok(future_to_promise(async move {
             let outcome = match Request::from_json(&body) {
                 Ok(request) => inner.prepare(&JsRpc(rpc), &request, now).await,
-                Err(e) => Err(unreadable_settle(&e)),
+                Err(e) => Err(settle_refusal("", unreadable_verify(&e))),
             };
             let out = match outcome {
                 Ok(prepared) => serde_json::json!({ "prepared": prepared }),
@@ -198,37 +198,11 @@ impl X402Facilitator {
         transaction: &str,
         message: &str,
     ) -> Result<JsValue, JsValue> {
-        to_js(&SettleResponse {
-            success: false,
-            error_reason: Some(Reason::UnexpectedSettleError.as_str().into()),
-            error_message: Some(message.into()),
-            payer: None,
-            transaction: transaction.into(),
-            network: network.into(),
-            amount: None,
-            extensions: None,
-        })
+        let why = invalid(Reason::UnexpectedSettleError, None, message);
+        to_js(&SettleResponse { transaction: transaction.into(), ..settle_refusal(network, why) })
     }
 }
 
 fn unreadable_verify(e: &Error) -> VerifyResponse {
-    VerifyResponse {
-        is_valid: false,
-        invalid_reason: Some(Reason::InvalidPayload.as_str().into()),
-        invalid_message: Some(e.to_string()),
-        ..Default::default()
-    }
-}
-
-fn unreadable_settle(e: &Error) -> SettleResponse {
-    SettleResponse {
-        success: false,
-        error_reason: Some(Reason::InvalidPayload.as_str().into()),
-        error_message: Some(e.to_string()),
-        payer: None,
-        transaction: String::new(),
-        network: String::new(),
-        amount: None,
-        extensions: None,
-    }
+    invalid(Reason::InvalidPayload, None, e.to_string())
 }

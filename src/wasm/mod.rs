@@ -103,17 +103,15 @@ pub(crate) fn now_from_options(options: &JsValue) -> Result<u64, JsValue> {
     if now.is_undefined() {
         return Ok(js_now());
     }
-    match now.as_f64() {
-        Some(n)
-            if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 =>
-        {
-            Ok(n as u64)
-        }
-        _ => Err(js_error(
-            Code::InvalidArgument,
-            "options.now must be a non-negative integer (unix seconds)",
-        )),
-    }
+    now.as_f64().and_then(safe_integer).ok_or_else(|| {
+        js_error(Code::InvalidArgument, "options.now must be a non-negative integer (unix seconds)")
+    })
+}
+
+/// A JS number that is a non-negative integer JavaScript holds exactly (at most 2^53 − 1).
+pub(crate) fn safe_integer(n: f64) -> Option<u64> {
+    (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0)
+        .then_some(n as u64)
 }
 
 #[cfg(any(feature = "client", feature = "server"))]
