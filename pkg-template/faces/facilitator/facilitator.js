@@ -323,5 +323,5 @@ export function createFacilitator(options = {}) {
     }
   }
 
-  return { address: facilitator.address, fetch, verify, settle, supported: () => facilitator.supported(), facilitator, rpc };
+  return { address: facilitator.address, fetch, verify, settle, supported: () => facilitator.supported() };
 }

@@ -12,7 +12,7 @@
 import wasmModule from "./x402_wasm_bg.wasm";
 import { DurableObject } from "cloudflare:workers";
 import { initSync } from "./x402_wasm.js";
-import { createFacilitator, Settler } from "./facilitator.js";
+import { createFacilitator } from "./facilitator.js";
 import { Code, x402Error } from "./errors.js";
 
 initSync({ module: wasmModule });
@@ -35,17 +35,16 @@ export function facilitatorWorker(configure) {
   };
 
   class Signer extends DurableObject {
-    #settler;
+    #settle;
     constructor(ctx, env) {
       super(ctx, env);
-      const options = configure(env);
-      const { facilitator, rpc } = createFacilitator({ ...options, settle: () => null });
-      this.#settler = new Settler(facilitator, rpc, ctx.storage, options);
+      // The facilitator's own Settler, over this object's storage.
+      this.#settle = createFacilitator({ ...configure(env), storage: ctx.storage }).settle;
     }
 
     /** The SettleResponse for a /settle body (JSON text). */
     settle(body) {
-      return this.#settler.settle(body);
+      return this.#settle(body);
     }
   }
 
