@@ -19,6 +19,18 @@ export const requirementsOf = (chain, overrides = {}) => ({
   ...overrides,
 });
 
+/** The /verify and /settle body of a v2 payment of `accepted` with `proof`. */
+const bodyOf = (accepted, proof) => ({
+  x402Version: 2,
+  paymentPayload: {
+    x402Version: 2,
+    resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
+    accepted,
+    payload: proof,
+  },
+  paymentRequirements: accepted,
+});
+
 /** A v2 EIP-3009 payment signed by viem, as `{x402Version, paymentPayload, paymentRequirements}`. */
 export async function eip3009Body(chain, key, { value = AMOUNT, validBefore, nonce } = {}) {
   const account = privateKeyToAccount(key);
@@ -47,16 +59,7 @@ export async function eip3009Body(chain, key, { value = AMOUNT, validBefore, non
     message: { ...authorization, value: BigInt(authorization.value), validAfter: 0n, validBefore: BigInt(authorization.validBefore) },
   });
   const accepted = requirementsOf(chain);
-  return {
-    x402Version: 2,
-    paymentPayload: {
-      x402Version: 2,
-      resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
-      accepted,
-      payload: { signature, authorization },
-    },
-    paymentRequirements: accepted,
-  };
+  return bodyOf(accepted, { signature, authorization });
 }
 
 /** A v2 Permit2 payment (the x402 exact proxy as spender) signed by viem. */
@@ -103,14 +106,5 @@ export async function permit2Body(chain, key, { amount = AMOUNT } = {}) {
   const accepted = requirementsOf(chain, {
     extra: { name: chain.token.name, version: chain.token.version, assetTransferMethod: "permit2" },
   });
-  return {
-    x402Version: 2,
-    paymentPayload: {
-      x402Version: 2,
-      resource: { url: "http://x/weather", description: "", mimeType: "application/json" },
-      accepted,
-      payload: { signature, permit2Authorization },
-    },
-    paymentRequirements: accepted,
-  };
+  return bodyOf(accepted, { signature, permit2Authorization });
 }
