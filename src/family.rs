@@ -2,10 +2,11 @@
 //!
 //! A family is everything about the `exact` scheme that differs from one kind of chain to another:
 //! which networks it serves, how its proof reads and verifies, what its payer and signatures look
-//! like, what a client drafts and a server offers. Each implements [`Family`] in its own folder
-//! ([`crate::evm`], [`crate::casper`], [`crate::solana`]); [`FAMILIES`] lists them, and the rest of the crate
-//! ([`crate::verify()`], [`crate::client`], [`crate::server`], the JS bindings) only looks a family
-//! up here and asks it. A new family is a folder that implements the trait, and one line below.
+//! like, what a client drafts and a server offers. Each implements [`Family`], [`Verifier`] and
+//! [`Drafter`] in its own folder ([`crate::evm`], [`crate::casper`], [`crate::solana`]);
+//! [`FAMILIES`] lists them, and the rest of the crate ([`crate::verify()`], [`crate::client`],
+//! [`crate::server`], the JS bindings) only looks a family up here and asks it. A new family is a
+//! folder that implements the three traits, and one line in `registry!` below.
 
 use std::fmt;
 
@@ -16,14 +17,29 @@ use crate::error::{Error, Result};
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
 
-/// Every family this build knows, in the order they are asked.
-pub static FAMILIES: &[&dyn Family] = &[
-    &crate::evm::Evm,
+/// The registry, once per face: the same families, in the same order, as [`Family`] (what every
+/// face asks), as [`Verifier`] and as [`Drafter`]. A trait object's vtable links every method of
+/// its trait, so each face's methods live in their own trait and list: a module that never
+/// verifies (the client face's) links no family's checks, and one that never drafts (the server
+/// face's, the facilitator's) links no drafts.
+macro_rules! registry {
+    ($($(#[$cfg:meta])* $family:path),* $(,)?) => {
+        /// Every family this build knows, in the order they are asked.
+        pub static FAMILIES: &[&dyn Family] = &[$($(#[$cfg])* &$family),*];
+        /// [`FAMILIES`] as verifiers: read only by [`verifier`].
+        static VERIFIERS: &[&dyn Verifier] = &[$($(#[$cfg])* &$family),*];
+        /// [`FAMILIES`] as drafters: read only by [`drafter`].
+        static DRAFTERS: &[&dyn Drafter] = &[$($(#[$cfg])* &$family),*];
+    };
+}
+
+registry!(
+    crate::evm::Evm,
     #[cfg(feature = "casper")]
-    &crate::casper::Casper,
+    crate::casper::Casper,
     #[cfg(feature = "solana")]
-    &crate::solana::Solana,
-];
+    crate::solana::Solana,
+);
 
 /// One chain family's `exact` scheme, the same interface for every family.
 pub trait Family: Sync {
@@ -48,12 +64,6 @@ pub trait Family: Sync {
         self.schemes().contains(&scheme)
     }
 
-    /// Verifies a payment of one of its [`Family::schemes`] at unix time `now`: the proof is read once, into the
-    /// family's typed payload, and the reference facilitator's checks run on it in its order, with
-    /// its reason codes. A valid verdict names the payment's one-time key, and the reason a
-    /// server refuses it with when it comes again.
-    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict;
-
     /// Adds to a route's offer what its scheme always carries (EVM `upto`: Permit2 as the
     /// transfer method), before [`Family::check_offer`].
     fn complete_offer(&self, offer: &mut v2::PaymentRequirements) {
@@ -75,7 +85,20 @@ pub trait Family: Sync {
     /// The payer named by `from` in this family's form (an address, a public key): `None` when
     /// the form is not this family's, an error when it is but the value is malformed.
     fn payer(&self, from: &str) -> Option<Result<Payer>>;
+}
 
+/// A family's server half: its verification. Reached only through [`verifier`].
+pub trait Verifier: Family {
+    /// Verifies a payment of one of its [`Family::schemes`] at unix time `now`: the proof is read once, into the
+    /// family's typed payload, and the reference facilitator's checks run on it in its order, with
+    /// its reason codes. A valid verdict names the payment's one-time key, and the reason a
+    /// server refuses it with when it comes again.
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict;
+}
+
+/// A family's client half: what a client asks the chain, the draft a wallet signs, the
+/// signature it returns. Reached only through [`drafter`].
+pub trait Drafter: Family {
     /// The JSON-RPC calls a client makes before drafting a payment for `terms` (`{url, body}`,
     /// `url` a public endpoint or null): on Solana a blockhash and an unknown mint; none elsewhere.
     fn queries(&self, _terms: &Terms<'_>) -> Vec<Value> {
@@ -83,7 +106,7 @@ pub trait Family: Sync {
     }
 
     /// The unsigned payment for `terms`, paid by `payer` (of this family) at unix time `now`
-    /// with a 32-byte random `nonce`; `chain` holds the JSON-RPC answers to [`Family::queries`].
+    /// with a 32-byte random `nonce`; `chain` holds the JSON-RPC answers to [`Drafter::queries`].
     fn draft(
         &self,
         terms: &Terms<'_>,
@@ -126,9 +149,17 @@ pub fn default() -> &'static dyn Family {
     FAMILIES[0]
 }
 
-/// The family that judges a payment on `network` in `version`.
-pub fn claiming(network: &str, version: Version) -> Option<&'static dyn Family> {
-    FAMILIES.iter().copied().find(|f| f.claims(network, version))
+/// The family that judges a payment on `network` in `version`, as its verifier.
+pub fn verifier(network: &str, version: Version) -> Option<&'static dyn Verifier> {
+    VERIFIERS.iter().copied().find(|f| f.claims(network, version))
+}
+
+/// `family`'s drafter (every family of [`FAMILIES`] has one: `registry!` lists them alike).
+pub fn drafter(family: &dyn Family) -> Result<&'static dyn Drafter> {
+    let namespace = family.namespace();
+    DRAFTERS.iter().copied().find(|f| f.namespace() == namespace).ok_or_else(|| {
+        Error::field("from", format!("no family of this build drafts on `{namespace}`"))
+    })
 }
 
 /// The family that serves `network` (CAIP-2 or a v1 legacy name).
@@ -207,14 +238,18 @@ mod tests {
     fn every_family_is_found_by_its_namespace_and_serves_its_networks() {
         for f in FAMILIES {
             assert_eq!(by_namespace(f.namespace()).map(|g| g.namespace()), Some(f.namespace()));
+            assert_eq!(drafter(*f).map(|d| d.namespace()).ok(), Some(f.namespace()));
         }
+        let namespaces: Vec<_> = FAMILIES.iter().map(|f| f.namespace()).collect();
+        assert_eq!(VERIFIERS.iter().map(|f| f.namespace()).collect::<Vec<_>>(), namespaces);
+        assert_eq!(DRAFTERS.iter().map(|f| f.namespace()).collect::<Vec<_>>(), namespaces);
         assert_eq!(serving("eip155:8453").map(|f| f.namespace()), Some("eip155"));
         assert_eq!(serving("base").map(|f| f.namespace()), Some("eip155"));
-        assert_eq!(claiming("base", Version::V1).map(|f| f.namespace()), Some("eip155"));
-        assert_eq!(claiming("atlantis", Version::V1).map(|f| f.namespace()), Some("eip155"));
-        assert!(claiming("eip155:8453", Version::V1).is_none(), "v1 names networks by legacy name");
+        assert_eq!(verifier("base", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        assert_eq!(verifier("atlantis", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        assert!(verifier("eip155:8453", Version::V1).is_none(), "v1 names networks by legacy name");
         // A v1 name no registered family serves is EVM's to refuse, in its checks' order.
-        assert_eq!(claiming("tron", Version::V1).map(|f| f.namespace()), Some("eip155"));
+        assert_eq!(verifier("tron", Version::V1).map(|f| f.namespace()), Some("eip155"));
         for network in ["eip155:01", "atlantis"] {
             assert!(serving(network).is_none(), "{network}");
         }
@@ -222,17 +257,17 @@ mod tests {
         {
             assert_eq!(serving("casper:casper-test").map(|f| f.namespace()), Some("casper"));
             assert!(serving("casper:").is_none());
-            assert!(claiming("casper:casper-test", Version::V1).is_none(), "Casper is v2 only");
+            assert!(verifier("casper:casper-test", Version::V1).is_none(), "Casper is v2 only");
         }
         #[cfg(feature = "solana")]
         {
             let mainnet = "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp";
             assert_eq!(serving(mainnet).map(|f| f.namespace()), Some("solana"));
             assert_eq!(
-                claiming("solana-devnet", Version::V1).map(|f| f.namespace()),
+                verifier("solana-devnet", Version::V1).map(|f| f.namespace()),
                 Some("solana")
             );
-            assert_eq!(claiming(mainnet, Version::V2).map(|f| f.namespace()), Some("solana"));
+            assert_eq!(verifier(mainnet, Version::V2).map(|f| f.namespace()), Some("solana"));
         }
         assert!(Payer::parse("nobody").is_err());
     }

@@ -40,7 +40,7 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
     if family::FAMILIES.iter().all(|f| unsupported(*f)) {
         return scheme_refused();
     }
-    match family::claiming(terms.network, version) {
+    match family::verifier(terms.network, version) {
         Some(family) if unsupported(family) => scheme_refused(),
         Some(family) => family.verify(payload, &terms, now),
         None => Verdict::invalid(

@@ -19,7 +19,7 @@ pub use verify::verify_exact;
 
 use crate::eip3009::Authorization;
 use crate::error::{Error, Result};
-use crate::family::{Draft, Family, Payer};
+use crate::family::{Draft, Drafter, Family, Payer, Verifier};
 use crate::network::Caip2;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
@@ -43,10 +43,6 @@ impl Family for Casper {
 
     fn serves(&self, network: &str) -> bool {
         Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
-    }
-
-    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
-        verify_exact(payload, terms, now)
     }
 
     /// What the reference server refuses, refused when the table loads.
@@ -82,7 +78,15 @@ impl Family for Casper {
     fn payer(&self, from: &str) -> Option<Result<Payer>> {
         PublicKey::from_hex(from).ok().map(|key| Ok(Payer::from(key)))
     }
+}
 
+impl Verifier for Casper {
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        verify_exact(payload, terms, now)
+    }
+}
+
+impl Drafter for Casper {
     fn draft(
         &self,
         terms: &Terms<'_>,

@@ -6,14 +6,17 @@ use serde_json::{Map, Value};
 
 use super::PAYMENT_IDENTIFIER;
 use crate::error::{Error, Result};
-use crate::family::{Draft, Payer};
+use crate::family::{self, Draft, Payer};
 use crate::verdict::SETTLE_BUFFER_SECONDS;
 use crate::wire::{v1, v2, PaymentPayload, PaymentRequired, PaymentRequirements};
 
 /// The JSON-RPC calls a client makes before drafting a payment of entry `index` of `required`
-/// with `payer`'s family (`{url, body}`; see [`crate::family::Family::queries`]).
+/// with `payer`'s family (`{url, body}`; see [`crate::family::Drafter::queries`]).
 pub fn queries(required: &PaymentRequired, index: usize, payer: &Payer) -> Vec<Value> {
-    required.accept(index).map_or_else(Vec::new, |a| payer.family().queries(&a.terms()))
+    match (required.accept(index), family::drafter(payer.family())) {
+        (Some(a), Ok(drafter)) => drafter.queries(&a.terms()),
+        _ => Vec::new(),
+    }
 }
 
 /// A payment built but not yet signed.
@@ -62,7 +65,7 @@ impl PaymentDraft {
         if !payer.family().has_scheme(terms.scheme, terms.version) {
             return Err(Error::field("scheme", format!("`{}` is not supported", terms.scheme)));
         }
-        let body = payer.family().draft(&terms, &payer, now, nonce, chain)?;
+        let body = family::drafter(payer.family())?.draft(&terms, &payer, now, nonce, chain)?;
         Ok(PaymentDraft { accepted, resource, extensions, payer, body })
     }
 

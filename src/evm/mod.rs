@@ -17,7 +17,7 @@ pub use verify::verify_exact;
 pub(crate) use verify::ERC6492_MAGIC;
 
 use crate::error::{Error, Result};
-use crate::family::{Draft, Family, Payer};
+use crate::family::{Draft, Drafter, Family, Payer, Verifier};
 use crate::network;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
@@ -58,14 +58,6 @@ impl Family for Evm {
 
     fn has_scheme(&self, scheme: &str, version: Version) -> bool {
         scheme == "exact" || (scheme == upto::UPTO && version == Version::V2)
-    }
-
-    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
-        if terms.scheme == upto::UPTO {
-            verify_upto(payload, terms, now)
-        } else {
-            verify_exact(payload, terms, now)
-        }
     }
 
     fn complete_offer(&self, offer: &mut v2::PaymentRequirements) {
@@ -113,7 +105,19 @@ impl Family for Evm {
                 .ok_or_else(|| Error::field("from", "not an EVM address with a valid checksum"))
         })
     }
+}
 
+impl Verifier for Evm {
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        if terms.scheme == upto::UPTO {
+            verify_upto(payload, terms, now)
+        } else {
+            verify_exact(payload, terms, now)
+        }
+    }
+}
+
+impl Drafter for Evm {
     fn draft(
         &self,
         terms: &Terms<'_>,

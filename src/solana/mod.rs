@@ -22,7 +22,7 @@ use serde_json::Value;
 pub use verify::{message_hash, verify_exact, MAX_COMPUTE_UNIT_PRICE, SETTLEMENT_TTL_SECONDS};
 
 use crate::error::{Error, Result};
-use crate::family::{Draft, Family, Payer};
+use crate::family::{Draft, Drafter, Family, Payer, Verifier};
 use crate::network::Caip2;
 use crate::verdict::Verdict;
 use crate::wire::{v2, PaymentPayload, Terms, Version};
@@ -79,10 +79,6 @@ impl Family for Solana {
         is_legacy_name(network) || Caip2::parse(network).is_ok_and(|c| c.namespace == NAMESPACE)
     }
 
-    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
-        verify_exact(payload, terms, now)
-    }
-
     /// A mint and an owner that are addresses, a fee payer that is one when the route names it
     /// (else the server asks the facilitator's `/supported`), a memo that a client can write.
     fn check_offer(&self, offer: &v2::PaymentRequirements) -> Result<()> {
@@ -113,7 +109,15 @@ impl Family for Solana {
     fn payer(&self, from: &str) -> Option<Result<Payer>> {
         Address::parse(from).ok().map(|a| Ok(Payer::from(a)))
     }
+}
 
+impl Verifier for Solana {
+    fn verify(&self, payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
+        verify_exact(payload, terms, now)
+    }
+}
+
+impl Drafter for Solana {
     fn queries(&self, terms: &Terms<'_>) -> Vec<Value> {
         draft::queries(terms)
     }

@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::{js_error, json_text, now_from_options, to_js, JsHeaders};
 use crate::client::{self, Payer, PaymentDraft, Policy};
 use crate::error::Code;
+use crate::family;
 use crate::wire::{PaymentPayload, PaymentRequired};
 
 fn policy_from_js(options: &JsValue) -> Result<Policy, JsValue> {
@@ -182,7 +183,7 @@ impl JsPaymentDraft {
     /// The PaymentPayload, once `signature` (as the payer's wallet gives it) is checked to be
     /// the payer's.
     pub fn finish(&mut self, signature: &str) -> Result<JsValue, JsValue> {
-        let sig = self.get()?.payer().family().decode_signature(signature)?;
+        let sig = family::drafter(self.get()?.payer().family())?.decode_signature(signature)?;
         let draft = self.draft.take().ok_or_else(|| {
             js_error(Code::InvalidArgument, "this payment draft was already finished")
         })?;
