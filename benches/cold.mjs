@@ -14,8 +14,10 @@ const facilitator = await startFacilitatorProcess();
 
 // One warm instance of each Worker, for its terms (payments are signed against them), and so that
 // every sample starts with workerd's binary and the bundles in the page cache.
+// The example Worker (worker/dist) runs beside them, for reference: more routes, a paywall page.
+const kinds = [...KINDS, "example"];
 const terms = {};
-for (const kind of KINDS) {
+for (const kind of kinds) {
   const worker = await startWorker(kind, facilitator.url);
   terms[kind] = await termsOf(worker);
   await worker.mf.dispose();
@@ -45,7 +47,7 @@ async function sample(kind, first) {
 
 const cases = [
   ["empty", "unpaid"],
-  ...KINDS.flatMap((kind) => [
+  ...kinds.flatMap((kind) => [
     [kind, "unpaid"],
     [kind, "paid"],
   ]),

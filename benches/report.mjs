@@ -332,8 +332,9 @@ benchmarks only report.${failed.length ? `\n\n**Failed in this run:** ${failed.m
 
 ${summary}
 
-"Ours" is this crate: the wasm package in \`pkg/\` and the example Worker in \`worker/\`. "Peer" is
-the official TypeScript stack (\`@x402/*\` 2.27.0 on viem), or native Rust where said.
+"Ours" is this crate: the wasm package in \`pkg/\`; in workerd, the peer's Worker rewritten on it
+(\`benches/ours-worker/\`), and for sizes the example Worker in \`worker/\`. "Peer" is the official
+TypeScript stack (\`@x402/*\` 2.27.0 on viem), or native Rust where said.
 
 ## The machine
 
@@ -388,9 +389,11 @@ what the isolate did lazily (V8 compiles functions, and wasm, on first use) plus
 CPU is what the workerd processes used (\`/proc/<pid>/task/*/schedstat\`; workerd's own clocks
 stand still during CPU work); wall time is measured in Node around \`dispatchFetch\`.
 
-- **ours**: \`worker/dist\` (wrangler's bundle of \`worker/src/index.js\`, no \`nodejs_compat\`),
-  \`VERIFY=local\`: the payment is verified in wasm inside the Worker, reserved in the Durable Object
-  nonce store, and settled through the facilitator.
+- **ours**: \`benches/ours-worker/\` (wrangler's bundle, no \`nodejs_compat\`): the hono peer's Worker
+  line for line (the same Hono app, routes and paid route) on \`x402-wasm/server\`, \`VERIFY=local\`:
+  the payment is verified in wasm inside the Worker, reserved in the Durable Object nonce store,
+  and settled through the facilitator. The **example** rows are the example Worker (\`worker/dist\`:
+  nine routes, four of them paid, and its paywall page), for reference.
 - **hono**: \`benches/hono-worker/\`, the same paywall on \`@x402/hono\` + \`@x402/evm\` server +
   hono, bundled by wrangler with \`nodejs_compat\` (which it needs). It verifies **and** settles
   through the facilitator, so its first paid request includes HTTP round trips on loopback.

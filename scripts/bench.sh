@@ -31,6 +31,7 @@ if [ ! -f target/bench/x402-paywall/package/dist/esm/evm/index.js ]; then
 fi
 # The @x402/hono peer Worker, bundled as wrangler would deploy it.
 (cd benches/hono-worker && wrangler deploy --dry-run --outdir ../../target/bench/hono-worker >/dev/null)
+(cd benches/ours-worker && wrangler deploy --dry-run --outdir ../../target/bench/ours-worker >/dev/null)
 
 rm -f target/bench/*.json
 failed=0

@@ -1,6 +1,8 @@
-// The two Workers under comparison, each in its own workerd through Miniflare: ours (worker/dist,
-// wasm, local verify) and the @x402/hono peer (target/bench/hono-worker, built from
-// benches/hono-worker by scripts/bench.sh), both selling GET /weather for $0.001 on Base Sepolia.
+// The two Workers under comparison, each in its own workerd through Miniflare: ours
+// (target/bench/ours-worker, built from benches/ours-worker: wasm, local verify, the Durable Object
+// nonce store) and the @x402/hono peer (target/bench/hono-worker, built from benches/hono-worker),
+// the same Hono app selling GET /weather for $0.001 on Base Sepolia; both built by scripts/bench.sh.
+// "example" is the example Worker (worker/dist), with more routes and its paywall page.
 // Also: signed payments for them, and the CPU time of the workerd processes from /proc.
 import { readdirSync, readFileSync } from "node:fs";
 import { Miniflare } from "miniflare";
@@ -11,14 +13,18 @@ import { fromRoot } from "./common.mjs";
 export const KINDS = ["ours", "hono"];
 const VARS = { PAY_TO: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", NETWORK: "eip155:84532", PRICE: "$0.001" };
 
-/** A started Worker: `mf` (Miniflare), `url` (on loopback when `port` is given). `kind` "empty" is
- * a Worker that only answers "ok": the share of workerd and Miniflare themselves. */
+/** A started Worker: `mf` (Miniflare), `url` (on loopback when `port` is given). `kind` is one of
+ * {@link KINDS}, "example", or "empty": a Worker that only answers "ok", the share of workerd and
+ * Miniflare themselves. */
 export async function startWorker(kind, facilitatorUrl, { port } = {}) {
   const bindings = { ...VARS, FACILITATOR_URL: facilitatorUrl };
   const loopback = port === undefined ? {} : { host: "127.0.0.1", port };
   const mf =
-    kind === "ours"
-      ? startWorkerd({ ...bindings, VERIFY: "local" }, { port })
+    kind === "ours" || kind === "example"
+      ? startWorkerd(
+          { ...bindings, VERIFY: "local" },
+          { port, ...(kind === "ours" ? { scriptPath: fromRoot("target/bench/ours-worker/index.js") } : {}) },
+        )
       : kind === "hono"
         ? new Miniflare({
             scriptPath: fromRoot("target/bench/hono-worker/index.js"),
