@@ -46,17 +46,15 @@ pub const PAYMENT_REQUIRED: &str = "Payment required";
 /// The `error` of a 402 when the payment answers none of the route's requirements.
 pub const NO_MATCH: &str = "No matching payment requirements";
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
+// The table's two either-or fields, `accepts` (one option or a list) and `price` (a token amount
+// or money), are read from their JSON values by hand, not as `#[serde(untagged)]` enums: those
+// buffer the input and try each variant, building an error for each miss, which on a Worker's
+// first request is code V8 compiles and runs for nothing.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RouteConfig {
-    accepts: OneOrMany<PaymentOption>,
+    /// A [`PaymentOption`], or a list of them.
+    accepts: Value,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -69,30 +67,44 @@ struct PaymentOption {
     scheme: String,
     network: String,
     pay_to: String,
-    price: Price,
+    /// A [`Price`].
+    price: Value,
     #[serde(default)]
     max_timeout_seconds: Option<u64>,
     #[serde(default)]
     extra: Option<Map<String, Value>>,
     /// `upto` only: the least a payment is charged, whatever the handler declares it used.
     #[serde(default)]
-    min_price: Option<Price>,
+    min_price: Option<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A route's `price` (or `minPrice`).
 enum Price {
-    // Tried in order: an object with `amount` and `asset`, else anything as money.
-    Asset {
-        amount: String,
-        asset: String,
-        #[serde(default)]
-        extra: Option<Map<String, Value>>,
-    },
+    /// An amount of a token, in its atomic units.
+    Asset { amount: String, asset: String, extra: Option<Map<String, Value>> },
+    /// Money, converted to the network's default asset.
     Money(Value),
 }
 
 impl Price {
+    /// An object with a string `amount` and `asset` (and an object `extra`, or none) is an amount
+    /// of that token; anything else is read as money (`"$0.01"`, `0.01`).
+    fn read(value: Value) -> Price {
+        if let Value::Object(o) = &value {
+            let extra = match o.get("extra") {
+                None | Some(Value::Null) => Some(None),
+                Some(Value::Object(extra)) => Some(Some(extra.clone())),
+                Some(_) => None,
+            };
+            if let (Some(Value::String(amount)), Some(Value::String(asset)), Some(extra)) =
+                (o.get("amount"), o.get("asset"), extra)
+            {
+                return Price::Asset { amount: amount.clone(), asset: asset.clone(), extra };
+            }
+        }
+        Price::Money(value)
+    }
+
     /// The atomic amount, asset and asset `extra` of this price on `network`.
     fn convert(self, network: &str) -> Result<(U256, String, Map<String, Value>)> {
         Ok(match self {
@@ -122,14 +134,14 @@ impl Price {
 impl PaymentOption {
     /// The offer, and the least it is charged (`upto`'s `minPrice`; zero otherwise).
     fn requirements(self) -> Result<(v2::PaymentRequirements, U256)> {
-        let (amount, asset, mut extra) = self.price.convert(&self.network)?;
+        let (amount, asset, mut extra) = Price::read(self.price).convert(&self.network)?;
         let minimum = match self.min_price {
             None => U256::ZERO,
             Some(_) if self.scheme != crate::evm::upto::UPTO => {
                 return Err(Error::field("minPrice", "only an upto offer has a minimum charge"))
             }
             Some(min) => {
-                let (min, min_asset, _) = min.convert(&self.network)?;
+                let (min, min_asset, _) = Price::read(min).convert(&self.network)?;
                 let why = if !min_asset.eq_ignore_ascii_case(&asset) {
                     Some(format!("minPrice is in {min_asset}, the price in {asset}"))
                 } else if min > amount {
@@ -566,14 +578,20 @@ impl Routes {
         };
         let mut routes = Vec::with_capacity(entries.len());
         for (key, config) in entries {
-            let config: RouteConfig = serde_json::from_value(config)
-                .map_err(|e| Error::Json { what: "route config", detail: format!("{key}: {e}") })?;
+            let invalid = |e: serde_json::Error| Error::Json {
+                what: "route config",
+                detail: format!("{key}: {e}"),
+            };
+            let config: RouteConfig = serde_json::from_value(config).map_err(invalid)?;
             let (method, pattern) = parse_key(&key)?;
             let pattern = Pattern::new(pattern);
-            let options = match config.accepts {
-                OneOrMany::One(o) => vec![o],
-                OneOrMany::Many(v) => v,
-            };
+            let options: Vec<PaymentOption> = match config.accepts {
+                Value::Array(list) => {
+                    list.into_iter().map(serde_json::from_value).collect::<Result<_, _>>()
+                }
+                one => serde_json::from_value(one).map(|o| vec![o]),
+            }
+            .map_err(invalid)?;
             if options.is_empty() {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
