@@ -181,12 +181,12 @@ fn check(
     key.verify(digest.as_slice(), &signature)
         .or_else(|e| fail(ExactCasperInvalidSignature, e.to_string()))?;
     // Casper nonces are per (network, token, payer).
-    let payer = a.from.to_lowercase();
+    let payer = a.from.to_ascii_lowercase();
     let key = format!(
         "casper:{}:{}:{payer}:{}",
         terms.network,
-        terms.asset.to_lowercase(),
-        a.nonce.to_lowercase()
+        terms.asset.to_ascii_lowercase(),
+        a.nonce.to_ascii_lowercase()
     );
     // The Casper facilitator has no code for a used nonce: it refuses a replay as a payment
     // that fails verification at settlement.

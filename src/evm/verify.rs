@@ -308,11 +308,11 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
     }
     deferred.push(Deferred::Simulation);
     // EIP-3009 nonces are per (chain, token, payer).
-    let payer = a.from.to_lowercase();
+    let payer = a.from.to_ascii_lowercase();
     let key = format!(
         "eip3009:{chain_id}:{}:{payer}:{}",
-        terms.asset.to_lowercase(),
-        a.nonce.to_lowercase()
+        terms.asset.to_ascii_lowercase(),
+        a.nonce.to_ascii_lowercase()
     );
     let replay = Replay::new(key, payer, saturating_u64(valid_before), NONCE_USED);
     Verdict::Valid { payer: a.from.clone(), deferred, replay }
@@ -505,7 +505,7 @@ pub(super) fn permit2_signed(
     if !ecdsa_checked {
         deferred.insert(0, Deferred::ContractSignature);
     }
-    let payer = p.from.to_lowercase();
+    let payer = p.from.to_ascii_lowercase();
     let key = format!("permit2:{chain_id}:{payer}:{}", p.nonce);
     let replay = Replay::new(key, payer, saturating_u64(deadline), replay_reason);
     Verdict::Valid { payer: p.from.clone(), deferred, replay }
