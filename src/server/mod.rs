@@ -13,7 +13,6 @@ mod paywall;
 mod respond;
 
 use alloy_primitives::U256;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 pub use facilitator::{read_settle, read_verify, Facilitators, Outcome, Settlement};
@@ -46,36 +45,150 @@ pub const PAYMENT_REQUIRED: &str = "Payment required";
 /// The `error` of a 402 when the payment answers none of the route's requirements.
 pub const NO_MATCH: &str = "No matching payment requirements";
 
-// The table's two either-or fields, `accepts` (one option or a list) and `price` (a token amount
-// or money), are read from their JSON values by hand, not as `#[serde(untagged)]` enums: those
-// buffer the input and try each variant, building an error for each miss, which on a Worker's
-// first request is code V8 compiles and runs for nothing.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One route of the table (`{accepts, description?, mimeType?}`).
 struct RouteConfig {
     /// A [`PaymentOption`], or a list of them.
     accepts: Value,
-    #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
     mime_type: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One entry of a route's `accepts`.
 struct PaymentOption {
     scheme: String,
     network: String,
     pay_to: String,
     /// A [`Price`].
     price: Value,
-    #[serde(default)]
     max_timeout_seconds: Option<u64>,
-    #[serde(default)]
     extra: Option<Map<String, Value>>,
     /// `upto` only: the least a payment is charged, whatever the handler declares it used.
-    #[serde(default)]
     min_price: Option<Value>,
+}
+
+/// The fields of one object of the route table, taken one by one. The table is read from its
+/// JSON value by hand, not by serde derives: those would be one more deserializer of their own
+/// (and `untagged` enums for `accepts` and `price`, which buffer the input and build an error per
+/// variant tried), code a Worker's first request compiles for a table read once. Unknown fields
+/// are ignored, and `null` is an absent optional field, as serde reads them.
+struct Fields<'a> {
+    route: &'a str,
+    map: Map<String, Value>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(route: &'a str, value: Value, what: &str) -> Result<Self> {
+        match value {
+            Value::Object(map) => Ok(Fields { route, map }),
+            other => {
+                Err(table_error(route, format!("{what} is {}, not an object", json_kind(&other))))
+            }
+        }
+    }
+
+    fn required(&mut self, name: &str) -> Result<Value> {
+        self.map
+            .remove(name)
+            .ok_or_else(|| table_error(self.route, format!("missing field `{name}`")))
+    }
+
+    fn optional(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name).filter(|v| !v.is_null())
+    }
+
+    fn string(&mut self, name: &str) -> Result<String> {
+        let value = self.required(name)?;
+        self.expect(name, value, "a string", |v| match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    fn optional_string(&mut self, name: &str) -> Result<Option<String>> {
+        self.optional(name)
+            .map(|v| {
+                self.expect(name, v, "a string", |v| match v {
+                    Value::String(s) => Some(s),
+                    _ => None,
+                })
+            })
+            .transpose()
+    }
+
+    fn expect<T>(
+        &self,
+        name: &str,
+        value: Value,
+        expected: &str,
+        read: impl FnOnce(Value) -> Option<T>,
+    ) -> Result<T> {
+        let kind = json_kind(&value);
+        read(value).ok_or_else(|| {
+            table_error(self.route, format!("`{name}` is {kind}, expected {expected}"))
+        })
+    }
+}
+
+fn table_error(route: &str, why: String) -> Error {
+    Error::Json { what: "route config", detail: format!("{route}: {why}") }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl RouteConfig {
+    fn read(route: &str, value: Value) -> Result<Self> {
+        let mut f = Fields::of(route, value, "the route config")?;
+        Ok(RouteConfig {
+            accepts: f.required("accepts")?,
+            description: f.optional_string("description")?,
+            mime_type: f.optional_string("mimeType")?,
+        })
+    }
+}
+
+impl PaymentOption {
+    /// A route's `accepts`: one option, or a list of them.
+    fn list(route: &str, accepts: Value) -> Result<Vec<Self>> {
+        match accepts {
+            Value::Array(list) => list.into_iter().map(|o| Self::read(route, o)).collect(),
+            one => Ok(vec![Self::read(route, one)?]),
+        }
+    }
+
+    fn read(route: &str, value: Value) -> Result<Self> {
+        let mut f = Fields::of(route, value, "a payment option")?;
+        let max_timeout_seconds = match f.optional("maxTimeoutSeconds") {
+            None => None,
+            Some(v) => {
+                Some(f.expect("maxTimeoutSeconds", v, "a whole number of seconds", |v| v.as_u64())?)
+            }
+        };
+        let extra = match f.optional("extra") {
+            None => None,
+            Some(v) => Some(f.expect("extra", v, "an object", |v| match v {
+                Value::Object(m) => Some(m),
+                _ => None,
+            })?),
+        };
+        Ok(PaymentOption {
+            scheme: f.string("scheme")?,
+            network: f.string("network")?,
+            pay_to: f.string("payTo")?,
+            price: f.required("price")?,
+            max_timeout_seconds,
+            extra,
+            min_price: f.optional("minPrice"),
+        })
+    }
 }
 
 /// A route's `price` (or `minPrice`).
@@ -578,20 +691,10 @@ impl Routes {
         };
         let mut routes = Vec::with_capacity(entries.len());
         for (key, config) in entries {
-            let invalid = |e: serde_json::Error| Error::Json {
-                what: "route config",
-                detail: format!("{key}: {e}"),
-            };
-            let config: RouteConfig = serde_json::from_value(config).map_err(invalid)?;
+            let RouteConfig { accepts, description, mime_type } = RouteConfig::read(&key, config)?;
             let (method, pattern) = parse_key(&key)?;
             let pattern = Pattern::new(pattern);
-            let options: Vec<PaymentOption> = match config.accepts {
-                Value::Array(list) => {
-                    list.into_iter().map(serde_json::from_value).collect::<Result<_, _>>()
-                }
-                one => serde_json::from_value(one).map(|o| vec![o]),
-            }
-            .map_err(invalid)?;
+            let options = PaymentOption::list(&key, accepts)?;
             if options.is_empty() {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
@@ -627,8 +730,8 @@ impl Routes {
                 slots,
                 waiting,
                 minimums,
-                description: config.description.unwrap_or_default(),
-                mime_type: config.mime_type.unwrap_or_default(),
+                description: description.unwrap_or_default(),
+                mime_type: mime_type.unwrap_or_default(),
             });
         }
         Ok(Routes { routes })
