@@ -41,6 +41,7 @@ mod error;
 pub mod evm;
 pub mod facilitator;
 pub mod family;
+mod fields;
 pub mod matching;
 pub mod network;
 pub mod path;

@@ -20,6 +20,7 @@ pub use http::{
 use crate::asset;
 use crate::error::{Error, Result};
 use crate::family;
+use crate::fields::Fields;
 use crate::network;
 use crate::wire::{PaymentRequired, Terms, Version};
 
@@ -89,54 +90,52 @@ impl Default for Policy {
 pub const DEFAULT_SCHEMES: [&str; 2] = ["exact", "upto"];
 
 /// The client options of the JS face, as JSON: `{maxAmount?, maxUsd?, maxTimeoutSeconds?, networks?,
-/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?, schemes?}`.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PolicyOptions {
-    #[serde(default)]
-    max_amount: Option<String>,
-    /// A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
-    #[serde(default = "default_max_usd")]
-    max_usd: Value,
-    #[serde(default)]
-    max_timeout_seconds: Option<u64>,
-    #[serde(default)]
-    networks: Option<Vec<String>>,
-    #[serde(default)]
-    assets: Vec<Value>,
-    #[serde(default)]
-    allow_unknown_assets: bool,
-    #[serde(default)]
-    families: Option<Vec<String>>,
-    #[serde(default)]
-    schemes: Option<Vec<String>>,
-}
+/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?, schemes?}`; an unknown
+/// field is refused. Read by [`Fields`] (see there why not by a serde derive).
+const POLICY_FIELDS: [&str; 8] = [
+    "maxAmount",
+    "maxUsd",
+    "maxTimeoutSeconds",
+    "networks",
+    "assets",
+    "allowUnknownAssets",
+    "families",
+    "schemes",
+];
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AssetOption {
-    network: String,
-    asset: String,
-    #[serde(default, alias = "maxAmountPerPayment")]
-    max_amount: Option<String>,
-}
-
-fn default_max_usd() -> Value {
-    Value::String(DEFAULT_MAX_USD.into())
-}
+/// One entry of `assets`: `{network, asset, maxAmount?}` (`maxAmountPerPayment` is another name
+/// for `maxAmount`).
+const ASSET_FIELDS: [&str; 4] = ["network", "asset", "maxAmount", "maxAmountPerPayment"];
 
 impl Policy {
     /// Reads the JS face's options (see `wrapFetchWithPayment`). A token that would be paid
     /// without a cap is refused here, when the client is made: a listed asset needs its own
     /// `maxAmount` or the global one, and so does `allowUnknownAssets`.
     pub fn from_json(json: &str) -> Result<Policy> {
-        let o: PolicyOptions =
+        let value: Value =
             serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
+        let mut o = Fields::of("payment options", "", value)?;
+        let max_amount = o.optional_string("maxAmount")?;
+        // A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
+        let max_usd = o.present("maxUsd").unwrap_or_else(|| Value::String(DEFAULT_MAX_USD.into()));
+        let max_timeout_seconds = o.optional_u64("maxTimeoutSeconds")?;
+        let networks = o.optional_strings("networks")?;
+        let asset_entries = match o.optional("assets") {
+            None => Vec::new(),
+            Some(Value::Array(entries)) => entries,
+            Some(other) => {
+                return Err(Error::field("assets", format!("expected a list, got {other}")))
+            }
+        };
+        let allow_unknown_assets = o.flag("allowUnknownAssets")?;
+        let families = o.optional_strings("families")?;
+        let schemes = o.optional_strings("schemes")?;
+        o.deny_others(&POLICY_FIELDS)?;
         let atomic = |what: &'static str, s: &str| {
             crate::wire::decimal::parse(s).map_err(|e| Error::field(what, e))
         };
-        let max_amount = o.max_amount.as_deref().map(|s| atomic("maxAmount", s)).transpose()?;
-        let max_usd = match o.max_usd {
+        let max_amount = max_amount.as_deref().map(|s| atomic("maxAmount", s)).transpose()?;
+        let max_usd = match max_usd {
             Value::Null | Value::Bool(false) => None,
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
@@ -152,7 +151,7 @@ impl Policy {
                 Error::field("maxUsd", format!("`{usd}` is not a non-negative decimal"))
             })?;
         }
-        let families = match o.families {
+        let families = match families {
             None => vec![family::default().namespace()],
             Some(names) => names
                 .iter()
@@ -166,21 +165,33 @@ impl Policy {
                 })
                 .collect::<Result<_>>()?,
         };
-        let mut assets = Vec::with_capacity(o.assets.len());
-        for entry in o.assets {
+        let mut assets = Vec::with_capacity(asset_entries.len());
+        for entry in asset_entries {
             if let Value::String(s) = &entry {
                 return Err(Error::field("assets", format!("`{s}`: an entry is {{network, asset, maxAmount}}, so a token is allowed on one network and with a cap")));
             }
-            let a: AssetOption =
-                serde_json::from_value(entry).map_err(|e| Error::json("assets entry", e))?;
-            let cap =
-                a.max_amount.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
+            let mut a = Fields::of("assets entry", "", entry)?;
+            let (network, asset) = (a.string("network")?, a.string("asset")?);
+            let cap = match (
+                a.optional_string("maxAmount")?,
+                a.optional_string("maxAmountPerPayment")?,
+            ) {
+                (Some(_), Some(_)) => {
+                    return Err(Error::field(
+                        "assets",
+                        "an entry gives maxAmount twice (maxAmountPerPayment is its other name)",
+                    ))
+                }
+                (one, other) => one.or(other),
+            };
+            a.deny_others(&ASSET_FIELDS)?;
+            let cap = cap.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
             if cap.is_none() && max_amount.is_none() {
-                return Err(Error::field("assets", format!("{} on {} has no cap: give the entry a maxAmount (atomic units), or set maxAmount", a.asset, a.network)));
+                return Err(Error::field("assets", format!("{asset} on {network} has no cap: give the entry a maxAmount (atomic units), or set maxAmount")));
             }
-            assets.push(AllowedAsset { network: a.network, asset: a.asset, max_amount: cap });
+            assets.push(AllowedAsset { network, asset, max_amount: cap });
         }
-        if o.allow_unknown_assets && max_amount.is_none() {
+        if allow_unknown_assets && max_amount.is_none() {
             return Err(Error::field(
                 "allowUnknownAssets",
                 "paying in any token needs a cap: set maxAmount (atomic units)",
@@ -188,13 +199,13 @@ impl Policy {
         }
         Ok(Policy {
             families,
-            networks: o.networks,
+            networks,
             assets,
-            allow_unknown_assets: o.allow_unknown_assets,
+            allow_unknown_assets,
             max_amount,
             max_usd,
-            max_timeout_seconds: o.max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
-            schemes: match o.schemes {
+            max_timeout_seconds: max_timeout_seconds.unwrap_or(DEFAULT_MAX_TIMEOUT_SECONDS),
+            schemes: match schemes {
                 None => DEFAULT_SCHEMES.to_vec(),
                 Some(names) => names
                     .iter()

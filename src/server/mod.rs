@@ -29,6 +29,7 @@ use crate::asset;
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::family;
+use crate::fields::Fields;
 use crate::matching;
 use crate::path::{self, Pattern};
 use crate::reason::Reason;
@@ -45,7 +46,10 @@ pub const PAYMENT_REQUIRED: &str = "Payment required";
 /// The `error` of a 402 when the payment answers none of the route's requirements.
 pub const NO_MATCH: &str = "No matching payment requirements";
 
-/// One route of the table (`{accepts, description?, mimeType?}`).
+/// One route of the table (`{accepts, description?, mimeType?}`), read by [`Fields`]: the table
+/// is read once, and a serde derive would be one more deserializer in the module (and
+/// `#[serde(untagged)]` enums for `accepts` and `price` buffer the input and build an error per
+/// variant tried), code a Worker's first request compiles and runs.
 struct RouteConfig {
     /// A [`PaymentOption`], or a list of them.
     accepts: Value,
@@ -66,87 +70,10 @@ struct PaymentOption {
     min_price: Option<Value>,
 }
 
-/// The fields of one object of the route table, taken one by one. The table is read from its
-/// JSON value by hand, not by serde derives: those would be one more deserializer of their own
-/// (and `untagged` enums for `accepts` and `price`, which buffer the input and build an error per
-/// variant tried), code a Worker's first request compiles for a table read once. Unknown fields
-/// are ignored, and `null` is an absent optional field, as serde reads them.
-struct Fields<'a> {
-    route: &'a str,
-    map: Map<String, Value>,
-}
-
-impl<'a> Fields<'a> {
-    fn of(route: &'a str, value: Value, what: &str) -> Result<Self> {
-        match value {
-            Value::Object(map) => Ok(Fields { route, map }),
-            other => {
-                Err(table_error(route, format!("{what} is {}, not an object", json_kind(&other))))
-            }
-        }
-    }
-
-    fn required(&mut self, name: &str) -> Result<Value> {
-        self.map
-            .remove(name)
-            .ok_or_else(|| table_error(self.route, format!("missing field `{name}`")))
-    }
-
-    fn optional(&mut self, name: &str) -> Option<Value> {
-        self.map.remove(name).filter(|v| !v.is_null())
-    }
-
-    fn string(&mut self, name: &str) -> Result<String> {
-        let value = self.required(name)?;
-        self.expect(name, value, "a string", |v| match v {
-            Value::String(s) => Some(s),
-            _ => None,
-        })
-    }
-
-    fn optional_string(&mut self, name: &str) -> Result<Option<String>> {
-        self.optional(name)
-            .map(|v| {
-                self.expect(name, v, "a string", |v| match v {
-                    Value::String(s) => Some(s),
-                    _ => None,
-                })
-            })
-            .transpose()
-    }
-
-    fn expect<T>(
-        &self,
-        name: &str,
-        value: Value,
-        expected: &str,
-        read: impl FnOnce(Value) -> Option<T>,
-    ) -> Result<T> {
-        let kind = json_kind(&value);
-        read(value).ok_or_else(|| {
-            table_error(self.route, format!("`{name}` is {kind}, expected {expected}"))
-        })
-    }
-}
-
-fn table_error(route: &str, why: String) -> Error {
-    Error::Json { what: "route config", detail: format!("{route}: {why}") }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 impl RouteConfig {
     fn read(route: &str, value: Value) -> Result<Self> {
-        let mut f = Fields::of(route, value, "the route config")?;
+        let at = format!("{route}: ");
+        let mut f = Fields::of("route config", &at, value)?;
         Ok(RouteConfig {
             accepts: f.required("accepts")?,
             description: f.optional_string("description")?,
@@ -165,27 +92,15 @@ impl PaymentOption {
     }
 
     fn read(route: &str, value: Value) -> Result<Self> {
-        let mut f = Fields::of(route, value, "a payment option")?;
-        let max_timeout_seconds = match f.optional("maxTimeoutSeconds") {
-            None => None,
-            Some(v) => {
-                Some(f.expect("maxTimeoutSeconds", v, "a whole number of seconds", |v| v.as_u64())?)
-            }
-        };
-        let extra = match f.optional("extra") {
-            None => None,
-            Some(v) => Some(f.expect("extra", v, "an object", |v| match v {
-                Value::Object(m) => Some(m),
-                _ => None,
-            })?),
-        };
+        let at = format!("{route}: accepts: ");
+        let mut f = Fields::of("route config", &at, value)?;
         Ok(PaymentOption {
             scheme: f.string("scheme")?,
             network: f.string("network")?,
             pay_to: f.string("payTo")?,
             price: f.required("price")?,
-            max_timeout_seconds,
-            extra,
+            max_timeout_seconds: f.optional_u64("maxTimeoutSeconds")?,
+            extra: f.optional_object("extra")?,
             min_price: f.optional("minPrice"),
         })
     }

@@ -1,0 +1,171 @@
+//! Options objects read field by field from their JSON value: the server's route table and the
+//! client's payment options. A serde derive per options type is a deserializer of its own in the
+//! module, for an object read once per table or client; these few functions serve them all.
+//! `null` reads as an absent optional field, as serde's `Option` reads it.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// The fields of one JSON object, taken one by one.
+pub(crate) struct Fields<'a> {
+    what: &'static str,
+    at: &'a str,
+    map: Map<String, Value>,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of `value`, an object; errors are [`Error::Json`] about `what`, their detail
+    /// starting with `at` (say, the route they are in).
+    pub(crate) fn of(what: &'static str, at: &'a str, value: Value) -> Result<Self> {
+        match value {
+            Value::Object(map) => Ok(Fields { what, at, map }),
+            other => Err(Fields { what, at, map: Map::new() }
+                .error(format!("{} where an object belongs", kind(&other)))),
+        }
+    }
+
+    /// The field `name`, which must be there.
+    pub(crate) fn required(&mut self, name: &str) -> Result<Value> {
+        self.map.remove(name).ok_or_else(|| self.error(format!("missing field `{name}`")))
+    }
+
+    /// The field `name`, if it is there and not `null`.
+    pub(crate) fn optional(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name).filter(|v| !v.is_null())
+    }
+
+    /// The field `name` as it is written, `null` included.
+    pub(crate) fn present(&mut self, name: &str) -> Option<Value> {
+        self.map.remove(name)
+    }
+
+    /// The string `name`, which must be there.
+    pub(crate) fn string(&mut self, name: &str) -> Result<String> {
+        let value = self.required(name)?;
+        self.read(name, value, "a string", as_string)
+    }
+
+    /// The string `name`, if there.
+    pub(crate) fn optional_string(&mut self, name: &str) -> Result<Option<String>> {
+        self.optional(name).map(|v| self.read(name, v, "a string", as_string)).transpose()
+    }
+
+    /// The list of strings `name`, if there.
+    pub(crate) fn optional_strings(&mut self, name: &str) -> Result<Option<Vec<String>>> {
+        let read = |v| match v {
+            Value::Array(items) => items.into_iter().map(as_string).collect(),
+            _ => None,
+        };
+        self.optional(name).map(|v| self.read(name, v, "a list of strings", read)).transpose()
+    }
+
+    /// The whole number `name` (at least zero), if there.
+    pub(crate) fn optional_u64(&mut self, name: &str) -> Result<Option<u64>> {
+        let read = |v: Value| v.as_u64();
+        self.optional(name).map(|v| self.read(name, v, "a whole number", read)).transpose()
+    }
+
+    /// The object `name`, if there.
+    pub(crate) fn optional_object(&mut self, name: &str) -> Result<Option<Map<String, Value>>> {
+        let read = |v| match v {
+            Value::Object(map) => Some(map),
+            _ => None,
+        };
+        self.optional(name).map(|v| self.read(name, v, "an object", read)).transpose()
+    }
+
+    /// The boolean `name`; absent is false.
+    pub(crate) fn flag(&mut self, name: &str) -> Result<bool> {
+        let read = |v: Value| v.as_bool();
+        Ok(self
+            .optional(name)
+            .map(|v| self.read(name, v, "a boolean", read))
+            .transpose()?
+            .unwrap_or(false))
+    }
+
+    /// Refuses a field not taken yet: the object is done, and `known` lists its fields.
+    pub(crate) fn deny_others(self, known: &[&str]) -> Result<()> {
+        match self.map.keys().next() {
+            None => Ok(()),
+            Some(name) => Err(self.error(format!(
+                "unknown field `{name}`, expected one of {}",
+                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// `value` of field `name` as `read` takes it, or an error saying it is not `expected`.
+    fn read<T>(
+        &self,
+        name: &str,
+        value: Value,
+        expected: &str,
+        read: impl FnOnce(Value) -> Option<T>,
+    ) -> Result<T> {
+        let found = kind(&value);
+        read(value).ok_or_else(|| self.error(format!("`{name}` is {found}, expected {expected}")))
+    }
+
+    fn error(&self, why: String) -> Error {
+        Error::Json { what: self.what, detail: format!("{}{why}", self.at) }
+    }
+}
+
+fn as_string(value: Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// What a JSON value is, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(value: Value) -> Fields<'static> {
+        Fields::of("options", "", value).unwrap()
+    }
+
+    #[test]
+    fn reads_fields_as_serde_reads_them_and_says_which_is_wrong() {
+        let mut f =
+            fields(json!({"a": "x", "n": 7, "z": null, "l": ["p", "q"], "o": {}, "b": true}));
+        assert_eq!(f.string("a").unwrap(), "x");
+        assert_eq!(f.optional_u64("n").unwrap(), Some(7));
+        assert_eq!(f.optional_string("z").unwrap(), None, "null is absent");
+        assert_eq!(f.optional_strings("l").unwrap(), Some(vec!["p".into(), "q".into()]));
+        assert!(f.optional_object("o").unwrap().is_some());
+        assert!(f.flag("b").unwrap());
+        assert!(!f.flag("missing").unwrap());
+        assert!(f.deny_others(&[]).is_ok());
+
+        let message = |e: Error| e.to_string();
+        let mut f = fields(json!({"n": -1, "s": 5, "l": ["p", 1]}));
+        assert!(message(f.optional_u64("n").unwrap_err())
+            .contains("`n` is a number, expected a whole number"));
+        assert!(message(f.string("s").unwrap_err()).contains("`s` is a number, expected a string"));
+        assert!(f.optional_strings("l").is_err());
+        assert!(message(f.string("gone").unwrap_err()).contains("missing field `gone`"));
+        assert!(Fields::of("options", "", json!([1])).is_err());
+
+        let f = fields(json!({"typo": 1}));
+        let e = f.deny_others(&["right"]).unwrap_err();
+        assert_eq!(e.code(), "invalid_json");
+        assert!(message(e).contains("unknown field `typo`, expected one of `right`"));
+    }
+}
