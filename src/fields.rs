@@ -60,6 +60,15 @@ impl<'a> Fields<'a> {
         self.optional(name).map(|v| self.read(name, v, "a list of strings", read)).transpose()
     }
 
+    /// The list `name`, if there.
+    pub(crate) fn optional_list(&mut self, name: &str) -> Result<Option<Vec<Value>>> {
+        let read = |v| match v {
+            Value::Array(items) => Some(items),
+            _ => None,
+        };
+        self.optional(name).map(|v| self.read(name, v, "a list", read)).transpose()
+    }
+
     /// The whole number `name` (at least zero), if there.
     pub(crate) fn optional_u64(&mut self, name: &str) -> Result<Option<u64>> {
         let read = |v: Value| v.as_u64();
@@ -149,6 +158,7 @@ mod tests {
         assert_eq!(f.optional_u64("n").unwrap(), Some(7));
         assert_eq!(f.optional_string("z").unwrap(), None, "null is absent");
         assert_eq!(f.optional_strings("l").unwrap(), Some(vec!["p".into(), "q".into()]));
+        assert_eq!(fields(json!({"l": [1]})).optional_list("l").unwrap(), Some(vec![json!(1)]));
         assert!(f.optional_object("o").unwrap().is_some());
         assert!(f.flag("b").unwrap());
         assert!(!f.flag("missing").unwrap());

@@ -120,13 +120,7 @@ impl Policy {
         let max_usd = o.present("maxUsd").unwrap_or_else(|| Value::String(DEFAULT_MAX_USD.into()));
         let max_timeout_seconds = o.optional_u64("maxTimeoutSeconds")?;
         let networks = o.optional_strings("networks")?;
-        let asset_entries = match o.optional("assets") {
-            None => Vec::new(),
-            Some(Value::Array(entries)) => entries,
-            Some(other) => {
-                return Err(Error::field("assets", format!("expected a list, got {other}")))
-            }
-        };
+        let asset_entries = o.optional_list("assets")?.unwrap_or_default();
         let allow_unknown_assets = o.flag("allowUnknownAssets")?;
         let families = o.optional_strings("families")?;
         let schemes = o.optional_strings("schemes")?;
