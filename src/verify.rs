@@ -3,7 +3,7 @@
 use crate::family;
 use crate::reason::Reason;
 use crate::verdict::Verdict;
-use crate::wire::{PaymentPayload, PaymentRequirements};
+use crate::wire::{PaymentPayload, PaymentRequirements, Version};
 
 /// Verifies `payload` against `requirements` at unix time `now` (seconds).
 ///
@@ -27,9 +27,16 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
     }
     let terms = requirements.terms();
     let version = payload.version();
-    let unsupported = |f: &dyn family::Family| {
-        !f.has_scheme(terms.scheme, version) && !f.has_scheme(payload.scheme(), version)
-    };
+    // Generic rather than `&dyn Family`, so that a `dyn Verifier` is taken as it is (upcasting
+    // one trait object to another needs Rust 1.86; the crate supports 1.85).
+    fn unsupported<F: family::Family + ?Sized>(
+        f: &F,
+        schemes: [&str; 2],
+        version: Version,
+    ) -> bool {
+        !f.has_scheme(schemes[0], version) && !f.has_scheme(schemes[1], version)
+    }
+    let schemes = [terms.scheme, payload.scheme()];
     let scheme_refused = || {
         Verdict::invalid(
             Reason::UnsupportedScheme,
@@ -37,11 +44,11 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
             format!("scheme `{}` is not supported", terms.scheme),
         )
     };
-    if family::FAMILIES.iter().all(|f| unsupported(*f)) {
+    if family::FAMILIES.iter().all(|f| unsupported(*f, schemes, version)) {
         return scheme_refused();
     }
     match family::verifier(terms.network, version) {
-        Some(family) if unsupported(family) => scheme_refused(),
+        Some(family) if unsupported(family, schemes, version) => scheme_refused(),
         Some(family) => family.verify(payload, &terms, now),
         None => Verdict::invalid(
             Reason::InvalidNetwork,
