@@ -89,28 +89,13 @@ impl Default for Policy {
 /// The schemes a client pays unless told otherwise, preferred in this order.
 pub const DEFAULT_SCHEMES: [&str; 2] = ["exact", "upto"];
 
-/// The client options of the JS face, as JSON: `{maxAmount?, maxUsd?, maxTimeoutSeconds?, networks?,
-/// assets?: [{network, asset, maxAmount?}], allowUnknownAssets?, families?, schemes?}`; an unknown
-/// field is refused. Read by [`Fields`] (see there why not by a serde derive).
-const POLICY_FIELDS: [&str; 8] = [
-    "maxAmount",
-    "maxUsd",
-    "maxTimeoutSeconds",
-    "networks",
-    "assets",
-    "allowUnknownAssets",
-    "families",
-    "schemes",
-];
-
-/// One entry of `assets`: `{network, asset, maxAmount?}` (`maxAmountPerPayment` is another name
-/// for `maxAmount`).
-const ASSET_FIELDS: [&str; 4] = ["network", "asset", "maxAmount", "maxAmountPerPayment"];
-
 impl Policy {
-    /// Reads the JS face's options (see `wrapFetchWithPayment`). A token that would be paid
-    /// without a cap is refused here, when the client is made: a listed asset needs its own
-    /// `maxAmount` or the global one, and so does `allowUnknownAssets`.
+    /// Reads the JS face's options (see `wrapFetchWithPayment`), as JSON: `{maxAmount?, maxUsd?,
+    /// maxTimeoutSeconds?, networks?, assets?: [{network, asset, maxAmount?}], allowUnknownAssets?,
+    /// families?, schemes?}` (in an `assets` entry `maxAmountPerPayment` is another name for
+    /// `maxAmount`); an unknown field is refused. A token that would be paid without a cap is
+    /// refused here, when the client is made: a listed asset needs its own `maxAmount` or the
+    /// global one, and so does `allowUnknownAssets`.
     pub fn from_json(json: &str) -> Result<Policy> {
         let value: Value =
             serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
@@ -124,7 +109,7 @@ impl Policy {
         let allow_unknown_assets = o.flag("allowUnknownAssets")?;
         let families = o.optional_strings("families")?;
         let schemes = o.optional_strings("schemes")?;
-        o.deny_others(&POLICY_FIELDS)?;
+        o.deny_others()?;
         let atomic = |what: &'static str, s: &str| {
             crate::wire::decimal::parse(s).map_err(|e| Error::field(what, e))
         };
@@ -166,19 +151,8 @@ impl Policy {
             }
             let mut a = Fields::of("assets entry", "", entry)?;
             let (network, asset) = (a.string("network")?, a.string("asset")?);
-            let cap = match (
-                a.optional_string("maxAmount")?,
-                a.optional_string("maxAmountPerPayment")?,
-            ) {
-                (Some(_), Some(_)) => {
-                    return Err(Error::field(
-                        "assets",
-                        "an entry gives maxAmount twice (maxAmountPerPayment is its other name)",
-                    ))
-                }
-                (one, other) => one.or(other),
-            };
-            a.deny_others(&ASSET_FIELDS)?;
+            let cap = a.optional_string_or("maxAmount", "maxAmountPerPayment")?;
+            a.deny_others()?;
             let cap = cap.as_deref().map(|s| atomic("assets[].maxAmount", s)).transpose()?;
             if cap.is_none() && max_amount.is_none() {
                 return Err(Error::field("assets", format!("{asset} on {network} has no cap: give the entry a maxAmount (atomic units), or set maxAmount")));
