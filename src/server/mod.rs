@@ -607,9 +607,9 @@ impl Routes {
         let mut routes = Vec::with_capacity(entries.len());
         for (key, config) in entries {
             let RouteConfig { accepts, description, mime_type } = RouteConfig::read(&key, config)?;
+            let options = PaymentOption::list(&key, accepts)?;
             let (method, pattern) = parse_key(&key)?;
             let pattern = Pattern::new(pattern);
-            let options = PaymentOption::list(&key, accepts)?;
             if options.is_empty() {
                 return Err(Error::field("accepts", format!("route `{key}` accepts nothing")));
             }
