@@ -426,7 +426,7 @@ ${loadTable}
 
 ## A paid request with a distant facilitator
 
-\`benches/latency.mjs\`. The two Workers of the cold-start table, warm, each serving ${r.latency.requests ?? "n/a"} paid requests one at a time
+\`benches/latency.mjs\`. Ours and hono of the cold-start table, warm, each serving ${r.latency.requests ?? "n/a"} paid requests one at a time
 while the facilitator double answers every call after ${r.latency.delayMs ?? "n/a"} ms, as one across the internet would. Ours
 (\`VERIFY=local\`) verifies in wasm and calls only \`/settle\`; \`@x402/hono\` calls \`/verify\` and then \`/settle\`.
 Wall time in Node around \`dispatchFetch\`.
