@@ -1,16 +1,18 @@
-//! Options objects read field by field from their JSON value: the server's route table and the
-//! client's payment options. A serde derive per options type is a deserializer of its own in the
-//! module, for an object read once per table or client; these few functions serve them all.
+//! Objects read field by field from their JSON value: the wire objects, the server's route table
+//! and the client's payment options. A serde derive per type is a deserializer of its own in the
+//! module (and, with `flatten`, a buffer of the whole input); these few functions serve them all.
 //! `null` reads as an absent field wherever a field may be absent.
 
+use alloy_primitives::U256;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::wire::decimal;
 
 /// The fields of one JSON object, taken one by one.
 pub(crate) struct Fields<'a> {
     what: &'static str,
-    at: &'a str,
+    at: std::borrow::Cow<'a, str>,
     map: Map<String, Value>,
     /// The names asked for so far: the fields the object may have.
     asked: Vec<&'static str>,
@@ -19,12 +21,22 @@ pub(crate) struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The fields of `value`, an object; errors are [`Error::Json`] about `what`, their detail
     /// starting with `at` (say, the route they are in).
-    pub(crate) fn of(what: &'static str, at: &'a str, value: Value) -> Result<Self> {
+    pub(crate) fn of(
+        what: &'static str,
+        at: impl Into<std::borrow::Cow<'a, str>>,
+        value: Value,
+    ) -> Result<Self> {
+        let at = at.into();
         match value {
             Value::Object(map) => Ok(Fields { what, at, map, asked: Vec::new() }),
             other => Err(Fields { what, at, map: Map::new(), asked: Vec::new() }
                 .error(format!("{} where an object belongs", kind(&other)))),
         }
+    }
+
+    /// The fields of `value`, the object at `name` inside these (`name` may be `list[3]`).
+    pub(crate) fn inner(&self, name: &str, value: Value) -> Result<Fields<'static>> {
+        Fields::of(self.what, format!("{}{name}: ", self.at), value)
     }
 
     /// The field `name`, which must be there.
@@ -37,10 +49,16 @@ impl<'a> Fields<'a> {
         self.present(name).filter(|v| !v.is_null())
     }
 
+    /// The field `name` as it is written, left in place.
+    pub(crate) fn peek(&self, name: &str) -> Option<&Value> {
+        self.map.get(name)
+    }
+
     /// The field `name` as it is written, `null` included.
     pub(crate) fn present(&mut self, name: &'static str) -> Option<Value> {
         self.asked.push(name);
-        self.map.remove(name)
+        // Shifting, not swapping: the fields left keep their order (see `rest`).
+        self.map.shift_remove(name)
     }
 
     /// The string `name`, or under its other name `alias`, if there; both is an error.
@@ -66,6 +84,38 @@ impl<'a> Fields<'a> {
         self.read(name, value, "a string", as_string)
     }
 
+    /// The string `name`, `""` when absent (`null` is not a string).
+    pub(crate) fn string_or_empty(&mut self, name: &'static str) -> Result<String> {
+        match self.present(name) {
+            None => Ok(String::new()),
+            Some(v) => self.read(name, v, "a string", as_string),
+        }
+    }
+
+    /// The canonical decimal string `name` ([`decimal::parse`]), which must be there.
+    pub(crate) fn decimal(&mut self, name: &'static str) -> Result<U256> {
+        let digits = self.string(name)?;
+        decimal::parse(&digits).map_err(|why| self.error(format!("`{name}`: {why}")))
+    }
+
+    /// The whole number `name` (at least zero), which must be there.
+    pub(crate) fn u64(&mut self, name: &'static str) -> Result<u64> {
+        let value = self.required(name)?;
+        self.read(name, value, "a whole number", |v| v.as_u64())
+    }
+
+    /// The object `name`, which must be there.
+    pub(crate) fn object(&mut self, name: &'static str) -> Result<Map<String, Value>> {
+        let value = self.required(name)?;
+        self.read(name, value, "an object", as_object)
+    }
+
+    /// The list `name`, which must be there.
+    pub(crate) fn list(&mut self, name: &'static str) -> Result<Vec<Value>> {
+        let value = self.required(name)?;
+        self.read(name, value, "a list", as_list)
+    }
+
     /// The string `name`, if there.
     pub(crate) fn optional_string(&mut self, name: &'static str) -> Result<Option<String>> {
         self.optional(name).map(|v| self.read(name, v, "a string", as_string)).transpose()
@@ -82,11 +132,7 @@ impl<'a> Fields<'a> {
 
     /// The list `name`, if there.
     pub(crate) fn optional_list(&mut self, name: &'static str) -> Result<Option<Vec<Value>>> {
-        let read = |v| match v {
-            Value::Array(items) => Some(items),
-            _ => None,
-        };
-        self.optional(name).map(|v| self.read(name, v, "a list", read)).transpose()
+        self.optional(name).map(|v| self.read(name, v, "a list", as_list)).transpose()
     }
 
     /// The whole number `name` (at least zero), if there.
@@ -100,11 +146,7 @@ impl<'a> Fields<'a> {
         &mut self,
         name: &'static str,
     ) -> Result<Option<Map<String, Value>>> {
-        let read = |v| match v {
-            Value::Object(map) => Some(map),
-            _ => None,
-        };
-        self.optional(name).map(|v| self.read(name, v, "an object", read)).transpose()
+        self.optional(name).map(|v| self.read(name, v, "an object", as_object)).transpose()
     }
 
     /// The boolean `name`; absent is false.
@@ -115,6 +157,11 @@ impl<'a> Fields<'a> {
             .map(|v| self.read(name, v, "a boolean", read))
             .transpose()?
             .unwrap_or(false))
+    }
+
+    /// The fields not asked for, in the order they were written: the object is done.
+    pub(crate) fn rest(self) -> Map<String, Value> {
+        self.map
     }
 
     /// Refuses a field not asked for: the object is done.
@@ -140,14 +187,107 @@ impl<'a> Fields<'a> {
         read(value).ok_or_else(|| self.error(format!("`{name}` is {found}, expected {expected}")))
     }
 
-    fn error(&self, why: String) -> Error {
+    /// An error about these fields.
+    pub(crate) fn error(&self, why: String) -> Error {
         Error::Json { what: self.what, detail: format!("{}{why}", self.at) }
     }
+}
+
+/// Parses `json` as `JSON.parse` would, except that an object naming a key twice is an error
+/// ([`Error::Json`] about `what`), at any depth: a payment is read one way only, never first- or
+/// last-wins.
+pub(crate) fn parse(what: &'static str, json: &str) -> Result<Value> {
+    serde_json::from_str::<Unique>(json).map(|u| u.0).map_err(|e| Error::json(what, e))
+}
+
+/// A JSON value whose objects name each key once.
+struct Unique(Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut entries: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            let Unique(value) = entries.next_value()?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// The items of `value`, a list; the error is [`Error::Json`] about `what`.
+pub(crate) fn list(what: &'static str, value: Value) -> Result<Vec<Value>> {
+    let found = kind(&value);
+    as_list(value)
+        .ok_or_else(|| Error::Json { what, detail: format!("{found} where a list belongs") })
 }
 
 fn as_string(value: Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn as_object(value: Value) -> Option<Map<String, Value>> {
+    match value {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+fn as_list(value: Value) -> Option<Vec<Value>> {
+    match value {
+        Value::Array(items) => Some(items),
         _ => None,
     }
 }

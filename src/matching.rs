@@ -69,10 +69,14 @@ pub fn find_match(payload: &PaymentPayload, offers: &[PaymentRequirements]) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::Version;
     use serde_json::json;
 
     fn req(v: Value) -> v2::PaymentRequirements {
-        serde_json::from_value(v).unwrap()
+        match PaymentRequirements::from_json(&v.to_string(), Version::V2).unwrap() {
+            PaymentRequirements::V2(r) => r,
+            PaymentRequirements::V1(_) => unreachable!("read as v2"),
+        }
     }
 
     fn base() -> Value {

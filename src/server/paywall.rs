@@ -183,16 +183,21 @@ pub fn failure_message(reason: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::PaymentRequired;
 
     fn terms(network: &str, asset: &str, amount: u64) -> v2::PaymentRequired {
-        serde_json::from_value(json!({
+        let required = PaymentRequired::from_json(&json!({
             "x402Version": 2,
             "error": "Payment required",
             "resource": {"url": "https://x.test/r", "description": "A report", "mimeType": "text/plain"},
             "accepts": [{"scheme": "exact", "network": network, "amount": amount.to_string(), "asset": asset,
                 "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60, "extra": {}}],
-        }))
-        .unwrap()
+        })
+        .to_string());
+        match required.unwrap() {
+            PaymentRequired::V2(r) => r,
+            PaymentRequired::V1(_) => unreachable!("read as v2"),
+        }
     }
 
     #[test]

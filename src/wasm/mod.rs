@@ -23,7 +23,7 @@ use crate::error::{Code, Error};
 use crate::{
     codec::{self, Headers},
     family, matching,
-    wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse, Version},
+    wire::{PaymentPayload, PaymentRequired, PaymentRequirements, SettleResponse},
 };
 
 /// A JS `Error` with `code` set.
@@ -201,24 +201,8 @@ pub fn verify_payment(
 #[wasm_bindgen(js_name = findMatchingRequirements)]
 pub fn find_matching_requirements(offers: JsValue, payment: JsValue) -> Result<i32, JsValue> {
     let payload = payment_from_js(&payment)?;
-    let offers_json = json_text(&offers, "offers")?;
-    let bad = |e| Error::json("PaymentRequirements[]", e);
-    let parsed: Vec<PaymentRequirements> = match payload.version() {
-        Version::V1 => {
-            serde_json::from_str::<Vec<crate::wire::v1::PaymentRequirements>>(&offers_json)
-                .map_err(bad)?
-                .into_iter()
-                .map(PaymentRequirements::V1)
-                .collect()
-        }
-        Version::V2 => {
-            serde_json::from_str::<Vec<crate::wire::v2::PaymentRequirements>>(&offers_json)
-                .map_err(bad)?
-                .into_iter()
-                .map(PaymentRequirements::V2)
-                .collect()
-        }
-    };
+    let parsed =
+        PaymentRequirements::list_from_json(&json_text(&offers, "offers")?, payload.version())?;
     Ok(matching::find_match(&payload, &parsed).map_or(-1, |i| i as i32))
 }
 

@@ -10,10 +10,11 @@ pub mod v1;
 pub mod v2;
 
 use alloy_primitives::U256;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::fields::Fields;
 use crate::network;
 
 /// A protocol version this crate speaks.
@@ -26,16 +27,38 @@ pub enum Version {
 }
 
 impl Version {
-    /// Reads the `x402Version` of a JSON object without parsing the rest into types.
+    /// Reads the `x402Version` of a JSON object without reading the rest into types.
     pub fn of_json(json: &str, what: &'static str) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct Probe {
-            #[serde(rename = "x402Version")]
-            version: u64,
-        }
-        let probe: Probe = serde_json::from_str(json).map_err(|e| Error::json(what, e))?;
-        Self::try_from(probe.version)
+        Self::of(&fields_of(json, what)?)
     }
+
+    /// The `x402Version` of an object's fields, left among them.
+    fn of(f: &Fields<'_>) -> Result<Self> {
+        let Some(value) = f.peek(VERSION) else {
+            return Err(f.error(format!("missing field `{VERSION}`")));
+        };
+        let found = value.as_u64().ok_or_else(|| {
+            f.error(format!("`{VERSION}` is not a whole number, expected 1 or 2"))
+        })?;
+        Self::try_from(found)
+    }
+}
+
+const VERSION: &str = "x402Version";
+
+/// Takes the `x402Version` of a `want` object from its fields.
+fn version(f: &mut Fields<'_>, want: Version) -> Result<u8> {
+    let found = f.u64(VERSION)?;
+    if found == want as u64 {
+        Ok(want as u8)
+    } else {
+        Err(Error::Version(found))
+    }
+}
+
+/// The fields of the JSON object `json`, a `what`.
+fn fields_of(json: &str, what: &'static str) -> Result<Fields<'static>> {
+    Fields::of(what, "", crate::fields::parse(what, json)?)
 }
 
 impl TryFrom<u64> for Version {
@@ -46,18 +69,6 @@ impl TryFrom<u64> for Version {
             2 => Ok(Version::V2),
             other => Err(Error::Version(other)),
         }
-    }
-}
-
-fn from_json<T: DeserializeOwned>(json: &str, what: &'static str) -> Result<T> {
-    serde_json::from_str(json).map_err(|e| Error::json(what, e))
-}
-
-fn check_version(found: u8, want: Version) -> Result<()> {
-    if u64::from(found) == want as u64 {
-        Ok(())
-    } else {
-        Err(Error::Version(found.into()))
     }
 }
 
@@ -76,18 +87,10 @@ pub enum PaymentPayload {
 impl PaymentPayload {
     /// Parses JSON, choosing the version by its `x402Version`.
     pub fn from_json(json: &str) -> Result<Self> {
-        const WHAT: &str = "PaymentPayload";
-        Ok(match Version::of_json(json, WHAT)? {
-            Version::V1 => {
-                let p: v1::PaymentPayload = from_json(json, WHAT)?;
-                check_version(p.x402_version, Version::V1)?;
-                PaymentPayload::V1(p)
-            }
-            Version::V2 => {
-                let p: v2::PaymentPayload = from_json(json, WHAT)?;
-                check_version(p.x402_version, Version::V2)?;
-                PaymentPayload::V2(p)
-            }
+        let f = fields_of(json, "PaymentPayload")?;
+        Ok(match Version::of(&f)? {
+            Version::V1 => PaymentPayload::V1(v1::PaymentPayload::read(f)?),
+            Version::V2 => PaymentPayload::V2(v2::PaymentPayload::read(f)?),
         })
     }
 
@@ -138,18 +141,10 @@ pub enum PaymentRequired {
 impl PaymentRequired {
     /// Parses JSON, choosing the version by its `x402Version`.
     pub fn from_json(json: &str) -> Result<Self> {
-        const WHAT: &str = "PaymentRequired";
-        let required = match Version::of_json(json, WHAT)? {
-            Version::V1 => {
-                let p: v1::PaymentRequired = from_json(json, WHAT)?;
-                check_version(p.x402_version, Version::V1)?;
-                PaymentRequired::V1(p)
-            }
-            Version::V2 => {
-                let p: v2::PaymentRequired = from_json(json, WHAT)?;
-                check_version(p.x402_version, Version::V2)?;
-                PaymentRequired::V2(p)
-            }
+        let f = fields_of(json, "PaymentRequired")?;
+        let required = match Version::of(&f)? {
+            Version::V1 => PaymentRequired::V1(v1::PaymentRequired::read(f)?),
+            Version::V2 => PaymentRequired::V2(v2::PaymentRequired::read(f)?),
         };
         if required.is_empty() {
             return Err(Error::field("accepts", "must have at least one entry"));
@@ -200,10 +195,23 @@ pub enum PaymentRequirements {
 impl PaymentRequirements {
     /// Parses JSON in the shape of `version`.
     pub fn from_json(json: &str, version: Version) -> Result<Self> {
-        const WHAT: &str = "PaymentRequirements";
+        Self::read(fields_of(json, "PaymentRequirements")?, version)
+    }
+
+    /// Parses a JSON list of requirements, each in the shape of `version`.
+    pub fn list_from_json(json: &str, version: Version) -> Result<Vec<Self>> {
+        const WHAT: &str = "PaymentRequirements[]";
+        crate::fields::list(WHAT, crate::fields::parse(WHAT, json)?)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| Self::read(Fields::of(WHAT, format!("[{i}]: "), entry)?, version))
+            .collect()
+    }
+
+    fn read(f: Fields<'_>, version: Version) -> Result<Self> {
         Ok(match version {
-            Version::V1 => PaymentRequirements::V1(from_json(json, WHAT)?),
-            Version::V2 => PaymentRequirements::V2(from_json(json, WHAT)?),
+            Version::V1 => PaymentRequirements::V1(v1::PaymentRequirements::read(f)?),
+            Version::V2 => PaymentRequirements::V2(v2::PaymentRequirements::read(f)?),
         })
     }
 
@@ -414,5 +422,99 @@ impl v2::PaymentRequirements {
             extra: self.extra.clone(),
             unknown: self.unknown.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn payload_v2() -> Value {
+        json!({
+            "x402Version": 2,
+            "zeta": 1,
+            "accepted": {"scheme": "exact", "network": "eip155:84532", "amount": "10000",
+                "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "later": true,
+                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 300,
+                "extra": null, "alpha": [1]},
+            "payload": {"signature": "0x"},
+            "resource": null,
+            "beta": "b",
+        })
+    }
+
+    fn code(json: &Value) -> &'static str {
+        PaymentPayload::from_json(&json.to_string()).unwrap_err().code()
+    }
+
+    #[test]
+    fn unknown_fields_kept_in_order_and_written_back() {
+        let PaymentPayload::V2(p) = PaymentPayload::from_json(&payload_v2().to_string()).unwrap()
+        else {
+            panic!("read as v2")
+        };
+        assert_eq!(p.unknown.keys().collect::<Vec<_>>(), ["zeta", "beta"]);
+        assert_eq!(p.accepted.unknown.keys().collect::<Vec<_>>(), ["later", "alpha"]);
+        assert_eq!((&p.accepted.extra, &p.resource), (&None, &None), "null is absent");
+        let again = serde_json::to_value(&p).unwrap();
+        assert_eq!(again["accepted"]["alpha"], json!([1]));
+        assert_eq!(again["beta"], "b");
+    }
+
+    #[test]
+    fn refuses_what_the_derives_refused() {
+        let with = |path: &[&str], v: Value| {
+            let mut json = payload_v2();
+            let (last, parents) = path.split_last().unwrap();
+            let mut at = &mut json;
+            for p in parents {
+                at = &mut at[*p];
+            }
+            at[*last] = v;
+            json
+        };
+        assert_eq!(code(&with(&["accepted", "amount"], json!("01"))), "invalid_json");
+        assert_eq!(code(&with(&["accepted", "amount"], json!(10000))), "invalid_json");
+        assert_eq!(code(&with(&["accepted", "maxTimeoutSeconds"], json!(-1))), "invalid_json");
+        assert_eq!(code(&with(&["accepted", "maxTimeoutSeconds"], json!(1.5))), "invalid_json");
+        assert_eq!(code(&with(&["accepted", "scheme"], Value::Null)), "invalid_json");
+        assert_eq!(code(&with(&["accepted", "extra"], json!([]))), "invalid_json");
+        assert_eq!(code(&with(&["payload"], Value::Null)), "invalid_json");
+        assert_eq!(code(&with(&["x402Version"], json!(3))), "invalid_x402_version");
+        assert_eq!(code(&with(&["x402Version"], json!("2"))), "invalid_json");
+        assert_eq!(code(&with(&["x402Version"], json!(2.0))), "invalid_json");
+        assert_eq!(code(&json!([payload_v2()])), "invalid_json");
+        let mut missing = payload_v2();
+        missing.as_object_mut().unwrap().shift_remove("accepted");
+        let e = PaymentPayload::from_json(&missing.to_string()).unwrap_err();
+        assert!(e.to_string().contains("missing field `accepted`"), "{e}");
+
+        // A v1 `description` may be absent, not null.
+        let v1 = |description: Value| {
+            json!({"x402Version": 1, "accepts": [{"scheme": "exact", "network": "base-sepolia",
+                "maxAmountRequired": "1", "resource": "https://x.test", "description": description,
+                "payTo": "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", "maxTimeoutSeconds": 60,
+                "asset": "0x036CbD53842c5426634e7929541eC2318f3dCF7e"}]})
+            .to_string()
+        };
+        assert!(PaymentRequired::from_json(&v1(json!("d"))).is_ok());
+        let e = PaymentRequired::from_json(&v1(Value::Null)).unwrap_err();
+        assert!(e.to_string().contains("accepts[0]: `description` is null"), "{e}");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused_at_any_depth() {
+        let json = payload_v2().to_string();
+        let twice = |from: &str, to: &str| json.replacen(from, to, 1);
+        for doubled in [
+            twice("\"beta\"", "\"beta\":1,\"beta\""),
+            twice("\"signature\"", "\"signature\":\"0x\",\"signature\""),
+            twice("\"amount\"", "\"amount\":\"1\",\"amount\""),
+        ] {
+            let e = PaymentPayload::from_json(&doubled).unwrap_err();
+            assert_eq!(e.code(), "invalid_json");
+            assert!(e.to_string().contains("duplicate field"), "{e}");
+        }
     }
 }

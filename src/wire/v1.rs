@@ -1,13 +1,15 @@
 //! x402 version 1 wire objects (legacy network names, `maxAmountRequired`, `X-PAYMENT`).
 
 use alloy_primitives::U256;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::decimal;
+use super::{decimal, version, Version};
+use crate::error::Result;
+use crate::fields::Fields;
 
 /// One way to pay that a v1 server accepts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRequirements {
     /// Payment scheme, e.g. `"exact"`.
@@ -43,7 +45,7 @@ pub struct PaymentRequirements {
 }
 
 /// The JSON body of a v1 402.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRequired {
     /// Always 1.
@@ -59,7 +61,7 @@ pub struct PaymentRequired {
 }
 
 /// A signed v1 payment (header `X-PAYMENT`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentPayload {
     /// Always 1.
@@ -73,4 +75,52 @@ pub struct PaymentPayload {
     /// Fields this crate does not know.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
+}
+
+// Read from JSON values field by field, as in `v2`. `#[serde(default)]` strings may be absent,
+// but not `null`.
+
+impl PaymentRequirements {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        Ok(PaymentRequirements {
+            scheme: f.string("scheme")?,
+            network: f.string("network")?,
+            max_amount_required: f.decimal("maxAmountRequired")?,
+            resource: f.string("resource")?,
+            description: f.string_or_empty("description")?,
+            mime_type: f.string_or_empty("mimeType")?,
+            output_schema: f.optional("outputSchema"),
+            pay_to: f.string("payTo")?,
+            max_timeout_seconds: f.u64("maxTimeoutSeconds")?,
+            asset: f.string("asset")?,
+            extra: f.optional_object("extra")?,
+            unknown: f.rest(),
+        })
+    }
+}
+
+impl PaymentRequired {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        let x402_version = version(&mut f, Version::V1)?;
+        let error = f.string_or_empty("error")?;
+        let accepts = f
+            .list("accepts")?
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| PaymentRequirements::read(f.inner(&format!("accepts[{i}]"), entry)?))
+            .collect::<Result<_>>()?;
+        Ok(PaymentRequired { x402_version, error, accepts, unknown: f.rest() })
+    }
+}
+
+impl PaymentPayload {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        Ok(PaymentPayload {
+            x402_version: version(&mut f, Version::V1)?,
+            scheme: f.string("scheme")?,
+            network: f.string("network")?,
+            payload: f.object("payload")?,
+            unknown: f.rest(),
+        })
+    }
 }

@@ -1,13 +1,15 @@
 //! x402 version 2 wire objects (CAIP-2 networks, `amount`, `resource` object, `accepted` echo).
 
 use alloy_primitives::U256;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::decimal;
+use super::{decimal, version, Version};
+use crate::error::Result;
+use crate::fields::Fields;
 
 /// The resource a payment is for, sent once in [`PaymentRequired`] and echoed in [`PaymentPayload`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceInfo {
     /// The URL of the paid resource.
@@ -24,7 +26,7 @@ pub struct ResourceInfo {
 }
 
 /// One way to pay that a server accepts (an entry of `accepts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRequirements {
     /// Payment scheme, e.g. `"exact"`.
@@ -49,7 +51,7 @@ pub struct PaymentRequirements {
 }
 
 /// The body of a v2 402: what the server accepts for a resource (header `PAYMENT-REQUIRED`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRequired {
     /// Always 2.
@@ -70,7 +72,7 @@ pub struct PaymentRequired {
 }
 
 /// A signed payment (header `PAYMENT-SIGNATURE`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentPayload {
     /// Always 2.
@@ -88,4 +90,77 @@ pub struct PaymentPayload {
     /// Fields this crate does not know.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
+}
+
+// Read from JSON values field by field (`crate::fields`), with the rules serde's derives had:
+// required fields must be there, `Option` fields may be absent or `null`, the fields this crate
+// does not know are kept in `unknown` in their order.
+
+impl ResourceInfo {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        Ok(ResourceInfo {
+            url: f.string("url")?,
+            description: f.optional_string("description")?,
+            mime_type: f.optional_string("mimeType")?,
+            unknown: f.rest(),
+        })
+    }
+}
+
+impl PaymentRequirements {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        Ok(PaymentRequirements {
+            scheme: f.string("scheme")?,
+            network: f.string("network")?,
+            amount: f.decimal("amount")?,
+            asset: f.string("asset")?,
+            pay_to: f.string("payTo")?,
+            max_timeout_seconds: f.u64("maxTimeoutSeconds")?,
+            extra: f.optional_object("extra")?,
+            unknown: f.rest(),
+        })
+    }
+}
+
+impl PaymentRequired {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        let x402_version = version(&mut f, Version::V2)?;
+        let error = f.optional_string("error")?;
+        let resource = f.required("resource")?;
+        let resource = ResourceInfo::read(f.inner("resource", resource)?)?;
+        let accepts = f
+            .list("accepts")?
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| PaymentRequirements::read(f.inner(&format!("accepts[{i}]"), entry)?))
+            .collect::<Result<_>>()?;
+        Ok(PaymentRequired {
+            x402_version,
+            error,
+            resource,
+            accepts,
+            extensions: f.optional_object("extensions")?,
+            unknown: f.rest(),
+        })
+    }
+}
+
+impl PaymentPayload {
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        let x402_version = version(&mut f, Version::V2)?;
+        let resource = match f.optional("resource") {
+            None => None,
+            Some(v) => Some(ResourceInfo::read(f.inner("resource", v)?)?),
+        };
+        let accepted = f.required("accepted")?;
+        let accepted = PaymentRequirements::read(f.inner("accepted", accepted)?)?;
+        Ok(PaymentPayload {
+            x402_version,
+            resource,
+            accepted,
+            payload: f.object("payload")?,
+            extensions: f.optional_object("extensions")?,
+            unknown: f.rest(),
+        })
+    }
 }
