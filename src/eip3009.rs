@@ -1,13 +1,14 @@
 //! The EIP-3009 `TransferWithAuthorization` fields as a payload carries them: EVM and Casper
 //! payments both sign these, each family in its own forms.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::fields::Fields;
 use crate::wire::Terms;
 
 /// The authorization a payer signs (`payload.authorization`), as on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorization {
     /// Payer.
@@ -22,6 +23,20 @@ pub struct Authorization {
     pub valid_before: String,
     /// 32 random bytes: `0x` + 64 hex on EVM, 64 hex on Casper.
     pub nonce: String,
+}
+
+impl Authorization {
+    /// Reads the fields of `payload.authorization`: all six, each a string.
+    pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
+        Ok(Authorization {
+            from: f.string("from")?,
+            to: f.string("to")?,
+            value: f.string("value")?,
+            valid_after: f.string("validAfter")?,
+            valid_before: f.string("validBefore")?,
+            nonce: f.string("nonce")?,
+        })
+    }
 }
 
 /// How far back `validAfter` is set where a family starts a payment's window in the past (EVM

@@ -34,6 +34,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The fields of the object `name`, which must be there.
+    pub(crate) fn nested(&mut self, name: &'static str) -> Result<Fields<'static>> {
+        let value = self.required(name)?;
+        self.inner(name, value)
+    }
+
     /// The fields of `value`, the object at `name` inside these (`name` may be `list[3]`).
     pub(crate) fn inner(&self, name: &str, value: Value) -> Result<Fields<'static>> {
         Fields::of(self.what, format!("{}{name}: ", self.at), value)
@@ -191,6 +197,18 @@ impl<'a> Fields<'a> {
     pub(crate) fn error(&self, why: String) -> Error {
         Error::Json { what: self.what, detail: format!("{}{why}", self.at) }
     }
+}
+
+/// Reads a scheme's `payload` object with `read`; the error is the detail alone, for the reason
+/// the scheme gives it.
+pub(crate) fn read_proof<T>(
+    proof: &Map<String, Value>,
+    read: impl FnOnce(Fields<'static>) -> Result<T>,
+) -> std::result::Result<T, String> {
+    Fields::of("payload", "", Value::Object(proof.clone())).and_then(read).map_err(|e| match e {
+        Error::Json { detail, .. } => detail,
+        other => other.to_string(),
+    })
 }
 
 /// Parses `json` as `JSON.parse` would, except that an object naming a key twice is an error

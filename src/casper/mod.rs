@@ -13,7 +13,7 @@ mod verify;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub(crate) mod wasm;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use verify::verify_exact;
 
@@ -117,7 +117,7 @@ impl From<PublicKey> for Payer {
 pub const DEFAULT_DECIMALS: u8 = 9;
 
 /// `payload` of a Casper payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Payload {
     /// Algorithm tag and 64-byte signature over the EIP-712 digest, hex.
@@ -127,6 +127,19 @@ pub struct Payload {
     /// The signed authorization: EIP-3009's fields, in Casper's forms (`from` is `00` + an account
     /// hash, `nonce` 64 hex without `0x`; `to` and `value` are `payTo` and `amount` verbatim).
     pub authorization: Authorization,
+}
+
+impl Payload {
+    /// Reads `payload`; the error says which field is missing or of the wrong kind.
+    pub fn read(proof: &serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
+        crate::fields::read_proof(proof, |mut f| {
+            Ok(Payload {
+                signature: f.string("signature")?,
+                public_key: f.string("publicKey")?,
+                authorization: Authorization::read(f.nested("authorization")?)?,
+            })
+        })
+    }
 }
 
 /// Whether `s` is `n` hex digits (any case).

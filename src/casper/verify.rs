@@ -10,7 +10,6 @@ use alloy_primitives::B256;
 use super::eip712::{self, Address, TransferWithAuthorization};
 use super::keys::{decode_signature, PublicKey};
 use super::{is_account, is_hex, is_package_hash, Payload};
-use serde::Deserialize;
 
 use crate::reason::Reason;
 use crate::verdict::{Deferred, Replay, Verdict, SETTLE_BUFFER_SECONDS};
@@ -63,7 +62,7 @@ fn check(
             format!("payload network `{}` is not `{}`", payload.network(), terms.network),
         );
     }
-    let p = Payload::deserialize(payload.proof())
+    let p = Payload::read(payload.proof())
         .or_else(|e| fail(ExactCasperMalformedPayload, format!("payload: {e}")))?;
     let a = &p.authorization;
     if [

@@ -9,7 +9,8 @@ mod verify;
 pub(crate) mod wasm;
 
 use alloy_primitives::Address;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 pub use crate::eip3009::Authorization;
 pub use upto::verify_upto;
@@ -124,7 +125,7 @@ impl Drafter for Evm {
         payer: &Payer,
         now: u64,
         nonce: [u8; 32],
-        _chain: &[serde_json::Value],
+        _chain: &[Value],
     ) -> Result<Box<dyn Draft>> {
         let from = signature::parse_address(payer.id())
             .ok_or_else(|| Error::field("from", "not an EVM address"))?;
@@ -146,7 +147,7 @@ impl From<Address> for Payer {
 }
 
 /// `payload` of an EIP-3009 payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Eip3009Payload {
     /// The signed authorization.
     pub authorization: Authorization,
@@ -155,7 +156,7 @@ pub struct Eip3009Payload {
 }
 
 /// The token and amount a Permit2 permit allows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenPermissions {
     /// Token contract.
     pub token: String,
@@ -164,7 +165,7 @@ pub struct TokenPermissions {
 }
 
 /// The witness the x402 Permit2 proxy checks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Permit2Witness {
     /// Recipient (`payTo`).
@@ -177,7 +178,7 @@ pub struct Permit2Witness {
 }
 
 /// `payload.permit2Authorization` of a Permit2 payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Permit2Authorization {
     /// Payer.
     pub from: String,
@@ -194,11 +195,61 @@ pub struct Permit2Authorization {
 }
 
 /// `payload` of a Permit2 payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Permit2Payload {
     /// 65-byte `r‖s‖v` hex.
     pub signature: String,
     /// The signed permit.
     pub permit2_authorization: Permit2Authorization,
+}
+
+// The proofs read from `payload` field by field (`crate::fields`): what is not known is ignored.
+
+impl Eip3009Payload {
+    /// Reads `payload`; the error says which field is missing or of the wrong kind.
+    pub fn read(proof: &Map<String, Value>) -> Result<Self, String> {
+        crate::fields::read_proof(proof, |mut f| {
+            Ok(Eip3009Payload {
+                authorization: Authorization::read(f.nested("authorization")?)?,
+                signature: f.string("signature")?,
+            })
+        })
+    }
+}
+
+impl Permit2Payload {
+    /// Reads `payload`; the error says which field is missing or of the wrong kind.
+    pub fn read(proof: &Map<String, Value>) -> Result<Self, String> {
+        crate::fields::read_proof(proof, |mut f| {
+            let signature = f.string("signature")?;
+            let mut a = f.nested("permit2Authorization")?;
+            let from = a.string("from")?;
+            let mut permitted = a.nested("permitted")?;
+            let permitted = TokenPermissions {
+                token: permitted.string("token")?,
+                amount: permitted.string("amount")?,
+            };
+            let spender = a.string("spender")?;
+            let nonce = a.string("nonce")?;
+            let deadline = a.string("deadline")?;
+            let mut w = a.nested("witness")?;
+            let witness = Permit2Witness {
+                to: w.string("to")?,
+                facilitator: w.optional_string("facilitator")?,
+                valid_after: w.string("validAfter")?,
+            };
+            Ok(Permit2Payload {
+                signature,
+                permit2_authorization: Permit2Authorization {
+                    from,
+                    permitted,
+                    spender,
+                    nonce,
+                    deadline,
+                    witness,
+                },
+            })
+        })
+    }
 }

@@ -7,8 +7,6 @@
 //! is refused from the nonce store before any chain call. Like `exact`, malformed fields get
 //! `invalid_payload` where the reference would throw.
 
-use serde::Deserialize;
-
 use super::eip712::{self, upto_permit2, Signable};
 use super::verify::{
     check_permit, loose_address, payer_of, permit2_signed, CheckedPermit, PermitRules,
@@ -29,7 +27,7 @@ pub const FACILITATOR_ADDRESS: &str = "facilitatorAddress";
 pub fn verify_upto(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verdict {
     let proof = payload.proof();
     // The reference reads the payload's shape first, and names no payer when it is not one.
-    let parsed = match Permit2Payload::deserialize(proof) {
+    let parsed = match Permit2Payload::read(proof) {
         Ok(p) if p.permit2_authorization.witness.facilitator.is_some() => p,
         Ok(_) => {
             return Verdict::invalid(

@@ -7,7 +7,6 @@
 //! (`invalid_exact_evm_signature`); the reference lets them through to a settlement that fails.
 
 use alloy_primitives::{Address, B256, U256};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::eip712::{self, exact_permit2, Signable, TransferWithAuthorization};
@@ -218,7 +217,7 @@ fn verify_eip3009(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
         Ok(v) => v,
         Err(verdict) => return verdict,
     };
-    let parsed = match Eip3009Payload::deserialize(proof) {
+    let parsed = match Eip3009Payload::read(proof) {
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("EIP-3009 payload: {e}")),
     };
@@ -334,7 +333,7 @@ fn verify_permit2(payload: &PaymentPayload, terms: &Terms<'_>, now: u64) -> Verd
             Ok(v) => v,
             Err(verdict) => return verdict,
         };
-    let parsed = match Permit2Payload::deserialize(proof) {
+    let parsed = match Permit2Payload::read(proof) {
         Ok(p) => p,
         Err(e) => return fail(Reason::InvalidPayload, format!("Permit2 payload: {e}")),
     };

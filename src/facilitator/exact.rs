@@ -4,7 +4,6 @@
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{sol_data, SolCall, SolEvent, SolType};
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::rpc::{eth_call, join, Fault, Rpc, Simulated};
@@ -88,7 +87,7 @@ pub(super) fn transfer(payload: &PaymentPayload, terms: &Terms<'_>) -> Option<Tr
     if proof.contains_key("permit2Authorization") && payload.version() == crate::wire::Version::V2 {
         return permit2_transfer(proof);
     }
-    let p = Eip3009Payload::deserialize(proof).ok()?;
+    let p = Eip3009Payload::read(proof).ok()?;
     let a = &p.authorization;
     let (from, to) = (a.from.parse::<Address>().ok()?, a.to.parse::<Address>().ok()?);
     let (value, valid_after, valid_before) =
@@ -142,7 +141,7 @@ pub(super) fn transfer(payload: &PaymentPayload, terms: &Terms<'_>) -> Option<Tr
 }
 
 fn permit2_transfer(proof: &serde_json::Map<String, Value>) -> Option<Transfer> {
-    let p = Permit2Payload::deserialize(proof).ok()?;
+    let p = Permit2Payload::read(proof).ok()?;
     let a = &p.permit2_authorization;
     let from = a.from.parse::<Address>().ok()?;
     let token = a.permitted.token.parse::<Address>().ok()?;

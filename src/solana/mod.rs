@@ -16,7 +16,7 @@ mod verify;
 #[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub(crate) mod wasm;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 pub use verify::{message_hash, verify_exact, MAX_COMPUTE_UNIT_PRICE, SETTLEMENT_TTL_SECONDS};
@@ -165,8 +165,17 @@ pub fn wallet_chain(network: &str) -> Option<&'static str> {
 }
 
 /// `payload` of a Solana payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Payload {
     /// Base64 of the wire transaction, signed by all but the fee payer.
     pub transaction: String,
+}
+
+impl Payload {
+    /// Reads `payload`; the error says which field is missing or of the wrong kind.
+    pub fn read(proof: &serde_json::Map<String, Value>) -> Result<Self, String> {
+        crate::fields::read_proof(proof, |mut f| {
+            Ok(Payload { transaction: f.string("transaction")? })
+        })
+    }
 }

@@ -13,7 +13,6 @@
 use alloy_primitives::U256;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, VerifyingKey};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -146,7 +145,7 @@ pub(crate) fn decode_payload(proof: &Map<String, Value>) -> Result<Transaction, 
         payer: None,
         message: detail,
     };
-    let p = Payload::deserialize(proof).map_err(|e| undecodable(format!("payload: {e}")))?;
+    let p = Payload::read(proof).map_err(|e| undecodable(format!("payload: {e}")))?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(p.transaction.as_bytes())
         .map_err(|e| undecodable(format!("transaction is not base64: {e}")))?;
