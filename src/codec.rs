@@ -94,7 +94,7 @@ pub fn decode_required(value: &str) -> Result<PaymentRequired> {
 
 /// Decodes `PAYMENT-RESPONSE` or `X-PAYMENT-RESPONSE`.
 pub fn decode_settle(value: &str) -> Result<SettleResponse> {
-    serde_json::from_str(&decode_to_json(value)?).map_err(|e| Error::json("SettleResponse", e))
+    SettleResponse::read(&decode_to_json(value)?)
 }
 
 #[cfg(test)]

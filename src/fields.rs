@@ -155,6 +155,12 @@ impl<'a> Fields<'a> {
         self.optional(name).map(|v| self.read(name, v, "an object", as_object)).transpose()
     }
 
+    /// The boolean `name`, which must be there.
+    pub(crate) fn boolean(&mut self, name: &'static str) -> Result<bool> {
+        let value = self.required(name)?;
+        self.read(name, value, "a boolean", |v| v.as_bool())
+    }
+
     /// The boolean `name`; absent is false.
     pub(crate) fn flag(&mut self, name: &'static str) -> Result<bool> {
         let read = |v: Value| v.as_bool();
@@ -287,6 +293,14 @@ pub(crate) fn list(what: &'static str, value: Value) -> Result<Vec<Value>> {
     let found = kind(&value);
     as_list(value)
         .ok_or_else(|| Error::Json { what, detail: format!("{found} where a list belongs") })
+}
+
+/// The strings of `value`, a list of strings; the error is [`Error::Json`] about `what`.
+pub(crate) fn strings(what: &'static str, value: Value) -> Result<Vec<String>> {
+    let found = kind(&value);
+    as_list(value).and_then(|items| items.into_iter().map(as_string).collect()).ok_or_else(|| {
+        Error::Json { what, detail: format!("{found} where a list of strings belongs") }
+    })
 }
 
 fn as_string(value: Value) -> Option<String> {

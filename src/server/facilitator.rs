@@ -85,7 +85,7 @@ pub fn read_settle(json: &str, status: u16) -> Result<Settlement> {
 
 /// Reads a `/verify` answer: `isValid` must be a boolean.
 pub fn read_verify(json: &str) -> Result<VerifyResponse> {
-    serde_json::from_str(json).map_err(|e| Error::json("VerifyResponse", e))
+    VerifyResponse::from_json(json)
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! The middleware's decisions for one request, in the order it meets them: which route, which
 //! payment, which facilitator, and what to answer when it stops early.
 
-use serde::Deserialize;
-
 use super::facilitator::Facilitators;
 use super::respond::{self, Plan, CLIENT_ADDRESS};
 use super::{
@@ -10,30 +8,52 @@ use super::{
 };
 use crate::codec::{header, Headers};
 use crate::error::{Code, Error, Result};
+use crate::fields::Fields;
 use crate::network;
 use crate::verdict::Deferred;
 
 /// Whether the facilitator's `/verify` is asked before the handler runs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum VerifyMode {
-    /// Local checks, then the facilitator's (balance, nonce state): the handler runs only for a
-    /// payment known to be fundable. The default.
+    /// `"local+facilitator"`: local checks, then the facilitator's (balance, nonce state): the
+    /// handler runs only for a payment known to be fundable. The default.
     #[default]
-    #[serde(rename = "local+facilitator")]
     LocalAndFacilitator,
-    /// Local checks only: the handler may run for an unfunded payer, whose settlement then fails.
-    /// A smart-wallet signature is still sent to the facilitator.
-    #[serde(rename = "local")]
+    /// `"local"`: local checks only: the handler may run for an unfunded payer, whose settlement
+    /// then fails. A smart-wallet signature is still sent to the facilitator.
     Local,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The middleware's options: `{verify?, facilitatorNetworks?}`, nothing else.
+#[derive(Default)]
 struct GateOptions {
-    #[serde(default)]
-    verify: Option<VerifyMode>,
-    #[serde(default)]
+    verify: VerifyMode,
     facilitator_networks: Vec<Option<Vec<String>>>,
+}
+
+impl GateOptions {
+    fn from_json(json: &str) -> Result<Self> {
+        const WHAT: &str = "middleware options";
+        let value = serde_json::from_str(json).map_err(|e| Error::json(WHAT, e))?;
+        let mut f = Fields::of(WHAT, "", value)?;
+        let verify = match f.optional_string("verify")?.as_deref() {
+            None | Some("local+facilitator") => VerifyMode::LocalAndFacilitator,
+            Some("local") => VerifyMode::Local,
+            Some(other) => return Err(f.error(format!("unknown verify mode `{other}`"))),
+        };
+        let facilitator_networks = match f.present("facilitatorNetworks") {
+            None => Vec::new(),
+            Some(list) => crate::fields::list(WHAT, list)?
+                .into_iter()
+                .map(|networks| match networks {
+                    serde_json::Value::Null => Ok(None),
+                    networks => crate::fields::strings(WHAT, networks).map(Some),
+                })
+                .collect::<Result<_>>()?,
+        };
+        f.deny_others()?;
+        Ok(GateOptions { verify, facilitator_networks })
+    }
 }
 
 /// A route table with the middleware's options.
@@ -78,10 +98,10 @@ impl Gate {
     /// Reads the route table and the options `{verify?, facilitatorNetworks?}` (JSON).
     pub fn new(routes: &str, options: Option<&str>) -> Result<Gate> {
         let routes = Routes::from_json(routes)?;
-        let options: GateOptions = match options {
-            Some(json) => serde_json::from_str(json).map_err(|e| {
+        let options = match options {
+            Some(json) => GateOptions::from_json(json).map_err(|e| {
                 Error::InvalidArgument(format!(
-                    "middleware options: {e} (verify is \"local+facilitator\", the default, or \"local\"; each facilitator's networks a list)"
+                    "{e} (verify is \"local+facilitator\", the default, or \"local\"; each facilitator's networks a list)"
                 ))
             })?,
             None => GateOptions::default(),
@@ -91,11 +111,7 @@ impl Gate {
         } else {
             options.facilitator_networks
         };
-        Ok(Gate {
-            routes,
-            facilitators: Facilitators::new(facilitators),
-            mode: options.verify.unwrap_or_default(),
-        })
+        Ok(Gate { routes, facilitators: Facilitators::new(facilitators), mode: options.verify })
     }
 
     /// The facilitators whose `/supported` some offer waits for (a Solana offer without its fee
@@ -214,5 +230,34 @@ impl Gate {
             client: request.get(CLIENT_ADDRESS),
             verified,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_read_as_documented_and_nothing_else() {
+        let read = |json: &str| GateOptions::from_json(json);
+        let o = read(r#"{"verify":"local","facilitatorNetworks":[null,["eip155:*"]]}"#).unwrap();
+        assert_eq!(o.verify, VerifyMode::Local);
+        assert_eq!(o.facilitator_networks, [None, Some(vec!["eip155:*".to_owned()])]);
+        let o = read(r#"{"verify":null}"#).unwrap();
+        assert_eq!((o.verify, o.facilitator_networks.len()), (VerifyMode::LocalAndFacilitator, 0));
+        for bad in [
+            r#"{"verify":"remote"}"#,
+            r#"{"verify":1}"#,
+            r#"{"facilitatorNetworks":null}"#,
+            r#"{"facilitatorNetworks":[[1]]}"#,
+            r#"{"facilitatorNetworks":"eip155:*"}"#,
+            r#"{"verfy":"local"}"#,
+            r#"[]"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let e = Gate::new("{}", Some(r#"{"verify":"remote"}"#)).unwrap_err();
+        assert_eq!(e.code(), "invalid_argument", "{e}");
+        assert!(e.to_string().contains("unknown verify mode `remote`"), "{e}");
     }
 }

@@ -245,9 +245,7 @@ pub fn encode_payment_required_header(required: JsValue) -> Result<String, JsVal
 /// Encodes a SettleResponse (validated) as a `PAYMENT-RESPONSE` header value.
 #[wasm_bindgen(js_name = encodePaymentResponseHeader)]
 pub fn encode_payment_response_header(response: JsValue) -> Result<String, JsValue> {
-    let text = json_text(&response, "settleResponse")?;
-    let settle: SettleResponse =
-        serde_json::from_str(&text).map_err(|e| Error::json("SettleResponse", e))?;
+    let settle = SettleResponse::read(&json_text(&response, "settleResponse")?)?;
     Ok(codec::encode(&settle))
 }
 

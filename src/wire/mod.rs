@@ -279,7 +279,7 @@ impl Terms<'_> {
 }
 
 /// A facilitator's answer to `/verify` (also what local verification returns).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResponse {
     /// Whether the payment may be settled.
@@ -299,7 +299,7 @@ pub struct VerifyResponse {
 }
 
 /// A facilitator's answer to `/settle`; carried in `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettleResponse {
     /// Whether the transfer went through.
@@ -314,7 +314,6 @@ pub struct SettleResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<String>,
     /// Transaction hash; `""` on failure (`null` is read as `""`).
-    #[serde(default, deserialize_with = "null_as_empty")]
     pub transaction: String,
     /// Network settled on (CAIP-2 in v2, legacy name in v1).
     pub network: String,
@@ -327,13 +326,27 @@ pub struct SettleResponse {
 }
 
 impl SettleResponse {
+    /// Reads the shape alone: `success` a boolean, `network` a string, the rest optional.
+    pub fn read(json: &str) -> Result<Self> {
+        let mut f = fields_of(json, "SettleResponse")?;
+        Ok(SettleResponse {
+            success: f.boolean("success")?,
+            error_reason: f.optional_string("errorReason")?,
+            error_message: f.optional_string("errorMessage")?,
+            payer: f.optional_string("payer")?,
+            transaction: f.optional_string("transaction")?.unwrap_or_default(),
+            network: f.string("network")?,
+            amount: f.optional_string("amount")?,
+            extensions: f.optional_object("extensions")?,
+        })
+    }
+
     /// Reads a facilitator's `/settle` answer strictly: the shape above, and a success that names
     /// its transaction (a settlement without one is not a settlement), unless it settled an
     /// `amount` of `"0"` (a metered payment that used nothing: no transaction is sent). Both faces
     /// read it this way.
     pub fn from_json(json: &str) -> Result<Self> {
-        let settle: SettleResponse =
-            serde_json::from_str(json).map_err(|e| Error::json("SettleResponse", e))?;
+        let settle = Self::read(json)?;
         if settle.success && settle.transaction.is_empty() && settle.amount.as_deref() != Some("0")
         {
             return Err(Error::field(
@@ -345,8 +358,18 @@ impl SettleResponse {
     }
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+impl VerifyResponse {
+    /// Reads a `/verify` answer: `isValid` a boolean, the rest optional.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let mut f = fields_of(json, "VerifyResponse")?;
+        Ok(VerifyResponse {
+            is_valid: f.boolean("isValid")?,
+            invalid_reason: f.optional_string("invalidReason")?,
+            invalid_message: f.optional_string("invalidMessage")?,
+            payer: f.optional_string("payer")?,
+            extensions: f.optional_object("extensions")?,
+        })
+    }
 }
 
 /// One (version, scheme, network) a facilitator supports.
