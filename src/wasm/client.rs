@@ -107,8 +107,10 @@ fn chain_from_options(options: &JsValue) -> Result<Vec<serde_json::Value>, JsVal
     if chain.is_undefined() || chain.is_null() {
         return Ok(Vec::new());
     }
-    Ok(serde_json::from_str(&json_text(&chain, "options.chain")?)
-        .map_err(|e| crate::error::Error::json("options.chain", e))?)
+    const WHAT: &str = "options.chain";
+    let value = serde_json::from_str(&json_text(&chain, WHAT)?)
+        .map_err(|e| crate::error::Error::json(WHAT, e))?;
+    Ok(crate::fields::list(WHAT, value)?)
 }
 
 /// A payment built but not signed: give `toSign()` to the signer's `method`, then
