@@ -26,6 +26,7 @@ pub use tx::{Call1559, Signed};
 
 use crate::error::{Error, Result};
 use crate::evm::signature::PrivateKey;
+use crate::fields::Fields;
 use crate::network;
 use crate::reason::Reason;
 use crate::verdict::{Deferred, Verdict, SETTLE_BUFFER_SECONDS};
@@ -70,16 +71,11 @@ impl Request {
     /// Reads `{x402Version, paymentPayload, paymentRequirements}`; the requirement is read in the
     /// payload's version.
     pub fn from_json(body: &str) -> Result<Request> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Body {
-            payment_payload: Value,
-            payment_requirements: Value,
-        }
-        let body: Body = serde_json::from_str(body).map_err(|e| Error::json("request body", e))?;
-        let payload = PaymentPayload::from_json(&body.payment_payload.to_string())?;
-        let requirements = PaymentRequirements::from_json(
-            &body.payment_requirements.to_string(),
+        const WHAT: &str = "request body";
+        let mut body = Fields::of(WHAT, "", crate::fields::parse(WHAT, body)?)?;
+        let payload = PaymentPayload::from_value(body.required("paymentPayload")?)?;
+        let requirements = PaymentRequirements::from_value(
+            body.required("paymentRequirements")?,
             payload.version(),
         )?;
         Ok(Request { payload, requirements })

@@ -87,7 +87,14 @@ pub enum PaymentPayload {
 impl PaymentPayload {
     /// Parses JSON, choosing the version by its `x402Version`.
     pub fn from_json(json: &str) -> Result<Self> {
-        let f = fields_of(json, "PaymentPayload")?;
+        const WHAT: &str = "PaymentPayload";
+        Self::from_value(crate::fields::parse(WHAT, json)?)
+    }
+
+    /// Reads a JSON value already parsed (by [`crate::fields::parse`], which refuses a key
+    /// written twice).
+    pub(crate) fn from_value(value: Value) -> Result<Self> {
+        let f = Fields::of("PaymentPayload", "", value)?;
         Ok(match Version::of(&f)? {
             Version::V1 => PaymentPayload::V1(v1::PaymentPayload::read(f)?),
             Version::V2 => PaymentPayload::V2(v2::PaymentPayload::read(f)?),
@@ -196,6 +203,11 @@ impl PaymentRequirements {
     /// Parses JSON in the shape of `version`.
     pub fn from_json(json: &str, version: Version) -> Result<Self> {
         Self::read(fields_of(json, "PaymentRequirements")?, version)
+    }
+
+    /// Reads a JSON value already parsed, as [`PaymentPayload::from_value`].
+    pub(crate) fn from_value(value: Value, version: Version) -> Result<Self> {
+        Self::read(Fields::of("PaymentRequirements", "", value)?, version)
     }
 
     /// Parses a JSON list of requirements, each in the shape of `version`.
