@@ -62,9 +62,13 @@ impl<'a> Fields<'a> {
 
     /// The field `name` as it is written, `null` included.
     pub(crate) fn present(&mut self, name: &'static str) -> Option<Value> {
+        if self.asked.contains(&name) {
+            return None;
+        }
         self.asked.push(name);
-        // Shifting, not swapping: the fields left keep their order (see `rest`).
-        self.map.shift_remove(name)
+        // Taken in place, not removed: removing would hash again and move the fields after it
+        // (a swap would reorder them); `rest` and `deny_others` skip the names asked.
+        self.map.get_mut(name).map(std::mem::take)
     }
 
     /// The string `name`, or under its other name `alias`, if there; both is an error.
@@ -172,13 +176,15 @@ impl<'a> Fields<'a> {
     }
 
     /// The fields not asked for, in the order they were written: the object is done.
-    pub(crate) fn rest(self) -> Map<String, Value> {
+    pub(crate) fn rest(mut self) -> Map<String, Value> {
+        let asked = std::mem::take(&mut self.asked);
+        self.map.retain(|k, _| !asked.contains(&k.as_str()));
         self.map
     }
 
     /// Refuses a field not asked for: the object is done.
     pub(crate) fn deny_others(self) -> Result<()> {
-        match self.map.keys().next() {
+        match self.map.keys().find(|k| !self.asked.contains(&k.as_str())) {
             None => Ok(()),
             Some(name) => Err(self.error(format!(
                 "unknown field `{name}`, expected one of {}",
@@ -278,11 +284,16 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
     ) -> std::result::Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = entries.next_key::<String>()? {
-            if map.contains_key(&key) {
-                return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
-            }
             let Unique(value) = entries.next_value()?;
-            map.insert(key, value);
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    let key = slot.key();
+                    return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
+                }
+            }
         }
         Ok(Value::Object(map))
     }
