@@ -99,7 +99,8 @@ pub enum Error {
     Json {
         /// Which object was being read (`PaymentPayload`, `PaymentRequirements`, …).
         what: &'static str,
-        /// serde_json's account of the problem, with line and column.
+        /// What is wrong: serde_json's account of a syntax error (with line and column), or the
+        /// field reader's (the field, and what it is instead of what it should be).
         detail: String,
     },
     /// A field whose value is outside what the protocol allows.

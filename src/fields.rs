@@ -1,7 +1,9 @@
-//! Objects read field by field from their JSON value: the wire objects, the server's route table
-//! and the client's payment options. A serde derive per type is a deserializer of its own in the
-//! module (and, with `flatten`, a buffer of the whole input); these few functions serve them all.
-//! `null` reads as an absent field wherever a field may be absent.
+//! Objects read field by field from their JSON value: the wire objects, the schemes' proofs, the
+//! facilitator's answers, the server's route table and options, the client's payment options. A
+//! serde derive per type is a deserializer of its own in the module (and, with `flatten`, a
+//! buffer of the whole input); these few functions serve them all. `null` reads as absent for the
+//! `optional_*` fields; a field that may be absent but is not optional (`string_or_empty`,
+//! `present`) takes it as written.
 
 use alloy_primitives::U256;
 use serde_json::{Map, Value};
@@ -32,6 +34,20 @@ impl<'a> Fields<'a> {
             other => Err(Fields { what, at, map: Map::new(), asked: Vec::new() }
                 .error(format!("{} where an object belongs", kind(&other)))),
         }
+    }
+
+    /// The list `name`, which must be there, of objects each read by `read`.
+    pub(crate) fn objects<T>(
+        &mut self,
+        name: &'static str,
+        read: impl Fn(Fields<'static>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let items = self.list(name)?;
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| read(self.inner(&format!("{name}[{i}]"), item)?))
+            .collect()
     }
 
     /// The fields of the object `name`, which must be there.
@@ -223,9 +239,11 @@ pub(crate) fn read_proof<T>(
     })
 }
 
-/// Parses `json` as `JSON.parse` would, except that an object naming a key twice is an error
-/// ([`Error::Json`] about `what`), at any depth: a payment is read one way only, never first- or
-/// last-wins.
+/// Parses `json` as serde_json does, and refuses an object naming a key twice, at any depth
+/// ([`Error::Json`] about `what`): a payment is read one way only, never first- or last-wins.
+/// Where `JSON.parse` differs, this refuses: a lone surrogate escape (`"\ud800"`), a number
+/// beyond f64 (`1e400`, Infinity to JS), nesting deeper than 128. And `2.0` stays a float, which
+/// a whole-number field refuses (JS reads it as 2).
 pub(crate) fn parse(what: &'static str, json: &str) -> Result<Value> {
     serde_json::from_str::<Unique>(json).map(|u| u.0).map_err(|e| Error::json(what, e))
 }
@@ -256,8 +274,10 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
     fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
         Ok(v.into())
     }
-    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number that is not finite"))
     }
     fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
         Ok(Value::String(v.to_owned()))

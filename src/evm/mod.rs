@@ -171,7 +171,7 @@ pub struct Permit2Witness {
     /// Recipient (`payTo`).
     pub to: String,
     /// `upto` only: the facilitator allowed to settle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<String>,
     /// Unix seconds after which it is valid, decimal.
     pub valid_after: String,

@@ -34,8 +34,7 @@ struct GateOptions {
 impl GateOptions {
     fn from_json(json: &str) -> Result<Self> {
         const WHAT: &str = "middleware options";
-        let value = serde_json::from_str(json).map_err(|e| Error::json(WHAT, e))?;
-        let mut f = Fields::of(WHAT, "", value)?;
+        let mut f = Fields::of(WHAT, "", crate::fields::parse(WHAT, json)?)?;
         let verify = match f.optional_string("verify")?.as_deref() {
             None | Some("local+facilitator") => VerifyMode::LocalAndFacilitator,
             Some("local") => VerifyMode::Local,
@@ -252,6 +251,7 @@ mod tests {
             r#"{"facilitatorNetworks":[[1]]}"#,
             r#"{"facilitatorNetworks":"eip155:*"}"#,
             r#"{"verfy":"local"}"#,
+            r#"{"verify":"local","verify":"local+facilitator"}"#,
             r#"[]"#,
         ] {
             assert!(read(bad).is_err(), "{bad}");

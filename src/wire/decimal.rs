@@ -5,7 +5,7 @@
 //! written several ways, and an echoed requirement would no longer compare equal to the offer.
 
 use alloy_primitives::U256;
-use serde::{de, Deserialize, Deserializer, Serializer};
+use serde::Serializer;
 
 /// Parses a canonical decimal string into a [`U256`].
 pub fn parse(s: &str) -> Result<U256, &'static str> {
@@ -25,19 +25,14 @@ pub fn parse(s: &str) -> Result<U256, &'static str> {
     U256::from_str_radix(s, 10).map_err(|_| "decimal value does not fit in 256 bits")
 }
 
-/// serde `with` module for a `U256` written as a decimal string.
+/// serde `with` module for a `U256` written as a decimal string (writing only: the field
+/// reader takes it with [`parse`]).
 pub mod string {
     use super::*;
 
     /// Writes the value as a decimal string.
     pub fn serialize<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(value)
-    }
-
-    /// Reads a canonical decimal string.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        parse(&s).map_err(de::Error::custom)
     }
 }
 

@@ -297,16 +297,16 @@ pub struct VerifyResponse {
     /// Whether the payment may be settled.
     pub is_valid: bool,
     /// The reason code when it may not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_reason: Option<String>,
     /// A human-readable account of the reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_message: Option<String>,
     /// The paying address, when it could be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<String>,
     /// Extension data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Map<String, Value>>,
 }
 
@@ -317,23 +317,23 @@ pub struct SettleResponse {
     /// Whether the transfer went through.
     pub success: bool,
     /// The reason code on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
     /// A human-readable account of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The paying address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<String>,
     /// Transaction hash; `""` on failure (`null` is read as `""`).
     pub transaction: String,
     /// Network settled on (CAIP-2 in v2, legacy name in v1).
     pub network: String,
     /// Amount actually settled, in atomic units (schemes that settle less than the maximum).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Extension data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Map<String, Value>>,
 }
 

@@ -22,13 +22,11 @@ pub struct PaymentRequirements {
     /// URL of the paid resource.
     pub resource: String,
     /// Human-readable description.
-    #[serde(default)]
     pub description: String,
     /// MIME type of the resource.
-    #[serde(default)]
     pub mime_type: String,
     /// Input/output description (superseded by the v2 `bazaar` extension).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<Value>,
     /// Recipient.
     pub pay_to: String,
@@ -37,7 +35,7 @@ pub struct PaymentRequirements {
     /// Token contract.
     pub asset: String,
     /// Scheme-specific data; on EVM the token's EIP-712 `name` and `version`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<Map<String, Value>>,
     /// Fields this crate does not know.
     #[serde(flatten)]
@@ -51,7 +49,6 @@ pub struct PaymentRequired {
     /// Always 1.
     pub x402_version: u8,
     /// Why payment is asked for.
-    #[serde(default)]
     pub error: String,
     /// The accepted ways to pay.
     pub accepts: Vec<PaymentRequirements>,
@@ -77,8 +74,8 @@ pub struct PaymentPayload {
     pub unknown: Map<String, Value>,
 }
 
-// Read from JSON values field by field, as in `v2`. `#[serde(default)]` strings may be absent,
-// but not `null`.
+// Read from JSON values field by field, as in `v2`. `description`, `mimeType` and `error` may
+// be absent (read as `""`), but not `null`, as serde's `default` took them.
 
 impl PaymentRequirements {
     pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
@@ -103,12 +100,7 @@ impl PaymentRequired {
     pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
         let x402_version = version(&mut f, Version::V1)?;
         let error = f.string_or_empty("error")?;
-        let accepts = f
-            .list("accepts")?
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| PaymentRequirements::read(f.inner(&format!("accepts[{i}]"), entry)?))
-            .collect::<Result<_>>()?;
+        let accepts = f.objects("accepts", PaymentRequirements::read)?;
         Ok(PaymentRequired { x402_version, error, accepts, unknown: f.rest() })
     }
 }

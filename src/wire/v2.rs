@@ -15,10 +15,10 @@ pub struct ResourceInfo {
     /// The URL of the paid resource.
     pub url: String,
     /// Human-readable description (the reference server sends `""` when none is configured).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// MIME type of the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Fields this crate does not know, kept so an echo is faithful.
     #[serde(flatten)]
@@ -43,7 +43,7 @@ pub struct PaymentRequirements {
     /// How long a signed payment stays valid, in seconds.
     pub max_timeout_seconds: u64,
     /// Scheme-specific data; on EVM the token's EIP-712 `name` and `version`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<Map<String, Value>>,
     /// Fields this crate does not know, kept so the `accepted` echo is faithful.
     #[serde(flatten)]
@@ -57,14 +57,14 @@ pub struct PaymentRequired {
     /// Always 2.
     pub x402_version: u8,
     /// Why payment is asked for (`"Payment required"`, or the previous attempt's reason).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The paid resource.
     pub resource: ResourceInfo,
     /// The accepted ways to pay, in the server's order of preference.
     pub accepts: Vec<PaymentRequirements>,
     /// Extensions the server declares (`bazaar`, `payment-identifier`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Map<String, Value>>,
     /// Fields this crate does not know.
     #[serde(flatten)]
@@ -78,14 +78,14 @@ pub struct PaymentPayload {
     /// Always 2.
     pub x402_version: u8,
     /// The resource, copied from the [`PaymentRequired`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceInfo>,
     /// The chosen entry of `accepts`, copied verbatim.
     pub accepted: PaymentRequirements,
     /// Scheme-specific proof (EIP-3009 or Permit2 authorization and signature on EVM).
     pub payload: Map<String, Value>,
     /// The server's extensions with the client's additions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Map<String, Value>>,
     /// Fields this crate does not know.
     #[serde(flatten)]
@@ -126,14 +126,8 @@ impl PaymentRequired {
     pub(crate) fn read(mut f: Fields<'_>) -> Result<Self> {
         let x402_version = version(&mut f, Version::V2)?;
         let error = f.optional_string("error")?;
-        let resource = f.required("resource")?;
-        let resource = ResourceInfo::read(f.inner("resource", resource)?)?;
-        let accepts = f
-            .list("accepts")?
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| PaymentRequirements::read(f.inner(&format!("accepts[{i}]"), entry)?))
-            .collect::<Result<_>>()?;
+        let resource = ResourceInfo::read(f.nested("resource")?)?;
+        let accepts = f.objects("accepts", PaymentRequirements::read)?;
         Ok(PaymentRequired {
             x402_version,
             error,
@@ -152,8 +146,7 @@ impl PaymentPayload {
             None => None,
             Some(v) => Some(ResourceInfo::read(f.inner("resource", v)?)?),
         };
-        let accepted = f.required("accepted")?;
-        let accepted = PaymentRequirements::read(f.inner("accepted", accepted)?)?;
+        let accepted = PaymentRequirements::read(f.nested("accepted")?)?;
         Ok(PaymentPayload {
             x402_version,
             resource,
