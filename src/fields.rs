@@ -71,7 +71,7 @@ impl<'a> Fields<'a> {
         self.present(name).filter(|v| !v.is_null())
     }
 
-    /// The field `name` as it is written, left in place.
+    /// The field `name` as it is written, left in place (a field already taken reads `null`).
     pub(crate) fn peek(&self, name: &str) -> Option<&Value> {
         self.map.get(name)
     }
