@@ -43,11 +43,7 @@ impl<'a> Fields<'a> {
         read: impl Fn(Fields<'static>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let items = self.list(name)?;
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| read(self.inner(&format!("{name}[{i}]"), item)?))
-            .collect()
+        read_each(self.what, &format!("{}{name}", self.at), items, read)
     }
 
     /// The fields of the object `name`, which must be there.
@@ -317,6 +313,30 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
         }
         Ok(Value::Object(map))
     }
+}
+
+/// The items of `value`, a list of objects, each read by `read`; errors are [`Error::Json`] about
+/// `what`, an item's starting with its index.
+pub(crate) fn objects<T>(
+    what: &'static str,
+    value: Value,
+    read: impl Fn(Fields<'static>) -> Result<T>,
+) -> Result<Vec<T>> {
+    read_each(what, "", list(what, value)?, read)
+}
+
+/// Each of `items`, an object at `at[i]`, read by `read`.
+fn read_each<T>(
+    what: &'static str,
+    at: &str,
+    items: Vec<Value>,
+    read: impl Fn(Fields<'static>) -> Result<T>,
+) -> Result<Vec<T>> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| read(Fields::of(what, format!("{at}[{i}]: "), item)?))
+        .collect()
 }
 
 /// The items of `value`, a list; the error is [`Error::Json`] about `what`.

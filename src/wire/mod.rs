@@ -213,11 +213,7 @@ impl PaymentRequirements {
     /// Parses a JSON list of requirements, each in the shape of `version`.
     pub fn list_from_json(json: &str, version: Version) -> Result<Vec<Self>> {
         const WHAT: &str = "PaymentRequirements[]";
-        crate::fields::list(WHAT, crate::fields::parse(WHAT, json)?)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| Self::read(Fields::of(WHAT, format!("[{i}]: "), entry)?, version))
-            .collect()
+        crate::fields::objects(WHAT, crate::fields::parse(WHAT, json)?, |f| Self::read(f, version))
     }
 
     fn read(f: Fields<'_>, version: Version) -> Result<Self> {
