@@ -195,6 +195,22 @@ const summary = table(
       kib,
     ),
     ROW(
+      "client bundle, EVM only (ours: x402-wasm/client/evm), gzip -9",
+      "KiB, lower is better",
+      bundles["client-evm/ours"]?.total.gzip,
+      bundles["client/official"]?.total.gzip,
+      `official/ours ${ratio(bundles["client/official"]?.total.gzip, bundles["client-evm/ours"]?.total.gzip)}`,
+      kib,
+    ),
+    ROW(
+      "server bundle, EVM only (ours: x402-wasm/server/evm), gzip -9",
+      "KiB, lower is better",
+      bundles["server-evm/ours"]?.total.gzip,
+      bundles["server/official"]?.total.gzip,
+      `official/ours ${ratio(bundles["server/official"]?.total.gzip, bundles["server-evm/ours"]?.total.gzip)}`,
+      kib,
+    ),
+    ROW(
       "paywall page as a browser loads it (ours: HTML + script + .wasm; official: @x402/paywall's EVM page), gzip -9",
       "KiB, lower is better",
       paywall.ours?.total.gzip,
@@ -466,11 +482,13 @@ esbuild (\`--bundle --minify --format=esm\`; client \`--platform=browser\`; serv
 neutral\` with the conditions workerd, worker, browser, leaving Node's built-ins to the runtime as
 \`nodejs_compat\` does), from these entries:
 
-- client, ours: \`wrapFetchWithPayment(fetch, privateKeySigner(key))\` from \`x402-wasm\`, plus the
+- client, ours: \`wrapFetchWithPayment(fetch, privateKeySigner(key))\` from \`x402-wasm/client\` (every
+  family), and from \`x402-wasm/client/evm\` (EVM alone, as the official entry is), plus the
   \`.wasm\` it fetches;
 - client, official: \`wrapFetchWithPayment\` + \`x402Client\` from \`@x402/fetch\`, \`ExactEvmScheme\` from
   \`@x402/evm/exact/client\`, \`privateKeyToAccount\` from \`viem/accounts\`;
-- server, ours: \`paymentMiddleware\` from \`x402-wasm\`, plus the \`.wasm\`;
+- server, ours: \`paymentMiddleware\` from \`x402-wasm/server\`, and from \`x402-wasm/server/evm\`,
+  plus the \`.wasm\`;
 - server, official: \`paymentMiddleware\` + \`x402ResourceServer\` from \`@x402/hono\`,
   \`HTTPFacilitatorClient\` from \`@x402/core/server\`, \`ExactEvmScheme\` from \`@x402/evm/exact/server\`.
 

@@ -1,7 +1,7 @@
 // Sizes, raw and `gzip -9`, of:
 //   - pkg/ as published: each runtime file, and what the browser entry (web.js) loads;
-//   - a client and a server bundled by esbuild (--bundle --minify --format=esm), ours (x402-wasm)
-//     against the official packages (@x402/fetch + @x402/evm client + viem accounts; @x402/hono +
+//   - a client and a server bundled by esbuild (--bundle --minify --format=esm), ours (x402-wasm,
+//     every family and EVM alone) against the official packages (@x402/fetch + @x402/evm client + viem accounts; @x402/hono +
 //     @x402/evm server); the server bundles resolve as workerd does (conditions workerd, worker, browser);
 //   - the two benchmarked Workers as wrangler bundles them for deployment (worker/dist,
 //     target/bench/hono-worker), and our facilitator Worker (worker/dist-facilitator);
@@ -22,7 +22,7 @@ const total = (sizes) => sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.g
 const pkgFiles = Object.fromEntries(
   readJson("pkg/package.json")
     .files.filter((f) => /\.(js|wasm)$/.test(f))
-    .concat("client/x402_wasm_bg.wasm", "server/x402_wasm_bg.wasm")
+    .concat(["client", "server", "client-evm", "server-evm"].map((face) => `${face}/x402_wasm_bg.wasm`))
     .map((f) => [f, fileSize(`pkg/${f}`)]),
 );
 const webGraph = await build({
@@ -46,7 +46,12 @@ const entries = {
     import { ExactEvmScheme } from "@x402/evm/exact/client";
     import { privateKeyToAccount } from "viem/accounts";
     export const pay = wrapFetchWithPayment(fetch, new x402Client().register("eip155:*", new ExactEvmScheme(privateKeyToAccount(${KEY}))));`,
+  // The same with EVM alone, as the official entries are (their SDK's families are packages).
+  "client-evm/ours": `import { wrapFetchWithPayment, privateKeySigner } from "x402-wasm/client/evm";
+    export const pay = wrapFetchWithPayment(fetch, privateKeySigner(${KEY}));`,
   "server/ours": `import { paymentMiddleware } from "x402-wasm/server";
+    export const paywall = (env) => paymentMiddleware(${ROUTES}, { facilitator: { url: env.FACILITATOR_URL } });`,
+  "server-evm/ours": `import { paymentMiddleware } from "x402-wasm/server/evm";
     export const paywall = (env) => paymentMiddleware(${ROUTES}, { facilitator: { url: env.FACILITATOR_URL } });`,
   "server/official": `import { paymentMiddleware, x402ResourceServer } from "@x402/hono";
     import { HTTPFacilitatorClient } from "@x402/core/server";
@@ -67,10 +72,10 @@ async function bundle(name, contents) {
     write: false,
     logLevel: "error",
     external: ["node:*", ...builtinModules, "cloudflare:*", "*.wasm", "*.bin"],
-    ...(side === "server" ? SERVER : { platform: "browser" }),
+    ...(side.startsWith("server") ? SERVER : { platform: "browser" }),
   });
   const js = size(result.outputFiles[0].contents);
-  // Ours loads its face's module: pkg/client or pkg/server.
+  // Ours loads its face's module: pkg/client, pkg/server, pkg/client-evm or pkg/server-evm.
   const wasm = fileSize(`pkg/${side}/x402_wasm_bg.wasm`);
   return who === "ours" ? { js, wasm, total: total([js, wasm]) } : { js, total: js };
 }

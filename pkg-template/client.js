@@ -4,12 +4,6 @@
 import {
   PaymentDraft,
   PrivateKeySigner,
-  CasperPrivateKeySigner,
-  SolanaPrivateKeySigner,
-  solanaWalletChain,
-  solanaMessageBytes,
-  solanaSigners,
-  solanaWithSignature,
   draftQueries,
   selectPaymentRequirements,
   findMatchingRequirements,
@@ -25,6 +19,15 @@ import {
   permit2Approval,
 } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
+import {
+  CasperPrivateKeySigner,
+  SolanaPrivateKeySigner,
+  solanaWalletChain,
+  solanaMessageBytes,
+  solanaSigners,
+  solanaWithSignature,
+  requireFamily,
+} from "./families.js";
 
 /** Signers made here take the wallet JSON form of typed data (uint256 as decimal strings). */
 const JSON_TYPED_DATA = Symbol("x402-wasm.jsonTypedData");
@@ -105,6 +108,7 @@ export function solanaPrivateKeySigner(secret, { rpcUrl } = {}) {
  * message of the draft's transaction, and the signature is put in its slot in wasm.
  */
 function fromKitSigner(kit, rpcUrl) {
+  requireFamily("Solana");
   return Object.freeze({
     family: "solana",
     address: kit.address,
@@ -132,6 +136,7 @@ const bytesToBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCo
  * returns is read again and checked before it is sent. A user rejection is `user_rejected`.
  */
 export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
+  requireFamily("Solana");
   const standard = wallet?.features?.["solana:signTransaction"];
   if (!standard && typeof wallet?.signTransaction !== "function") {
     throw x402Error(

@@ -1,11 +1,14 @@
 // The package's two faces alone, imported by name as a consumer would: `x402-wasm/client` and
-// `x402-wasm/server`, each over a wasm module built without the other face. The client face pays
-// the server face (facilitator double); each face leaves the other's exports out.
+// `x402-wasm/server`, each over a wasm module built without the other face, and each for EVM alone
+// (`/client/evm`, `/server/evm`). The client face pays the server face (facilitator double); each
+// face leaves the other's exports out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as client from "x402-wasm/client";
 import * as server from "x402-wasm/server";
 import * as both from "x402-wasm";
+import * as clientEvm from "x402-wasm/client/evm";
+import * as serverEvm from "x402-wasm/server/evm";
 import { startFacilitator } from "../../worker/test/facilitator.mjs";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -78,4 +81,91 @@ test("a payment drafted by the client face verifies in the server face", async (
   const verdict = server.verifyPayment(payload, required.accepts[0]);
   assert.equal(verdict.isValid, true, JSON.stringify(verdict));
   assert.equal(verdict.payer, signer.address);
+});
+
+// The EVM-only faces: `x402-wasm/client/evm` and `x402-wasm/server/evm`, over modules built without
+// Casper and Solana. Their surface is the full faces' (moving to them is a rename of the import);
+// what they lack is refused by name, never paid or served.
+test("the EVM-only faces export what the full faces do", () => {
+  assert.deepEqual(Object.keys(clientEvm).sort(), Object.keys(client).sort());
+  assert.deepEqual(Object.keys(serverEvm).sort(), Object.keys(server).sort());
+});
+
+test("the EVM-only client face pays the EVM-only server face once, and a replay is refused", async () => {
+  const handle = serverEvm.createPaymentHandler(routes, {
+    facilitator: { url: facilitator.url },
+    nonceStore: new serverEvm.InMemoryNonceStore(),
+  });
+  const app = (request) => handle(request, () => new Response("paid content"));
+  let sent;
+  const transport = async (input, init) => {
+    const request = new Request(input, init);
+    if (request.headers.has("PAYMENT-SIGNATURE")) sent = request.headers.get("PAYMENT-SIGNATURE");
+    return app(request);
+  };
+  const before = facilitator.settlements().length;
+  const paid = await clientEvm.wrapFetchWithPayment(transport, clientEvm.privateKeySigner(KEY))("https://shop.test/paid");
+  assert.equal(paid.status, 200);
+  assert.equal(await paid.text(), "paid content");
+  assert.equal(clientEvm.decodePaymentResponse(paid).success, true);
+  assert.equal(facilitator.settlements().length, before + 1);
+  // The full server face takes the same payment: the EVM-only client's is the full client's.
+  const payment = server.decodePaymentSignatureHeader(sent);
+  assert.equal(server.verifyPayment(payment, payment.accepted).isValid, true);
+  const replay = await app(new Request("https://shop.test/paid", { headers: { "PAYMENT-SIGNATURE": sent } }));
+  assert.equal(serverEvm.decodePaymentRequiredHeader(replay.headers.get("PAYMENT-REQUIRED")).error, "invalid_exact_evm_nonce_already_used");
+});
+
+test("the EVM-only client face refuses Casper and Solana signers that the full face makes", () => {
+  const kit = { address: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin", signTransactions: async () => [] };
+  const wallet = { signTransaction: async (bytes) => bytes };
+  const makers = {
+    casperPrivateKeySigner: (face) => face.casperPrivateKeySigner("4f".repeat(32)),
+    solanaPrivateKeySigner: (face) => face.solanaPrivateKeySigner(new Uint8Array(32)),
+    injectedSolanaWalletSigner: (face) => face.injectedSolanaWalletSigner(wallet),
+    "a @solana/kit signer": (face) => face.wrapFetchWithPayment(fetch, kit),
+  };
+  for (const [name, make] of Object.entries(makers)) {
+    assert.doesNotThrow(() => make(client), `the full face makes ${name}`);
+    assert.throws(
+      () => make(clientEvm),
+      (e) => e.code === "invalid_network" && /x402-wasm\/client\b/.test(e.message),
+      name,
+    );
+  }
+});
+
+test("the EVM-only server face refuses a Solana payment the full face reads, and serves nothing for it", async () => {
+  const requirements = {
+    scheme: "exact",
+    network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+    amount: "1000",
+    asset: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+    payTo: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+    maxTimeoutSeconds: 60,
+    extra: { feePayer: "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4" },
+  };
+  const payment = { x402Version: 2, accepted: requirements, payload: { transaction: "AQ==" } };
+  const full = server.verifyPayment(payment, requirements);
+  assert.equal(full.isValid, false);
+  assert.match(full.invalidReason, /svm/, "the full face reads it as a Solana payment");
+  const evm = serverEvm.verifyPayment(payment, requirements);
+  assert.equal(evm.isValid, false);
+  assert.equal(evm.invalidReason, "invalid_network");
+  const { scheme, network, payTo, asset, extra } = requirements;
+  const solanaRoutes = { "GET /paid": { accepts: { scheme, network, payTo, price: { amount: "1000", asset }, extra } } };
+  const handle = serverEvm.createPaymentHandler(solanaRoutes, {
+    facilitator: { url: facilitator.url },
+    nonceStore: new serverEvm.InMemoryNonceStore(),
+  });
+  const settled = facilitator.settlements().length;
+  let served = false;
+  const header = serverEvm.encodePaymentSignatureHeader(payment);
+  const response = await handle(new Request("https://shop.test/paid", { headers: { "PAYMENT-SIGNATURE": header } }), () => {
+    served = true;
+    return new Response("paid content");
+  });
+  assert.equal(response.status, 402);
+  assert.equal(served, false);
+  assert.equal(facilitator.settlements().length, settled);
 });

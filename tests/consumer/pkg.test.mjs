@@ -301,5 +301,7 @@ test("the packed package holds every file its modules import", async () => {
   }
   assert.deepEqual(missing, []);
   assert.ok(files.has("x402_wasm_bg.wasm") && files.has("nonces.js"));
-  for (const face of ["client", "server"]) assert.ok(files.has(`${face}/x402_wasm_bg.wasm`) && files.has(`${face}/api.js`));
+  for (const face of ["client", "server", "client-evm", "server-evm"]) {
+    assert.ok(files.has(`${face}/x402_wasm_bg.wasm`) && files.has(`${face}/api.js`), face);
+  }
 });

@@ -239,3 +239,9 @@ void ownFacilitator.settle("{}").then((r) => r.success);
 const storage: SettlerStorage = { get: async () => undefined, put: async () => {}, delete: async () => true };
 void storage;
 void facilitatorWorker((env: { KEY: string }) => ({ privateKey: env.KEY, rpc: {}, signer: undefined }));
+
+// The EVM-only faces carry the full faces' types.
+import { wrapFetchWithPayment as payOnEvm, privateKeySigner as evmKey } from "x402-wasm/client/evm";
+import { paymentMiddleware as evmMiddleware } from "x402-wasm/server/evm";
+void payOnEvm(fetch, evmKey("0x11"));
+void evmMiddleware({}, { facilitator: { url: "https://f.example" } });

@@ -1,0 +1,13 @@
+// What the client glue takes from the chain families beyond EVM, from the module beside it. The
+// EVM-only faces (`x402-wasm/client/evm`) get faces/evm/families.js in its place.
+export {
+  CasperPrivateKeySigner,
+  SolanaPrivateKeySigner,
+  solanaWalletChain,
+  solanaMessageBytes,
+  solanaSigners,
+  solanaWithSignature,
+} from "./x402_wasm.js";
+
+/** Nothing to refuse: this face's module carries every family. */
+export function requireFamily() {}
