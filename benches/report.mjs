@@ -76,6 +76,14 @@ const summary = table(
       ms,
     ),
     ROW(
+      "cold Node process: import + first verify, wasm (server face, EVM only) vs viem",
+      "ms, lower is better",
+      startup.oursServerEvm?.median,
+      startup.viem?.median,
+      `viem/ours ${ratio(startup.viem?.median, startup.oursServerEvm?.median)}`,
+      ms,
+    ),
+    ROW(
       "Solana local verify, Node: wasm vs @x402/svm facilitator",
       "µs/op, lower is better",
       m(verify, "oursSolana"),

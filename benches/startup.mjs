@@ -2,6 +2,7 @@
 // import included, for the same v2 EIP-3009 payment as benches/verify.mjs:
 //   ours (both faces): import x402-wasm (pkg/node.js), verifyPayment;
 //   ours (server face): import x402-wasm/server (pkg/server/node.js), verifyPayment;
+//   ours (server face, EVM only): the same from x402-wasm/server/evm (pkg/server-evm/node.js);
 //   viem: import viem, decode the header, recoverTypedDataAddress.
 // Each sample is a fresh `node` process (spawned one after another, interleaved by contender);
 // Node's own start-up is outside the timed span. Prints the median ms of the samples.
@@ -40,7 +41,12 @@ const payer = await recoverTypedDataAddress({
 if (getAddress(payer) !== getAddress(a.from)) throw new Error("wrong payer");
 console.log(performance.now() - t0);`;
 
-const contenders = { ours: ours("pkg/node.js"), oursServer: ours("pkg/server/node.js"), viem };
+const contenders = {
+  ours: ours("pkg/node.js"),
+  oursServer: ours("pkg/server/node.js"),
+  oursServerEvm: ours("pkg/server-evm/node.js"),
+  viem,
+};
 const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
 for (let i = 0; i < SAMPLES; i++) {
   for (const [name, script] of Object.entries(contenders)) {
