@@ -108,7 +108,7 @@ export function solanaPrivateKeySigner(secret, { rpcUrl } = {}) {
  * message of the draft's transaction, and the signature is put in its slot in wasm.
  */
 function fromKitSigner(kit, rpcUrl) {
-  requireFamily("Solana");
+  requireFamily("solana");
   return Object.freeze({
     family: "solana",
     address: kit.address,
@@ -136,7 +136,7 @@ const bytesToBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCo
  * returns is read again and checked before it is sent. A user rejection is `user_rejected`.
  */
 export function injectedSolanaWalletSigner(wallet, { address, rpcUrl } = {}) {
-  requireFamily("Solana");
+  requireFamily("solana");
   const standard = wallet?.features?.["solana:signTransaction"];
   if (!standard && typeof wallet?.signTransaction !== "function") {
     throw x402Error(
@@ -422,6 +422,7 @@ export function wrapFetchWithPayment(fetchImpl, signer, options = {}) {
       throw x402Error(Code.InvalidArgument, "the signer must have signTypedData(typedData) (Solana: signTransaction(tx))");
     }
     const family = s.family ?? defaultFamily();
+    requireFamily(family);
     if (signers.has(family)) throw x402Error(Code.InvalidArgument, `two signers for the ${family} family`);
     signers.set(family, s);
   }

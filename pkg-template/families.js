@@ -1,5 +1,5 @@
 // What the client glue takes from the chain families beyond EVM, from the module beside it. The
-// EVM-only faces (`x402-wasm/client/evm`) get faces/evm/families.js in its place.
+// EVM-only client face (`x402-wasm/client/evm`) gets faces/evm/families.js in its place.
 export {
   CasperPrivateKeySigner,
   SolanaPrivateKeySigner,
@@ -9,5 +9,5 @@ export {
   solanaWithSignature,
 } from "./x402_wasm.js";
 
-/** Nothing to refuse: this face's module carries every family. */
+/** Refuses nothing: this face's module carries every family. */
 export function requireFamily() {}

@@ -117,6 +117,17 @@ pub enum Error {
     /// A network this crate has no entry for, or one outside the EVM family where EVM is needed.
     #[error("unknown or unsupported network `{0}`")]
     Network(String),
+    /// A network of a family this build leaves out (its cargo feature is off).
+    #[error(
+        "network `{network}` is the `{family}` family's, which this build leaves out (cargo \
+         feature `{family}`; in the npm package, the faces without `/evm` carry it)"
+    )]
+    FamilyLeftOut {
+        /// The network as given.
+        network: String,
+        /// The family (and its feature's name).
+        family: &'static str,
+    },
     /// A price that cannot be turned into atomic units.
     #[error("invalid price `{price}`: {reason}")]
     Price {
@@ -170,7 +181,7 @@ impl Error {
             Error::Json { .. } => Code::InvalidJson,
             Error::Field { .. } => Code::InvalidField,
             Error::Version(_) => Code::InvalidX402Version,
-            Error::Network(_) => Code::InvalidNetwork,
+            Error::Network(_) | Error::FamilyLeftOut { .. } => Code::InvalidNetwork,
             Error::Price { .. } => Code::InvalidPrice,
             Error::Key(_) => Code::InvalidPrivateKey,
             Error::NoAcceptableRequirement(_) => Code::NoAcceptableRequirement,

@@ -167,6 +167,17 @@ pub fn serving(network: &str) -> Option<&'static dyn Family> {
     FAMILIES.iter().copied().find(|f| f.serves(network))
 }
 
+/// The families a build may leave out (cargo features, named as their CAIP-2 namespaces).
+const OPTIONAL: [&str; 2] = ["casper", "solana"];
+
+/// The family that would serve `network` (CAIP-2 or a v1 legacy name) but that this build left
+/// out, by its feature's name: such a network is refused by name, not taken as one no family knows.
+pub fn left_out(network: &str) -> Option<&'static str> {
+    let caip2 = crate::network::to_caip2(network);
+    let namespace = caip2.split(':').next()?;
+    OPTIONAL.into_iter().find(|&ns| ns == namespace && by_namespace(ns).is_none())
+}
+
 /// The family of a CAIP-2 namespace.
 pub fn by_namespace(namespace: &str) -> Option<&'static dyn Family> {
     FAMILIES.iter().copied().find(|f| f.namespace() == namespace)
@@ -233,6 +244,22 @@ impl PartialEq for Payer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_family_left_out_is_named_and_one_built_in_is_not() {
+        for (network, feature) in
+            [("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "solana"), ("solana-devnet", "solana")]
+                .into_iter()
+                .chain([("casper:casper-test", "casper")])
+        {
+            let built = by_namespace(feature).is_some();
+            assert_eq!(left_out(network), (!built).then_some(feature), "{network}");
+            assert_eq!(serving(network).is_some(), built, "{network}");
+        }
+        for network in ["eip155:8453", "base", "cosmos:hub", "", ":"] {
+            assert_eq!(left_out(network), None, "{network}");
+        }
+    }
 
     #[test]
     fn every_family_is_found_by_its_namespace_and_serves_its_networks() {

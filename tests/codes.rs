@@ -7,9 +7,11 @@ use x402_wasm::codec::header;
 use x402_wasm::{Code, Reason};
 
 const INDEX_D_TS: &str = include_str!("../pkg-template/index.d.ts");
-const GLUE: [(&str, &str); 23] = [
+const GLUE: [(&str, &str); 25] = [
     ("api.js", include_str!("../pkg-template/api.js")),
     ("client.js", include_str!("../pkg-template/client.js")),
+    ("families.js", include_str!("../pkg-template/families.js")),
+    ("faces/evm/families.js", include_str!("../pkg-template/faces/evm/families.js")),
     ("server.js", include_str!("../pkg-template/server.js")),
     ("mcp.js", include_str!("../pkg-template/mcp.js")),
     ("errors.js", include_str!("../pkg-template/errors.js")),

@@ -138,7 +138,10 @@ impl Policy {
                     family::by_namespace(n).map(|f| f.namespace()).ok_or_else(|| {
                         Error::field(
                             "families",
-                            format!("`{n}` is not a chain family this package pays on"),
+                            format!(
+                                "`{n}` is not a chain family this build pays on ({})",
+                                family::namespaces()
+                            ),
                         )
                     })
                 })

@@ -195,6 +195,9 @@ impl PaymentOption {
             extra: (!extra.is_empty()).then_some(extra),
             unknown: Map::new(),
         };
+        if let Some(family) = family::left_out(&offer.network) {
+            return Err(Error::FamilyLeftOut { network: offer.network, family });
+        }
         if let Some(family) = family::serving(&offer.network) {
             family.complete_offer(&mut offer);
             family.check_offer(&offer)?;
@@ -709,6 +712,30 @@ mod tests {
     }
 
     const PAY_TO: &str = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+
+    #[test]
+    fn a_route_on_a_family_this_build_leaves_out_is_refused_when_the_table_loads() {
+        let routes = |network: &str, pay_to: &str| {
+            json!({"GET /x": {"accepts": {"scheme": "exact", "network": network, "payTo": pay_to,
+                "price": {"amount": "1000", "asset": "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU"},
+                "extra": {"feePayer": "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4"}}}})
+            .to_string()
+        };
+        let solana = Routes::from_json(&routes(
+            "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+            "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        ));
+        if cfg!(feature = "solana") {
+            assert!(solana.is_ok(), "{solana:?}");
+        } else {
+            let err = solana.unwrap_err();
+            assert_eq!(err.code(), "invalid_network");
+            assert!(err.to_string().contains("`solana` family"), "{err}");
+        }
+        // A namespace no family of this crate has is not refused at load: no face verifies it,
+        // whatever its features.
+        assert!(Routes::from_json(&routes("cosmos:hub", "cosmos1x")).is_ok());
+    }
 
     #[test]
     fn patterns_match_as_the_reference_does() {

@@ -1,4 +1,4 @@
-// The package's two faces alone, imported by name as a consumer would: `x402-wasm/client` and
+// The package's faces alone, imported by name as a consumer would: `x402-wasm/client` and
 // `x402-wasm/server`, each over a wasm module built without the other face, and each for EVM alone
 // (`/client/evm`, `/server/evm`). The client face pays the server face (facilitator double); each
 // face leaves the other's exports out.
@@ -124,18 +124,44 @@ test("the EVM-only client face refuses Casper and Solana signers that the full f
     solanaPrivateKeySigner: (face) => face.solanaPrivateKeySigner(new Uint8Array(32)),
     injectedSolanaWalletSigner: (face) => face.injectedSolanaWalletSigner(wallet),
     "a @solana/kit signer": (face) => face.wrapFetchWithPayment(fetch, kit),
+    "a hand-made Solana signer": (face) =>
+      face.wrapFetchWithPayment(fetch, { family: "solana", address: kit.address, signTransaction: async (t) => t }),
   };
   for (const [name, make] of Object.entries(makers)) {
     assert.doesNotThrow(() => make(client), `the full face makes ${name}`);
     assert.throws(
       () => make(clientEvm),
-      (e) => e.code === "invalid_network" && /x402-wasm\/client\b/.test(e.message),
+      (e) => e.code === "invalid_network" && e.message.includes("(x402-wasm/client has every family)"),
       name,
     );
   }
 });
 
-test("the EVM-only server face refuses a Solana payment the full face reads, and serves nothing for it", async () => {
+test("the EVM-only client face's module has no Solana drafts: it does not offer to pay what the full face pays", () => {
+  const required = {
+    x402Version: 2,
+    resource: { url: "https://shop.test/paid" },
+    accepts: [
+      {
+        scheme: "exact",
+        network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+        amount: "1000",
+        asset: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+        payTo: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+        maxTimeoutSeconds: 60,
+        extra: { feePayer: "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4" },
+      },
+    ],
+  };
+  const options = { families: ["solana"] };
+  assert.deepEqual([...client.selectPaymentRequirements(required, options)], [0]);
+  assert.throws(
+    () => clientEvm.selectPaymentRequirements(required, options),
+    (e) => e.code === "invalid_field" && e.message.includes("this build pays on (eip155)"),
+  );
+});
+
+test("the EVM-only server face refuses a Solana payment the full face reads, and a Solana route the full face serves", async () => {
   const requirements = {
     scheme: "exact",
     network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
@@ -154,18 +180,20 @@ test("the EVM-only server face refuses a Solana payment the full face reads, and
   assert.equal(evm.invalidReason, "invalid_network");
   const { scheme, network, payTo, asset, extra } = requirements;
   const solanaRoutes = { "GET /paid": { accepts: { scheme, network, payTo, price: { amount: "1000", asset }, extra } } };
-  const handle = serverEvm.createPaymentHandler(solanaRoutes, {
-    facilitator: { url: facilitator.url },
-    nonceStore: new serverEvm.InMemoryNonceStore(),
-  });
-  const settled = facilitator.settlements().length;
   let served = false;
-  const header = serverEvm.encodePaymentSignatureHeader(payment);
-  const response = await handle(new Request("https://shop.test/paid", { headers: { "PAYMENT-SIGNATURE": header } }), () => {
+  const request = () => new Request("https://shop.test/paid");
+  const handler = () => {
     served = true;
     return new Response("paid content");
-  });
-  assert.equal(response.status, 402);
+  };
+  const options = (face) => ({ facilitator: { url: facilitator.url }, nonceStore: new face.InMemoryNonceStore() });
+  const offered = await server.createPaymentHandler(solanaRoutes, options(server))(request(), handler);
+  assert.equal(offered.status, 402);
+  assert.equal(server.decodePaymentRequiredHeader(offered.headers.get("PAYMENT-REQUIRED")).accepts[0].network, network);
+  // The EVM-only face refuses the table rather than offer what it cannot verify.
+  await assert.rejects(
+    async () => serverEvm.createPaymentHandler(solanaRoutes, options(serverEvm))(request(), handler),
+    (e) => e.code === "invalid_network" && e.message.includes("`solana` family"),
+  );
   assert.equal(served, false);
-  assert.equal(facilitator.settlements().length, settled);
 });
