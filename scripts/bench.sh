@@ -21,7 +21,8 @@ wait_for_builds() {
 
 wait_for_builds
 ./scripts/install.sh
-[ -f pkg/x402_wasm_bg.wasm ] || ./scripts/build-pkg.sh
+# The newest module build-pkg.sh writes: a pkg/ from before it is built again.
+[ -f pkg/server-evm/x402_wasm_bg.wasm ] || ./scripts/build-pkg.sh
 [ -f worker/dist/index.js ] || (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist >/dev/null)
 [ -f worker/dist-facilitator/facilitator.js ] || (cd worker && wrangler deploy --dry-run --config facilitator.toml --outdir dist-facilitator >/dev/null)
 # The reference paywall page (@x402/paywall's EVM template), unpacked once: only its size is read.

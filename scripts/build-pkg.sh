@@ -38,7 +38,8 @@ for face in client client-evm; do
 done
 # The EVM-only client glue refuses Casper and Solana signers (its module has neither).
 cp pkg-template/faces/evm/families.js pkg/client-evm/
-# Both server faces serve the paywall page with the client face's module (pkg/client, a sibling).
+# Both server faces serve the paywall page with the full client face's module (pkg/client, a
+# sibling): the page of an EVM-only server pays EVM offers only, as that server offers no other.
 for face in server server-evm; do
   cp pkg-template/errors.js pkg-template/server.js pkg-template/nonces.js pkg-template/durable.js pkg-template/paywall.js \
     pkg-template/faces/server/* pkg/$face/

@@ -28,9 +28,11 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 cargo clippy --no-default-features --all-targets -- -D warnings
-# Each face alone, as scripts/build-pkg.sh builds pkg/client and pkg/server.
+# Each face alone, as scripts/build-pkg.sh builds pkg/client and pkg/server, and for EVM alone
+# (pkg/client-evm, pkg/server-evm).
 for face in client server; do
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features "casper,solana,$face" -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features "$face" -- -D warnings
 done
 # The facilitator's module (pkg/facilitator): EVM only.
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features facilitator -- -D warnings
@@ -38,6 +40,8 @@ prettier --check .
 
 step "native: unit, vectors, reason codes, properties, bench smoke"
 cargo test --all-targets
+# The build without Casper and Solana (the EVM-only faces): its family registry and route table.
+cargo test --lib --no-default-features -- family:: server::
 cargo test --doc
 
 if [ "$fast" = 1 ]; then
