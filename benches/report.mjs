@@ -400,7 +400,7 @@ ${verifyTable}
 The cold Node rows come from \`benches/startup.mjs\`: each sample is a fresh \`node\` process timed
 from its script's first line to its first verification done, the import included (Node's own
 start-up is not): \`x402-wasm\` (both faces, \`pkg/node.js\`), \`x402-wasm/server\`
-(\`pkg/server/node.js\`), and viem (\`import("viem")\`, then the same recovery as above); medians of
+(\`pkg/server/node.js\`), \`x402-wasm/server/evm\` (\`pkg/server-evm/node.js\`), and viem (\`import("viem")\`, then the same recovery as above); medians of
 samples taken in turn.
 
 ## Cold start in workerd
