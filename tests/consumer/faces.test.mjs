@@ -44,10 +44,12 @@ test("each face exports its own half and the shared codecs", () => {
   assert.equal(typeof both.paymentMiddleware, "function");
 });
 
-test("the client face pays the server face once, and a replay is refused", async () => {
-  const handle = server.createPaymentHandler(routes, {
+/** `payer` (a client face) pays `payee` (a server face) once through its middleware, and a replay
+ * of the same header is refused; returns the header sent. */
+async function paysOnceAndRefusesTheReplay(payer, payee) {
+  const handle = payee.createPaymentHandler(routes, {
     facilitator: { url: facilitator.url },
-    nonceStore: new server.InMemoryNonceStore(),
+    nonceStore: new payee.InMemoryNonceStore(),
   });
   const app = (request) => handle(request, () => new Response("paid content"));
   let sent;
@@ -57,13 +59,18 @@ test("the client face pays the server face once, and a replay is refused", async
     return app(request);
   };
   const before = facilitator.settlements().length;
-  const paid = await client.wrapFetchWithPayment(transport, client.privateKeySigner(KEY))("https://shop.test/paid");
+  const paid = await payer.wrapFetchWithPayment(transport, payer.privateKeySigner(KEY))("https://shop.test/paid");
   assert.equal(paid.status, 200);
   assert.equal(await paid.text(), "paid content");
-  assert.equal(client.decodePaymentResponse(paid).success, true);
+  assert.equal(payer.decodePaymentResponse(paid).success, true);
   assert.equal(facilitator.settlements().length, before + 1);
   const replay = await app(new Request("https://shop.test/paid", { headers: { "PAYMENT-SIGNATURE": sent } }));
-  assert.equal(server.decodePaymentRequiredHeader(replay.headers.get("PAYMENT-REQUIRED")).error, "invalid_exact_evm_nonce_already_used");
+  assert.equal(payee.decodePaymentRequiredHeader(replay.headers.get("PAYMENT-REQUIRED")).error, "invalid_exact_evm_nonce_already_used");
+  return sent;
+}
+
+test("the client face pays the server face once, and a replay is refused", async () => {
+  await paysOnceAndRefusesTheReplay(client, server);
 });
 
 test("a payment drafted by the client face verifies in the server face", async () => {
@@ -92,28 +99,10 @@ test("the EVM-only faces export what the full faces do", () => {
 });
 
 test("the EVM-only client face pays the EVM-only server face once, and a replay is refused", async () => {
-  const handle = serverEvm.createPaymentHandler(routes, {
-    facilitator: { url: facilitator.url },
-    nonceStore: new serverEvm.InMemoryNonceStore(),
-  });
-  const app = (request) => handle(request, () => new Response("paid content"));
-  let sent;
-  const transport = async (input, init) => {
-    const request = new Request(input, init);
-    if (request.headers.has("PAYMENT-SIGNATURE")) sent = request.headers.get("PAYMENT-SIGNATURE");
-    return app(request);
-  };
-  const before = facilitator.settlements().length;
-  const paid = await clientEvm.wrapFetchWithPayment(transport, clientEvm.privateKeySigner(KEY))("https://shop.test/paid");
-  assert.equal(paid.status, 200);
-  assert.equal(await paid.text(), "paid content");
-  assert.equal(clientEvm.decodePaymentResponse(paid).success, true);
-  assert.equal(facilitator.settlements().length, before + 1);
+  const sent = await paysOnceAndRefusesTheReplay(clientEvm, serverEvm);
   // The full server face takes the same payment: the EVM-only client's is the full client's.
   const payment = server.decodePaymentSignatureHeader(sent);
   assert.equal(server.verifyPayment(payment, payment.accepted).isValid, true);
-  const replay = await app(new Request("https://shop.test/paid", { headers: { "PAYMENT-SIGNATURE": sent } }));
-  assert.equal(serverEvm.decodePaymentRequiredHeader(replay.headers.get("PAYMENT-REQUIRED")).error, "invalid_exact_evm_nonce_already_used");
 });
 
 test("the EVM-only client face refuses Casper and Solana signers that the full face makes", () => {
