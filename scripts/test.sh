@@ -53,7 +53,8 @@ if [ "$fast" = 1 ]; then
   node --test tests/solana/
   step "Worker face in workerd"
   (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
-  node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs
+  (cd worker && wrangler deploy --dry-run --config evm.toml --outdir dist-evm | grep -E "Total Upload|Worker has access")
+  node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs worker/test/evm.test.mjs
   step "fast tier passed (the full command adds fuzzing, wasm in three engines, Chromium, the demo and the chain)"
   exit 0
 fi
@@ -82,7 +83,9 @@ node --test tests/browser/
 
 step "Worker face: example bundled by wrangler (no nodejs_compat), run in workerd via Miniflare"
 (cd worker && npm ci --no-audit --no-fund && wrangler deploy --dry-run --outdir dist | grep -E "Total Upload|Worker has access")
-node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs
+# The EVM-only server face as a plain module Worker (worker/src/evm.js).
+(cd worker && wrangler deploy --dry-run --config evm.toml --outdir dist-evm | grep -E "Total Upload|Worker has access")
+node --test worker/test/worker.test.mjs worker/test/casper.test.mjs worker/test/solana.test.mjs worker/test/evm.test.mjs
 
 step "demo smoke run (scripts/demo.mjs --once, on free ports)"
 FACILITATOR_PORT=0 WORKER_PORT=0 WWW_PORT=0 node scripts/demo.mjs --once
