@@ -170,12 +170,18 @@ pub fn serving(network: &str) -> Option<&'static dyn Family> {
 /// The families a build may leave out (cargo features, named as their CAIP-2 namespaces).
 const OPTIONAL: [&str; 2] = ["casper", "solana"];
 
-/// The family that would serve `network` (CAIP-2 or a v1 legacy name) but that this build left
-/// out, by its feature's name: such a network is refused by name, not taken as one no family knows.
+/// The families this build leaves out, by namespace (and feature name).
+pub fn left_out_families() -> impl Iterator<Item = &'static str> {
+    OPTIONAL.into_iter().filter(|ns| by_namespace(ns).is_none())
+}
+
+/// The family that would serve `network` (CAIP-2 or a v1 legacy name, read as the families read
+/// them) but that this build left out: such a network is refused by name, not taken as one no
+/// family knows.
 pub fn left_out(network: &str) -> Option<&'static str> {
     let caip2 = crate::network::to_caip2(network);
-    let namespace = caip2.split(':').next()?;
-    OPTIONAL.into_iter().find(|&ns| ns == namespace && by_namespace(ns).is_none())
+    let namespace = crate::network::Caip2::parse(&caip2).ok()?.namespace;
+    left_out_families().find(|&ns| ns == namespace)
 }
 
 /// The family of a CAIP-2 namespace.
@@ -247,18 +253,47 @@ mod tests {
 
     #[test]
     fn a_family_left_out_is_named_and_one_built_in_is_not() {
-        for (network, feature) in
-            [("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "solana"), ("solana-devnet", "solana")]
-                .into_iter()
-                .chain([("casper:casper-test", "casper")])
-        {
+        // What a build with every family serves with an optional one: each is either served here
+        // or named as left out, never both, never neither.
+        let optional = [
+            ("solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1", "solana"),
+            ("solana-devnet", "solana"),
+            ("solana", "solana"),
+            ("casper:casper-test", "casper"),
+        ];
+        for (network, feature) in optional {
             let built = by_namespace(feature).is_some();
             assert_eq!(left_out(network), (!built).then_some(feature), "{network}");
-            assert_eq!(serving(network).is_some(), built, "{network}");
+            assert_eq!(
+                serving(network).map(|f| f.namespace()),
+                built.then_some(feature),
+                "{network}"
+            );
         }
-        for network in ["eip155:8453", "base", "cosmos:hub", "", ":"] {
-            assert_eq!(left_out(network), None, "{network}");
+        // What no build serves with an optional family: never named as left out.
+        let long = format!("solana:{}", "a".repeat(33));
+        for network in [
+            "eip155:8453",
+            "base",
+            "cosmos:hub",
+            "",
+            ":",
+            "casper",
+            "casper:",
+            "solana:",
+            "solana: x",
+            "solana:a:b",
+            "Solana:x",
+            "solana:x\n",
+            &long,
+        ] {
+            assert_eq!(left_out(network), None, "{network:?}");
+            assert!(serving(network).is_none_or(|f| f.namespace() == "eip155"), "{network:?}");
         }
+        assert_eq!(
+            left_out_families().collect::<Vec<_>>(),
+            OPTIONAL.into_iter().filter(|ns| by_namespace(ns).is_none()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Local verification: a payment against one requirement, at a given time, without I/O.
 
+use crate::error::Error;
 use crate::family;
 use crate::reason::Reason;
 use crate::verdict::Verdict;
@@ -46,6 +47,12 @@ pub fn verify(payload: &PaymentPayload, requirements: &PaymentRequirements, now:
     };
     if family::FAMILIES.iter().all(|f| unsupported(*f, schemes, version)) {
         return scheme_refused();
+    }
+    // A network of a family this build leaves out is refused by name (EVM would otherwise claim
+    // a v1 name no family of the build serves, and refuse it as an EVM network mismatch).
+    if let Some(family) = family::left_out(terms.network) {
+        let detail = Error::FamilyLeftOut { network: terms.network.to_owned(), family };
+        return Verdict::invalid(Reason::InvalidNetwork, None, detail.to_string());
     }
     match family::verifier(terms.network, version) {
         Some(family) if unsupported(family, schemes, version) => scheme_refused(),

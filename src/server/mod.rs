@@ -162,6 +162,9 @@ impl Price {
 impl PaymentOption {
     /// The offer, and the least it is charged (`upto`'s `minPrice`; zero otherwise).
     fn requirements(self) -> Result<(v2::PaymentRequirements, U256)> {
+        if let Some(family) = family::left_out(&self.network) {
+            return Err(Error::FamilyLeftOut { network: self.network, family });
+        }
         let (amount, asset, mut extra) = Price::read(self.price).convert(&self.network)?;
         let minimum = match self.min_price {
             None => U256::ZERO,
@@ -195,9 +198,6 @@ impl PaymentOption {
             extra: (!extra.is_empty()).then_some(extra),
             unknown: Map::new(),
         };
-        if let Some(family) = family::left_out(&offer.network) {
-            return Err(Error::FamilyLeftOut { network: offer.network, family });
-        }
         if let Some(family) = family::serving(&offer.network) {
             family.complete_offer(&mut offer);
             family.check_offer(&offer)?;
@@ -732,6 +732,16 @@ mod tests {
             assert_eq!(err.code(), "invalid_network");
             assert!(err.to_string().contains("`solana` family"), "{err}");
         }
+        // Refused by name before its price is read: a build with Casper says there is no money
+        // price on it.
+        let casper = Routes::from_json(
+            &json!({"GET /x": {"accepts": {"scheme": "exact", "network": "casper:casper-test",
+                "payTo": format!("00{}", "ab".repeat(32)), "price": "$0.01"}}})
+            .to_string(),
+        )
+        .unwrap_err();
+        let expected = if cfg!(feature = "casper") { "invalid_price" } else { "invalid_network" };
+        assert_eq!(casper.code(), expected, "{casper}");
         // A namespace no family of this crate has is not refused at load: no face verifies it,
         // whatever its features.
         assert!(Routes::from_json(&routes("cosmos:hub", "cosmos1x")).is_ok());

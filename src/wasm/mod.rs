@@ -153,6 +153,14 @@ pub fn network_family(network: &str) -> Option<String> {
 }
 
 #[cfg(any(feature = "client", feature = "server"))]
+/// The chain families (CAIP-2 namespaces) this build leaves out: none in the full faces, Casper
+/// and Solana in the EVM-only ones.
+#[wasm_bindgen(js_name = familiesLeftOut)]
+pub fn families_left_out() -> Vec<String> {
+    family::left_out_families().map(str::to_owned).collect()
+}
+
+#[cfg(any(feature = "client", feature = "server"))]
 /// The family of a signer that names none (an EIP-1193 wallet, a viem account): EVM.
 #[wasm_bindgen(js_name = defaultFamily)]
 pub fn default_family() -> String {

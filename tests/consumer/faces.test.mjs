@@ -124,6 +124,14 @@ test("the EVM-only client face refuses Casper and Solana signers that the full f
       name,
     );
   }
+  // A family neither face has is the crate's to refuse, alike in both.
+  const unknown = { family: "evm", address: KEY, signTypedData: async () => "0x" };
+  for (const face of [client, clientEvm]) {
+    assert.throws(
+      () => face.wrapFetchWithPayment(fetch, unknown),
+      (e) => e.code === "invalid_field" && /`evm` is not a chain family/.test(e.message),
+    );
+  }
 });
 
 test("the EVM-only client face's module has no Solana drafts: it does not offer to pay what the full face pays", () => {
@@ -167,14 +175,26 @@ test("the EVM-only server face refuses a Solana payment the full face reads, and
   const evm = serverEvm.verifyPayment(payment, requirements);
   assert.equal(evm.isValid, false);
   assert.equal(evm.invalidReason, "invalid_network");
+  // In v1 too, where the EVM family would otherwise claim a legacy name no family of its build serves.
+  const v1Requirements = {
+    scheme: "exact",
+    network: "solana-devnet",
+    maxAmountRequired: "1000",
+    resource: "https://shop.test/paid",
+    description: "",
+    mimeType: "",
+    payTo: requirements.payTo,
+    maxTimeoutSeconds: 60,
+    asset: requirements.asset,
+    extra: requirements.extra,
+  };
+  const v1Payment = { x402Version: 1, scheme: "exact", network: "solana-devnet", payload: { transaction: "AQ==" } };
+  assert.match(server.verifyPayment(v1Payment, v1Requirements).invalidReason, /svm/);
+  assert.equal(serverEvm.verifyPayment(v1Payment, v1Requirements).invalidReason, "invalid_network");
   const { scheme, network, payTo, asset, extra } = requirements;
   const solanaRoutes = { "GET /paid": { accepts: { scheme, network, payTo, price: { amount: "1000", asset }, extra } } };
-  let served = false;
   const request = () => new Request("https://shop.test/paid");
-  const handler = () => {
-    served = true;
-    return new Response("paid content");
-  };
+  const handler = () => new Response("paid content");
   const options = (face) => ({ facilitator: { url: facilitator.url }, nonceStore: new face.InMemoryNonceStore() });
   const offered = await server.createPaymentHandler(solanaRoutes, options(server))(request(), handler);
   assert.equal(offered.status, 402);
@@ -184,5 +204,4 @@ test("the EVM-only server face refuses a Solana payment the full face reads, and
     async () => serverEvm.createPaymentHandler(solanaRoutes, options(serverEvm))(request(), handler),
     (e) => e.code === "invalid_network" && e.message.includes("`solana` family"),
   );
-  assert.equal(served, false);
 });

@@ -58,12 +58,12 @@ test("the EVM-only face answers 402, serves a paid request once and refuses its 
 });
 
 test("a table with a Solana offer is refused by the EVM-only face: nothing is offered or served", async () => {
-  const before = facilitator.state.calls.length;
+  const callsBefore = facilitator.state.calls.length;
   const response = await withSolana.dispatchFetch(URL_);
   assert.equal(response.status, 500);
   assert.equal(response.headers.get("PAYMENT-REQUIRED"), null);
   const body = await response.text();
-  assert.match(body, /`solana` family's, which this build leaves out/, "workerd's error page carries the refusal");
+  assert.match(body, /`solana` family's, which this build leaves out/, "Miniflare's development answer carries the refusal");
   assert.doesNotMatch(body, /sunny/);
-  assert.equal(facilitator.state.calls.length, before);
+  assert.equal(facilitator.state.calls.length, callsBefore);
 });

@@ -1,16 +1,19 @@
 // families.js of the EVM-only client face: its module has no Casper and no Solana, so a signer
-// of another family is refused when it is made (or handed to the fetch wrapper), with the face
-// that has every family named.
-import { defaultFamily } from "./x402_wasm.js";
+// of either is refused when it is made (or handed to the fetch wrapper), with the face that has
+// every family named. Which families are left out is the module's to say.
+import { familiesLeftOut } from "./x402_wasm.js";
 import { Code, x402Error } from "./errors.js";
 
 const refuse = (what) => {
   throw x402Error(Code.InvalidNetwork, `x402-wasm/client/evm pays on EVM networks only, not ${what} (x402-wasm/client has every family)`);
 };
 
-/** Refuses a signer of `family` (a CAIP-2 namespace) other than EVM's. */
+let leftOut;
+
+/** Refuses a signer of `family` (a CAIP-2 namespace) when this face's module leaves it out. */
 export function requireFamily(family) {
-  if (family !== defaultFamily()) refuse(`with a ${family} signer`);
+  leftOut ??= familiesLeftOut();
+  if (leftOut.includes(family)) refuse(`with a ${family} signer`);
 }
 
 const absent = (what) =>
