@@ -119,8 +119,8 @@ pub enum Error {
     Network(String),
     /// A network of a family this build leaves out (its cargo feature is off).
     #[error(
-        "network `{network}` is the `{family}` family's, which this build leaves out (cargo \
-         feature `{family}`; in the npm package, the faces without `/evm` carry it)"
+        "network `{network}` is the `{family}` family's, which this build leaves out (the cargo \
+         feature `{family}`; the package's x402-wasm/client and x402-wasm/server have it)"
     )]
     FamilyLeftOut {
         /// The network as given.
