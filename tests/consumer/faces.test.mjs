@@ -17,6 +17,16 @@ const routes = {
     accepts: { scheme: "exact", network: "eip155:8453", payTo: "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", price: "$0.002" },
   },
 };
+/** A Solana devnet offer (USDC, its fee payer named), which only the full faces can pay or verify. */
+const SOLANA_OFFER = Object.freeze({
+  scheme: "exact",
+  network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
+  amount: "1000",
+  asset: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
+  payTo: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
+  maxTimeoutSeconds: 60,
+  extra: Object.freeze({ feePayer: "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4" }),
+});
 let facilitator;
 
 before(async () => {
@@ -138,17 +148,7 @@ test("the EVM-only client face's module has no Solana drafts: it does not offer 
   const required = {
     x402Version: 2,
     resource: { url: "https://shop.test/paid" },
-    accepts: [
-      {
-        scheme: "exact",
-        network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
-        amount: "1000",
-        asset: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
-        payTo: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
-        maxTimeoutSeconds: 60,
-        extra: { feePayer: "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4" },
-      },
-    ],
+    accepts: [SOLANA_OFFER],
   };
   const options = { families: ["solana"] };
   assert.deepEqual([...client.selectPaymentRequirements(required, options)], [0]);
@@ -159,20 +159,11 @@ test("the EVM-only client face's module has no Solana drafts: it does not offer 
 });
 
 test("the EVM-only server face refuses a Solana payment the full face reads, and a Solana route the full face serves", async () => {
-  const requirements = {
-    scheme: "exact",
-    network: "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1",
-    amount: "1000",
-    asset: "4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU",
-    payTo: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin",
-    maxTimeoutSeconds: 60,
-    extra: { feePayer: "2wKupLR9q6wXYppw8Gr2NvWxKBUqm4PPJKkQfoxHDBg4" },
-  };
-  const payment = { x402Version: 2, accepted: requirements, payload: { transaction: "AQ==" } };
-  const full = server.verifyPayment(payment, requirements);
+  const payment = { x402Version: 2, accepted: SOLANA_OFFER, payload: { transaction: "AQ==" } };
+  const full = server.verifyPayment(payment, SOLANA_OFFER);
   assert.equal(full.isValid, false);
   assert.match(full.invalidReason, /svm/, "the full face reads it as a Solana payment");
-  const evm = serverEvm.verifyPayment(payment, requirements);
+  const evm = serverEvm.verifyPayment(payment, SOLANA_OFFER);
   assert.equal(evm.isValid, false);
   assert.equal(evm.invalidReason, "invalid_network");
   // In v1 too, where the EVM family would otherwise claim a legacy name no family of its build serves.
@@ -183,15 +174,15 @@ test("the EVM-only server face refuses a Solana payment the full face reads, and
     resource: "https://shop.test/paid",
     description: "",
     mimeType: "",
-    payTo: requirements.payTo,
+    payTo: SOLANA_OFFER.payTo,
     maxTimeoutSeconds: 60,
-    asset: requirements.asset,
-    extra: requirements.extra,
+    asset: SOLANA_OFFER.asset,
+    extra: SOLANA_OFFER.extra,
   };
   const v1Payment = { x402Version: 1, scheme: "exact", network: "solana-devnet", payload: { transaction: "AQ==" } };
   assert.match(server.verifyPayment(v1Payment, v1Requirements).invalidReason, /svm/);
   assert.equal(serverEvm.verifyPayment(v1Payment, v1Requirements).invalidReason, "invalid_network");
-  const { scheme, network, payTo, asset, extra } = requirements;
+  const { scheme, network, payTo, asset, extra } = SOLANA_OFFER;
   const solanaRoutes = { "GET /paid": { accepts: { scheme, network, payTo, price: { amount: "1000", asset }, extra } } };
   const request = () => new Request("https://shop.test/paid");
   const handler = () => new Response("paid content");
