@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping whatever is already there:
-# the wasm32 target, rustfmt and clippy, the wasm-bindgen CLI at the crate's pinned version, Chromium and its driver,
+# the wasm32 target, rustfmt, clippy and rust-src, the wasm-bindgen CLI at the crate's pinned version, Chromium and its driver,
 # and the npm packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-# The gates of the test command: formatting and lints.
-for component in rustfmt clippy; do
+# The gates of the test command: formatting and lints; and the standard library's source, which
+# scripts/build-pkg.sh compiles with the crate (a panic there is one trap instruction).
+for component in rustfmt clippy rust-src; do
   rustup component list --installed | grep -q "^$component" || rustup component add "$component"
 done
 
