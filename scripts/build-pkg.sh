@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rm -rf pkg && mkdir -p pkg/client pkg/server pkg/client-evm pkg/server-evm pkg/facilitator
-# One module with `features` (cargo) into `out`/x402_wasm{.js,_bg.wasm}.
 # The standard library is compiled with the crate (`-Zbuild-std`, from the toolchain's rust-src that
 # scripts/install.sh adds; RUSTC_BOOTSTRAP lets the stable toolchain take these flags, as
 # scripts/fuzz.sh does) so that a panic is one trap instruction (`panic=immediate-abort`): no
@@ -18,6 +17,7 @@ rm -rf pkg && mkdir -p pkg/client pkg/server pkg/client-evm pkg/server-evm pkg/f
 # wasm32-unknown-unknown has no stderr). Measured on the EVM-only client face: 326,985 → 286,511 B (−10.4 % gzip).
 std_flags=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
   --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"]')
+# One module with `features` (cargo) into `out`/x402_wasm{.js,_bg.wasm}.
 build_module() {
   local features=$1 out=$2
   RUSTC_BOOTSTRAP=1 cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features "$features" "${std_flags[@]}"
