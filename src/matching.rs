@@ -19,28 +19,30 @@ pub fn accepted_matches(
     accepted: &v2::PaymentRequirements,
     offered: &v2::PaymentRequirements,
 ) -> bool {
-    let (Ok(Value::Object(mut a)), Ok(Value::Object(mut o))) =
+    let (Ok(Value::Object(a)), Ok(Value::Object(o))) =
         (serde_json::to_value(accepted), serde_json::to_value(offered))
     else {
         return false;
     };
-    let a_extra = a.remove("extra");
-    let o_extra = o.remove("extra");
-    if a != o {
+    if !equal_but(&a, &o, "extra") {
         return false;
     }
-    let o_extra = o_extra.map(|mut o| {
-        if let Value::Object(m) = &mut o {
-            m.retain(|k, _| !DYNAMIC_EXTRA.contains(&k.as_str()));
-        }
-        o
-    });
-    match (o_extra, a_extra) {
+    let fixed = |(k, _): &(&String, &Value)| !DYNAMIC_EXTRA.contains(&k.as_str());
+    match (o.get("extra"), a.get("extra")) {
         (None, _) => true,
-        (Some(o), Some(a)) => contains(&a, &o),
-        (Some(Value::Object(o)), None) => o.is_empty(),
+        (Some(Value::Object(o)), Some(Value::Object(a))) => {
+            o.iter().filter(fixed).all(|(k, v)| a.get(k).is_some_and(|a| contains(a, v)))
+        }
+        (Some(Value::Object(o)), None) => !o.iter().any(|entry| fixed(&entry)),
+        (Some(o), Some(a)) => a == o,
         (Some(_), None) => false,
     }
+}
+
+/// Whether two objects are equal but for `key`, as maps compare (key order aside).
+fn equal_but(a: &Map<String, Value>, b: &Map<String, Value>, key: &str) -> bool {
+    let others = |m: &Map<String, Value>| m.len() - usize::from(m.contains_key(key));
+    others(a) == others(b) && a.iter().filter(|(k, _)| *k != key).all(|(k, v)| b.get(k) == Some(v))
 }
 
 /// Whether `outer` contains `inner`: objects key by key (recursively), anything else by equality.
