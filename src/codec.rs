@@ -68,8 +68,8 @@ pub const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// Encodes an object as a header value.
 pub fn encode<T: Serialize>(value: &T) -> String {
-    // Serializing plain data structs to a Vec cannot fail (no maps with non-string keys).
-    let json = serde_json::to_vec(value).unwrap_or_default();
+    // Serializing plain data structs cannot fail (no maps with non-string keys).
+    let json = crate::json::to_string(value).unwrap_or_default();
     STANDARD.encode(json)
 }
 

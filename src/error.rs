@@ -198,7 +198,7 @@ impl Error {
         Error::Field { field, reason: reason.to_string() }
     }
 
-    pub(crate) fn json(what: &'static str, err: serde_json::Error) -> Self {
+    pub(crate) fn json(what: &'static str, err: impl fmt::Display) -> Self {
         Error::Json { what, detail: err.to_string() }
     }
 }

@@ -9,6 +9,7 @@ use alloy_primitives::U256;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::json::Repeats;
 use crate::wire::decimal;
 
 /// The fields of one JSON object, taken one by one.
@@ -235,84 +236,19 @@ pub(crate) fn read_proof<T>(
     })
 }
 
-/// Parses `json` as serde_json does, and refuses an object naming a key twice, at any depth
-/// ([`Error::Json`] about `what`): a payment is read one way only, never first- or last-wins.
-/// Where `JSON.parse` differs, this refuses: a lone surrogate escape (`"\ud800"`), a number
-/// beyond f64 (`1e400`, Infinity to JS), nesting deeper than 128. And `2.0` stays a float, which
-/// a whole-number field refuses (JS reads it as 2).
+/// Parses `json` and refuses an object naming a key twice, at any depth ([`Error::Json`] about
+/// `what`): a payment is read one way only, never first- or last-wins. Where `JSON.parse` differs,
+/// this refuses: a lone surrogate escape (`"\ud800"`), a number beyond f64 (`1e400`, Infinity to
+/// JS), nesting deeper than 127. And `2.0` is not a whole number, which a whole-number field
+/// refuses (JS reads it as 2).
 pub(crate) fn parse(what: &'static str, json: &str) -> Result<Value> {
-    serde_json::from_str::<Unique>(json).map(|u| u.0).map_err(|e| Error::json(what, e))
+    crate::json::read(json, Repeats::Refused).map_err(|e| Error::json(what, e))
 }
 
-/// A JSON value whose objects name each key once.
-struct Unique(Value);
-
-impl<'de> serde::Deserialize<'de> for Unique {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(UniqueVisitor).map(Unique)
-    }
-}
-
-struct UniqueVisitor;
-
-impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
-        Ok(v.into())
-    }
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
-        Ok(v.into())
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("a number that is not finite"))
-    }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut seq: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Unique(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        mut entries: A,
-    ) -> std::result::Result<Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = entries.next_key::<String>()? {
-            let Unique(value) = entries.next_value()?;
-            match map.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                serde_json::map::Entry::Occupied(slot) => {
-                    let key = slot.key();
-                    return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
-                }
-            }
-        }
-        Ok(Value::Object(map))
-    }
+/// Parses `json` as `JSON.parse` does, a key named twice keeping its last value ([`Error::Json`]
+/// about `what`): for what is not a payment (options, answers, terms to choose from).
+pub(crate) fn parse_lenient(what: &'static str, json: &str) -> Result<Value> {
+    crate::json::read(json, Repeats::LastWins).map_err(|e| Error::json(what, e))
 }
 
 /// The items of `value`, a list of objects, each read by `read`; errors are [`Error::Json`] about

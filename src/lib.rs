@@ -42,6 +42,7 @@ pub mod evm;
 pub mod facilitator;
 pub mod family;
 mod fields;
+mod json;
 pub mod matching;
 pub mod network;
 pub mod path;

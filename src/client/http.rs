@@ -30,7 +30,7 @@ pub fn read_payment_required(
     if terms.is_none() || prefer_v1 {
         // Terms only in a JSON object whose `x402Version` is 1: any other body carries none.
         let v1 = |b: &&str| {
-            serde_json::from_str::<serde_json::Value>(b).is_ok_and(|v| {
+            crate::json::read(b, crate::json::Repeats::LastWins).is_ok_and(|v| {
                 v.get("x402Version").and_then(serde_json::Value::as_f64) == Some(1.0)
             })
         };
@@ -74,7 +74,7 @@ pub fn refusal_reason(headers: &impl Headers) -> Option<String> {
         return Some(reason);
     }
     let terms = codec::decode_to_json(&headers.get(header::PAYMENT_REQUIRED)?).ok()?;
-    let terms: serde_json::Value = serde_json::from_str(&terms).ok()?;
+    let terms = crate::json::read(&terms, crate::json::Repeats::LastWins).ok()?;
     terms.get("error")?.as_str().filter(|e| !e.is_empty()).map(str::to_owned)
 }
 

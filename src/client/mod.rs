@@ -97,8 +97,7 @@ impl Policy {
     /// refused here, when the client is made: a listed asset needs its own `maxAmount` or the
     /// global one, and so does `allowUnknownAssets`.
     pub fn from_json(json: &str) -> Result<Policy> {
-        let value: Value =
-            serde_json::from_str(json).map_err(|e| Error::json("payment options", e))?;
+        let value = crate::fields::parse_lenient("payment options", json)?;
         let mut o = Fields::of("payment options", "", value)?;
         let max_amount = o.optional_string("maxAmount")?;
         // A decimal string or number; `false` or `null` turns the USD cap off; absent keeps the default.
@@ -117,11 +116,14 @@ impl Policy {
         let max_usd = match max_usd {
             Value::Null | Value::Bool(false) => None,
             Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
+            Value::Number(n) => Some(crate::json::number(&n)),
             other => {
                 return Err(Error::field(
                     "maxUsd",
-                    format!("expected a decimal, false or null, got {other}"),
+                    format!(
+                        "expected a decimal, false or null, got {}",
+                        crate::json::write(&other)
+                    ),
                 ))
             }
         };

@@ -86,7 +86,7 @@ impl Family for Evm {
             Some(v) if v.as_str().and_then(signature::parse_address).is_some() => Ok(()),
             Some(v) => Err(Error::field(
                 upto::FACILITATOR_ADDRESS,
-                format!("{v} is not an EVM address with a valid checksum"),
+                format!("{} is not an EVM address with a valid checksum", crate::json::write(v)),
             )),
         }
     }

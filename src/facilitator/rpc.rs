@@ -143,7 +143,12 @@ pub(crate) fn bytes(value: &Value) -> Result<Bytes, Fault> {
         .and_then(|s| s.strip_prefix("0x"))
         .and_then(|d| hex::decode(d).ok())
         .map(Bytes::from)
-        .ok_or_else(|| Fault::Transport(format!("expected 0x-prefixed data, got {value}")))
+        .ok_or_else(|| {
+            Fault::Transport(format!(
+                "expected 0x-prefixed data, got {}",
+                crate::json::write(value)
+            ))
+        })
 }
 
 /// A `0x…` quantity.
@@ -153,5 +158,7 @@ pub(crate) fn quantity(value: &Value) -> Result<U256, Fault> {
         .and_then(|s| s.strip_prefix("0x"))
         .filter(|d| !d.is_empty() && d.len() <= 64)
         .and_then(|d| U256::from_str_radix(d, 16).ok())
-        .ok_or_else(|| Fault::Transport(format!("expected a 0x quantity, got {value}")))
+        .ok_or_else(|| {
+            Fault::Transport(format!("expected a 0x quantity, got {}", crate::json::write(value)))
+        })
 }

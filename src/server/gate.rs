@@ -130,8 +130,7 @@ impl Gate {
     /// Completes the offers facilitator `index` serves from its `/supported` answer (JSON
     /// `{kinds: [...]}`); returns how many are now offered.
     pub fn learn(&mut self, index: usize, supported: &str) -> Result<usize> {
-        let answer: serde_json::Value =
-            serde_json::from_str(supported).map_err(|e| Error::json("supported", e))?;
+        let answer = crate::fields::parse_lenient("supported", supported)?;
         let kinds = answer.get("kinds").and_then(serde_json::Value::as_array).ok_or_else(|| {
             Error::field("supported", "a facilitator's /supported answer has a kinds list")
         })?;
@@ -155,8 +154,7 @@ impl Gate {
     /// Enriches the offers facilitator `index` serves from its `POST /accepts` answer (JSON
     /// `{accepts: [...]}`), as [`Route::enrich`] does; returns how many changed.
     pub fn enrich(&mut self, index: usize, answer: &str) -> Result<usize> {
-        let answer: serde_json::Value =
-            serde_json::from_str(answer).map_err(|e| Error::json("accepts", e))?;
+        let answer = crate::fields::parse_lenient("accepts", answer)?;
         let enriched =
             answer.get("accepts").and_then(serde_json::Value::as_array).ok_or_else(|| {
                 Error::field("accepts", "a facilitator's /accepts answer has an accepts list")

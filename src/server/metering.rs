@@ -49,7 +49,7 @@ impl Meter {
     pub fn charge(&self, declared: Option<&str>) -> Result<Charge, String> {
         let maximum = |note: Option<String>| Ok(Charge { amount: self.maximum, note });
         let Some(text) = declared else { return maximum(None) };
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        let Ok(value) = crate::json::read(text, crate::json::Repeats::LastWins) else {
             let note = format!(
                 "Settlement-Overrides `{text}` is not JSON: ignored, the maximum {} is charged",
                 self.maximum
@@ -59,7 +59,7 @@ impl Meter {
         let usage = match value.get("amount") {
             None | Some(serde_json::Value::Null) => return maximum(None),
             Some(serde_json::Value::String(amount)) => self.resolve(amount).map_err(|e| e.to_string())?,
-            Some(other) => return Err(format!("Settlement-Overrides amount {other} is not a string (atomic units, \"$0.05\" or \"50%\"): nothing is settled")),
+            Some(other) => return Err(format!("Settlement-Overrides amount {} is not a string (atomic units, \"$0.05\" or \"50%\"): nothing is settled", crate::json::write(other))),
         };
         Ok(if usage > self.maximum {
             let note = format!(

@@ -144,10 +144,10 @@ impl Price {
             Price::Money(money) => {
                 let text = match &money {
                     Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
+                    Value::Number(n) => crate::json::number(n),
                     other => {
                         return Err(Error::Price {
-                            price: other.to_string(),
+                            price: crate::json::write(other),
                             reason: "expected money or {amount, asset}".into(),
                         })
                     }
@@ -595,7 +595,7 @@ pub struct Routes {
 impl Routes {
     /// Reads the route table JSON. A bare route config (with `accepts` at the top) protects every path.
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(json).map_err(|e| Error::json("routes", e))?;
+        let value = crate::fields::parse_lenient("routes", json)?;
         let Value::Object(map) = value else {
             return Err(Error::field(
                 "routes",

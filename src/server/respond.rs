@@ -66,7 +66,7 @@ impl Plan {
             Some(message) => json!({ "error": code.as_str(), "message": message }),
             None => json!({ "error": code.as_str() }),
         };
-        Plan::json(status, body.to_string(), headers)
+        Plan::json(status, crate::json::write(&body), headers)
     }
 }
 
@@ -211,8 +211,8 @@ impl Route {
             })
             .collect();
         // Plain data serializes without fail.
-        let body =
-            serde_json::to_string(&TermsV1 { x402_version: 1, error, accepts }).unwrap_or_default();
+        let body = crate::json::to_string(&TermsV1 { x402_version: 1, error, accepts })
+            .unwrap_or_default();
         Plan::json(status, body, headers)
     }
 }

@@ -108,8 +108,7 @@ fn chain_from_options(options: &JsValue) -> Result<Vec<serde_json::Value>, JsVal
         return Ok(Vec::new());
     }
     const WHAT: &str = "options.chain";
-    let value = serde_json::from_str(&json_text(&chain, WHAT)?)
-        .map_err(|e| crate::error::Error::json(WHAT, e))?;
+    let value = crate::fields::parse_lenient(WHAT, &json_text(&chain, WHAT)?)?;
     Ok(crate::fields::list(WHAT, value)?)
 }
 

@@ -40,7 +40,8 @@ impl Rpc for JsRpc {
             Ok(v) if v.is_null() || v.is_undefined() => Ok(Value::Null),
             Ok(v) => {
                 let text = json_text(&v, "RPC result").map_err(|e| transport(&e))?;
-                serde_json::from_str(&text).map_err(|e| Fault::Transport(e.to_string()))
+                crate::json::read(&text, crate::json::Repeats::LastWins)
+                    .map_err(|e| Fault::Transport(e.to_string()))
             }
             Err(e) => {
                 let code = js_sys::Reflect::get(&e, &"code".into()).ok().and_then(|c| c.as_f64());
@@ -67,7 +68,8 @@ fn unix_seconds(now: f64) -> Result<u64, JsValue> {
 
 fn prepared_from_js(prepared: &JsValue) -> Result<Prepared, JsValue> {
     let text = json_text(prepared, "prepared")?;
-    Ok(serde_json::from_str(&text).map_err(|e| Error::json("prepared settlement", e))?)
+    let value = crate::fields::parse_lenient("prepared settlement", &text)?;
+    Ok(serde_json::from_value(value).map_err(|e| Error::json("prepared settlement", e))?)
 }
 
 /// A facilitator of `exact` on EVM chains, signing with a key held in wasm (zeroized on `free()`).
@@ -175,8 +177,7 @@ impl X402Facilitator {
         hash: &str,
         receipt: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let receipt: Value = serde_json::from_str(&json_text(&receipt, "receipt")?)
-            .map_err(|e| Error::json("receipt", e))?;
+        let receipt = crate::fields::parse_lenient("receipt", &json_text(&receipt, "receipt")?)?;
         to_js(&prepared_from_js(&prepared)?.settled(hash, &receipt))
     }
 

@@ -48,8 +48,8 @@ impl From<Error> for JsValue {
 /// Objects go out as JSON text parsed by the engine: integers past 2^53 (legal in a payload's
 /// extensions) lose precision as in any JSON consumer, instead of failing the call.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text =
-        serde_json::to_string(value).map_err(|e| js_error(Code::Internal, &e.to_string()))?;
+    let text = crate::json::to_string(value)
+        .map_err(|_| js_error(Code::Internal, "output is not JSON"))?;
     js_sys::JSON::parse(&text).map_err(|_| js_error(Code::Internal, "output is not JSON"))
 }
 
@@ -69,7 +69,7 @@ pub(crate) fn json_text(value: &JsValue, what: &'static str) -> Result<String, J
 #[cfg(feature = "client")]
 pub(crate) fn typed_data_from_js(typed_data: &JsValue) -> Result<serde_json::Value, JsValue> {
     let text = json_text(typed_data, "typedData")?;
-    Ok(serde_json::from_str(&text).map_err(|e| Error::json("typed data", e))?)
+    Ok(crate::fields::parse_lenient("typed data", &text)?)
 }
 
 /// A message's headers as JS gives them: `name => value | null`.
@@ -392,5 +392,44 @@ mod tests {
         );
         let big = "A".repeat(codec::MAX_HEADER_BYTES + 4);
         assert_eq!(code(decode_payment_signature_header(&big).unwrap_err()), "header_too_large");
+    }
+
+    /// Floats are read by JS's parser and written as JS writes them: the engine is the truth.
+    #[wasm_bindgen_test]
+    fn numbers_read_and_write_as_json_parse_and_json_stringify_do() {
+        use crate::json::{read, write, Repeats};
+        let engine = |text: &str| {
+            let value = js_sys::JSON::parse(text).unwrap();
+            js_sys::JSON::stringify(&value).unwrap().as_string().unwrap()
+        };
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "1.5",
+            "0.1",
+            "100.0",
+            "1e21",
+            "1E-7",
+            "2.5e-9",
+            "123456789.125",
+            "0.30000000000000004",
+            "0.1e1",
+            "5e-324",
+            "1e-400",
+            "2.2250738585072014e-308",
+            "1.7976931348623157e308",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "[1.25,{\"a\":-3.5e100}]",
+        ] {
+            let ours = write(&read(text, Repeats::Refused).unwrap());
+            assert_eq!(ours, engine(text), "{text}");
+        }
+        for text in ["1e400", "-1.8e308", "1.7976931348623159e308"] {
+            assert!(read(text, Repeats::Refused).is_err(), "{text}");
+            assert_eq!(engine(text), "null", "{text}: Infinity to JS");
+        }
     }
 }
