@@ -210,9 +210,9 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let start = self.at;
-            while matches!(self.peek(), Some(b) if b != b'"' && b != b'\\' && b >= 0x20) {
-                self.at += 1;
-            }
+            let rest = &self.text.as_bytes()[start..];
+            let run = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            self.at += run.unwrap_or(rest.len());
             // The run ends at an ASCII byte or at the end: a character boundary.
             out.push_str(&self.text[start..self.at]);
             match self.next() {
