@@ -120,8 +120,10 @@ pub trait Drafter: Family {
     fn decode_signature(&self, signature: &str) -> Result<Vec<u8>>;
 }
 
-/// An unsigned payment of one family: what a wallet signs, and the proof once it has.
-pub trait Draft: fmt::Debug + Send + Sync {
+/// An unsigned payment of one family: what a wallet signs, and the proof once it has. Not `Debug`:
+/// a trait object carries every method of its trait, so each family's `Debug` would be in the
+/// client's module for nothing (the [`PaymentDraft`](crate::client::PaymentDraft) around it is).
+pub trait Draft: Send + Sync {
     /// The digest a local key signs (on Solana, which signs whole messages, the message's hash).
     fn digest(&self) -> B256;
     /// The typed data a wallet is given to sign.

@@ -20,13 +20,25 @@ pub fn queries(required: &PaymentRequired, index: usize, payer: &Payer) -> Vec<V
 }
 
 /// A payment built but not yet signed.
-#[derive(Debug)]
 pub struct PaymentDraft {
     accepted: PaymentRequirements,
     resource: Option<v2::ResourceInfo>,
     extensions: Option<Map<String, Value>>,
     payer: Payer,
     body: Box<dyn Draft>,
+}
+
+impl std::fmt::Debug for PaymentDraft {
+    /// The terms and the payer; the family's draft shows as its digest.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentDraft")
+            .field("accepted", &self.accepted)
+            .field("resource", &self.resource)
+            .field("extensions", &self.extensions)
+            .field("payer", &self.payer)
+            .field("digest", &self.body.digest())
+            .finish()
+    }
 }
 
 impl PaymentDraft {
