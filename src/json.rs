@@ -1,11 +1,13 @@
 //! JSON text to and from [`serde_json::Value`]: a strict reader and a compact writer.
 //!
 //! serde_json keeps the value types and `to_value`; its own reader and writer, monomorphized
-//! per visitor and per type, are not linked into the wasm. The reader accepts what serde_json's
-//! accepts and reads it to the same value, with its limits (an array or object 128 deep), its
-//! refusals (a lone surrogate escape, a number past f64) and one choice of the caller's: a key
-//! named twice in an object is refused or kept last ([`Repeats`]). The writer writes what
-//! serde_json's compact writer does, byte for byte.
+//! per visitor and per type, and the float code under them are not linked into the wasm (the
+//! EVM client module is 10.8 % smaller in gzip for it; README, "Speed and size levers"). The
+//! reader accepts what serde_json's accepts and reads it to the same value, with its limits (an
+//! array or object 128 deep), its refusals (a lone surrogate escape, a number past f64) and one
+//! choice of the caller's: a key named twice in an object is refused or kept last ([`Repeats`]).
+//! The writer writes what serde_json's compact writer does, byte for byte, but for floats in
+//! wasm, which it writes as JS does ([`number`]).
 
 use serde_json::{map::Entry, Map, Number, Value};
 
@@ -39,7 +41,7 @@ pub(crate) fn read(text: &str, repeats: Repeats) -> Result<Value, SyntaxError> {
     }
 }
 
-/// The compact JSON text of `value`, as serde_json and `JSON.stringify` write it.
+/// The compact JSON text of `value`, as serde_json writes it (floats in wasm as JS does: [`number`]).
 pub(crate) fn write(value: &Value) -> String {
     let mut out = String::new();
     write_into(value, &mut out);
