@@ -1,7 +1,7 @@
 //! The resource server's rule for which offered requirement a payment answers.
 //!
 //! v2 (as the reference server 2.27): every field but `extra` must be equal (key order aside,
-//! values typed and case-sensitive), and the payer's `extra` must contain the server's `extra`
+//! values typed and case-sensitive, numbers by value as JS compares them: `2` is `2.0`), and the payer's `extra` must contain the server's `extra`
 //! (the payer may add keys, not drop or change any), but for the keys a server refreshes between
 //! its 402 and the payment ([`DYNAMIC_EXTRA`], as the reference's Solana scheme declares them).
 //! v1 payloads name only scheme and network.
@@ -34,22 +34,39 @@ pub fn accepted_matches(
             o.iter().filter(fixed).all(|(k, v)| a.get(k).is_some_and(|a| contains(a, v)))
         }
         (Some(Value::Object(o)), None) => !o.iter().any(|entry| fixed(&entry)),
-        (Some(o), Some(a)) => a == o,
+        (Some(o), Some(a)) => same(a, o),
         (Some(_), None) => false,
     }
 }
 
-/// Whether two objects are equal but for `key`, as maps compare (key order aside).
+/// Whether two objects are [`same`] but for `key`.
 fn equal_but(a: &Map<String, Value>, b: &Map<String, Value>, key: &str) -> bool {
     let others = |m: &Map<String, Value>| m.len() - usize::from(m.contains_key(key));
-    others(a) == others(b) && a.iter().filter(|(k, _)| *k != key).all(|(k, v)| b.get(k) == Some(v))
+    others(a) == others(b)
+        && a.iter().filter(|(k, _)| *k != key).all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
 }
 
-/// Whether `outer` contains `inner`: objects key by key (recursively), anything else by equality.
+/// Whether two values are equal as the reference compares what `JSON.parse` gave it: numbers by
+/// value (`2` and `2.0` are one number to JS, two to serde_json), objects key order aside,
+/// anything else as written.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `outer` contains `inner`: objects key by key (recursively), anything else [`same`].
 fn contains(outer: &Value, inner: &Value) -> bool {
     match (outer, inner) {
         (Value::Object(outer), Value::Object(inner)) => subset(outer, inner),
-        _ => outer == inner,
+        _ => same(outer, inner),
     }
 }
 
@@ -116,6 +133,20 @@ mod tests {
         older["extra"]["recentBlockhash"] = json!("old");
         assert!(accepted_matches(&req(older), &req(hinted.clone())));
         assert!(accepted_matches(&req(base()), &req(hinted)));
+        // Numbers compare as JS compares them: a float written `2.0` by one side is `2` to the other.
+        let mut floats = base();
+        floats["extra"]["weights"] = json!([2.0, {"w": -0.0}]);
+        let mut ints = base();
+        ints["extra"]["weights"] = json!([2, {"w": 0}]);
+        assert!(accepted_matches(&req(ints.clone()), &req(floats.clone())));
+        assert!(accepted_matches(&req(floats.clone()), &req(ints)));
+        for other in
+            [json!([2.5, {"w": 0}]), json!([2, {"w": 1}]), json!(["2", {"w": 0}]), json!([2])]
+        {
+            let mut changed = base();
+            changed["extra"]["weights"] = other.clone();
+            assert!(!accepted_matches(&req(changed), &req(floats.clone())), "{other}");
+        }
         let mut unknown = base();
         unknown["outputSchema"] = json!({});
         assert!(
