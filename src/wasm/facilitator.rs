@@ -68,7 +68,8 @@ fn unix_seconds(now: f64) -> Result<u64, JsValue> {
 
 fn prepared_from_js(prepared: &JsValue) -> Result<Prepared, JsValue> {
     let text = json_text(prepared, "prepared")?;
-    let value = crate::fields::parse_lenient("prepared settlement", &text)?;
+    // Strict, as the serde derive it replaced refused a field written twice.
+    let value = crate::fields::parse("prepared settlement", &text)?;
     Ok(serde_json::from_value(value).map_err(|e| Error::json("prepared settlement", e))?)
 }
 
