@@ -131,13 +131,29 @@ impl Reader<'_> {
         value
     }
 
+    /// The byte `byte` next: else the error `wrong` (another byte) or `eof` (the end).
+    fn expect(&mut self, byte: u8, wrong: &str, eof: &str) -> Result<(), SyntaxError> {
+        match self.next() {
+            Some(b) if b == byte => Ok(()),
+            Some(_) => Err(self.error(wrong)),
+            None => Err(self.error(eof)),
+        }
+    }
+
+    /// After an item of a list or object: `,` (another follows) or `close` (the last, `true`).
+    fn after_item(&mut self, close: u8, wrong: &str, eof: &str) -> Result<bool, SyntaxError> {
+        self.skip_whitespace();
+        match self.next() {
+            Some(b',') => Ok(false),
+            Some(b) if b == close => Ok(true),
+            Some(_) => Err(self.error(wrong)),
+            None => Err(self.error(eof)),
+        }
+    }
+
     fn word(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
         for expected in word.bytes() {
-            match self.next() {
-                Some(b) if b == expected => {}
-                Some(_) => return Err(self.error("expected ident")),
-                None => return Err(self.error("EOF while parsing a value")),
-            }
+            self.expect(expected, "expected ident", "EOF while parsing a value")?;
         }
         Ok(value)
     }
@@ -151,12 +167,8 @@ impl Reader<'_> {
         }
         loop {
             items.push(self.value()?);
-            self.skip_whitespace();
-            match self.next() {
-                Some(b',') => {}
-                Some(b']') => return Ok(Value::Array(items)),
-                Some(_) => return Err(self.error("expected `,` or `]`")),
-                None => return Err(self.error("EOF while parsing a list")),
+            if self.after_item(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                return Ok(Value::Array(items));
             }
         }
     }
@@ -168,20 +180,13 @@ impl Reader<'_> {
         if self.eat(b'}') {
             return Ok(Value::Object(map));
         }
+        const EOF: &str = "EOF while parsing an object";
         loop {
             self.skip_whitespace();
-            match self.next() {
-                Some(b'"') => {}
-                Some(_) => return Err(self.error("key must be a string")),
-                None => return Err(self.error("EOF while parsing an object")),
-            }
+            self.expect(b'"', "key must be a string", EOF)?;
             let key = self.string()?;
             self.skip_whitespace();
-            match self.next() {
-                Some(b':') => {}
-                Some(_) => return Err(self.error("expected `:`")),
-                None => return Err(self.error("EOF while parsing an object")),
-            }
+            self.expect(b':', "expected `:`", EOF)?;
             let value = self.value()?;
             match map.entry(key) {
                 Entry::Vacant(slot) => {
@@ -197,12 +202,8 @@ impl Reader<'_> {
                     }
                 },
             }
-            self.skip_whitespace();
-            match self.next() {
-                Some(b',') => {}
-                Some(b'}') => return Ok(Value::Object(map)),
-                Some(_) => return Err(self.error("expected `,` or `}`")),
-                None => return Err(self.error("EOF while parsing an object")),
+            if self.after_item(b'}', "expected `,` or `}`", EOF)? {
+                return Ok(Value::Object(map));
             }
         }
     }
