@@ -1,7 +1,7 @@
 //! JSON text to and from [`serde_json::Value`]: a strict reader and a compact writer.
 //!
-//! serde_json keeps the value types and `to_value`; its own reader and writer, monomorphized
-//! per visitor and per type, and the float code under them are not linked into the wasm (the
+//! serde_json keeps the value types, `to_value` and its serializer ([`to_string`]); its reader,
+//! monomorphized per visitor and per type, and the float code are not linked into the wasm (the
 //! EVM client module is 10.8 % smaller in gzip for it; README, "Speed and size levers"). The
 //! reader accepts what serde_json's accepts and reads it to the same value, with its limits (an
 //! array or object 128 deep), its refusals (a lone surrogate escape, a number past f64) and one
@@ -48,11 +48,43 @@ pub(crate) fn write(value: &Value) -> String {
     out
 }
 
-/// The compact JSON text of anything serializable, through its [`Value`].
+/// The compact JSON text of anything serializable, written by serde_json's serializer in one
+/// pass (no [`Value`] tree between): serde_json's bytes, but for floats in wasm ([`number`]).
 pub(crate) fn to_string<T: serde::Serialize + ?Sized>(
     value: &T,
 ) -> Result<String, serde_json::Error> {
-    serde_json::to_value(value).map(|v| write(&v))
+    let mut out = Vec::with_capacity(256);
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Compact))?;
+    // serde_json writes UTF-8 only; the check keeps this crate free of `unsafe`.
+    String::from_utf8(out).map_err(|_| serde::ser::Error::custom("output is not UTF-8"))
+}
+
+/// serde_json's compact formatter, with floats in wasm written as JS writes them ([`number`]).
+#[cfg(not(target_arch = "wasm32"))]
+use serde_json::ser::CompactFormatter as Compact;
+
+/// serde_json's compact formatter, with floats in wasm written as JS writes them ([`number`]).
+#[cfg(target_arch = "wasm32")]
+struct Compact;
+
+#[cfg(target_arch = "wasm32")]
+impl serde_json::ser::Formatter for Compact {
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        f: f32,
+    ) -> std::io::Result<()> {
+        // As a `Value` holds it: the f64 of the same number.
+        out.write_all(float(f64::from(f)).as_bytes())
+    }
+
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        f: f64,
+    ) -> std::io::Result<()> {
+        out.write_all(float(f).as_bytes())
+    }
 }
 
 /// serde_json's nesting limit: an array or object 128 deep is refused.
@@ -673,6 +705,7 @@ mod properties {
         fn writes_as_serde_json_and_reads_back_the_same_value(value in any_value()) {
             let text = write(&value);
             prop_assert_eq!(&text, &serde_json::to_string(&value).unwrap());
+            prop_assert_eq!(&text, &to_string(&value).unwrap());
             prop_assert_eq!(lenient_read(&text), Ok(value));
         }
 

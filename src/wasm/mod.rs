@@ -424,8 +424,9 @@ mod tests {
             "-9223372036854775809",
             "[1.25,{\"a\":-3.5e100}]",
         ] {
-            let ours = write(&read(text, Repeats::Refused).unwrap());
-            assert_eq!(ours, engine(text), "{text}");
+            let value = read(text, Repeats::Refused).unwrap();
+            assert_eq!(write(&value), engine(text), "{text}");
+            assert_eq!(crate::json::to_string(&value).unwrap(), engine(text), "{text}: serialized");
         }
         for text in ["1e400", "-1.8e308", "1.7976931348623159e308"] {
             assert!(read(text, Repeats::Refused).is_err(), "{text}");

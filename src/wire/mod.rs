@@ -491,6 +491,8 @@ mod tests {
         let again = serde_json::to_value(&p).unwrap();
         assert_eq!(again["accepted"]["alpha"], json!([1]));
         assert_eq!(again["beta"], "b");
+        // Written in one pass, the typed object is the text of its value tree.
+        assert_eq!(crate::json::to_string(&p).unwrap(), crate::json::write(&again));
     }
 
     #[test]
