@@ -59,7 +59,7 @@ pub(crate) fn to_string<T: serde::Serialize + ?Sized>(
     String::from_utf8(out).map_err(|_| serde::ser::Error::custom("output is not UTF-8"))
 }
 
-/// serde_json's compact formatter, with floats in wasm written as JS writes them ([`number`]).
+/// Natively, serde_json's compact formatter itself.
 #[cfg(not(target_arch = "wasm32"))]
 use serde_json::ser::CompactFormatter as Compact;
 
